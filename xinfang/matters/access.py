@@ -1,0 +1,65 @@
+"""Access to matters: the one place that decides who sees what (domain §6).
+
+Lists, detail, exports, statistics and the API all start from ``visible_matters`` or
+``access_matter``; personal data goes through ``can_reveal`` / ``identity_hidden``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from xinfang.core.errors import NotVisible
+from xinfang.org.choices import COUNTY_WIDE_ROLES, REVEAL_ROLES, UNIT_ROLES
+
+from .choices import HandlingClass
+from .models import Matter, MatterUnit
+
+
+def visible_matters(user, queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """Matters this user may see at all."""
+    qs = Matter.objects.all() if queryset is None else queryset
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.has_role(*COUNTY_WIDE_ROLES):
+        return qs
+    if user.unit_id and user.has_role(*UNIT_ROLES):
+        linked = MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=user.unit_id)
+        return qs.filter(Exists(linked)).exclude(
+            # §30: a confidential accusation never reaches the accused unit.
+            Q(handling_class=HandlingClass.ACCUSATION, accused_unit_id=user.unit_id)
+        )
+    return qs.none()
+
+
+def access_matter(user, number: str, *, for_update: bool = False, queryset=None) -> Matter:
+    """The matter, or NotVisible (404) that does not reveal whether it exists."""
+    qs = visible_matters(user, queryset)
+    if for_update:
+        qs = qs.select_for_update()
+    matter = qs.filter(number=number).first()
+    if matter is None:
+        raise NotVisible()
+    return matter
+
+
+def identity_hidden(user, matter: Matter) -> bool:
+    """§30: the accused unit never sees the reporter's identity."""
+    if matter.handling_class != HandlingClass.ACCUSATION:
+        return False
+    if user is None or not getattr(user, "unit_id", None):
+        return True
+    return matter.accused_unit_id is not None and matter.accused_unit_id == user.unit_id
+
+
+def can_reveal(user, matter: Matter) -> bool:
+    """May this user reveal full ID numbers and phones of this matter's petitioners (a logged act)?"""
+    if user is None or not user.is_authenticated:
+        return False
+    if identity_hidden(user, matter):
+        return False
+    if not user.has_role(*REVEAL_ROLES):
+        return False
+    if user.in_bureau:
+        return True
+    # Unit staff: only while their unit handles the matter.
+    return matter.handling_unit_id is not None and matter.handling_unit_id == user.unit_id

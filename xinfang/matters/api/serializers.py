@@ -1,0 +1,253 @@
+"""Matter serializers for the staff API. Never reused by the public portal (personal data)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from xinfang.core.masking import mask_id_number, mask_phone
+
+from ..choices import (
+    Channel,
+    DecisionOutcome,
+    DeclineReason,
+    DeliveryMethod,
+    EvaluationTarget,
+    Purpose,
+    Rating,
+    ReplyOutcome,
+    RouteProcedure,
+)
+from ..workflow import WORKFLOW
+
+
+def _code(obj):
+    return obj.code if obj is not None else None
+
+
+def _name(obj):
+    return obj.name if obj is not None else None
+
+
+class MatterListSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    close_reason = serializers.CharField()
+    title = serializers.CharField()
+    channel = serializers.CharField()
+    purpose = serializers.CharField()
+    category = serializers.SerializerMethodField()
+    region = serializers.SerializerMethodField()
+    handling_unit = serializers.SerializerMethodField()
+    handling_unit_name = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField()
+    next_due = serializers.DateField()
+    next_due_kind = serializers.CharField()
+    overdue = serializers.SerializerMethodField()
+    petitioner_names = serializers.SerializerMethodField()
+    is_collective = serializers.BooleanField()
+    is_repeat = serializers.BooleanField()
+
+    def get_category(self, m) -> str:
+        return m.category.code
+
+    def get_region(self, m) -> str:
+        return m.region.code
+
+    def get_handling_unit(self, m) -> str | None:
+        return _code(m.handling_unit)
+
+    def get_handling_unit_name(self, m) -> str | None:
+        return _name(m.handling_unit)
+
+    def get_overdue(self, m) -> bool:
+        return m.next_due is not None and m.next_due < self.context.get("today", timezone.localdate())
+
+    def get_petitioner_names(self, m) -> str:
+        if self.context.get("hide_names_for_unit") and m.accused_unit_id == self.context["hide_names_for_unit"] and m.handling_class == "accusation":
+            return "（保密）"
+        return m.petitioner_names
+
+
+def petitioner_rows(matter, *, reveal: bool, hidden: bool) -> list[dict]:
+    seen: dict[int, dict] = {}
+    for petition in matter.petitions.all():
+        for link in petition.person_links.all():
+            p = link.petitioner
+            row = seen.get(p.pk)
+            if row is None:
+                if hidden:
+                    row = {"name": "（保密）", "id_number": "", "phone": "", "address": "", "is_representative": link.is_representative}
+                else:
+                    row = {
+                        "name": p.name,
+                        "gender": p.gender,
+                        "id_number": p.id_number if reveal else mask_id_number(p.id_number),
+                        "phone": p.phone if reveal else mask_phone(p.phone),
+                        "address": p.address,
+                        "is_representative": link.is_representative,
+                    }
+                seen[p.pk] = row
+            elif link.is_representative:
+                row["is_representative"] = True
+    return list(seen.values())
+
+
+class MatterDetailSerializer(serializers.Serializer):
+    def to_representation(self, m) -> dict:
+        ctx = self.context
+        today = ctx.get("today") or timezone.localdate()
+        data = MatterListSerializer(m, context=ctx).data
+        data.update({
+            "version": m.version,
+            "handling_class": m.handling_class,
+            "previous_status": m.previous_status,
+            "registering_unit": _code(m.registering_unit),
+            "registered_by": str(m.registered_by) if m.registered_by else None,
+            "review_body": _code(m.review_body),
+            "recheck_body": _code(m.recheck_body),
+            "category_name": m.category.path_name if m.category_id else None,
+            "region_name": m.region.name,
+            "region_detail": m.region_detail,
+            "content": m.content,
+            "accused_unit": _code(m.accused_unit),
+            "accused_party": m.accused_party,
+            "headcount": m.headcount,
+            "involved_count": m.involved_count,
+            "flags": {
+                "collective": m.is_collective, "repeat": m.is_repeat, "skip_level": m.is_skip_level,
+                "law_related": m.is_law_related, "confidential": m.is_confidential, "anonymous": m.is_anonymous,
+                "major": m.is_major, "backlog": m.is_backlog, "cross": m.is_cross, "public": m.is_public,
+            },
+            "upstream_number": m.upstream_number,
+            "upstream_due": m.upstream_due,
+            "extension_days": m.extension_days,
+            "extension_approved": m.extension_approved,
+            "in_hearing": m.hearing_started_on is not None,
+            "delivered": m.delivered,
+            "closed_at": m.closed_at,
+            "petitioners": petitioner_rows(m, reveal=ctx.get("reveal", False), hidden=ctx.get("hidden", False)),
+            "petitions": [
+                {"number": p.number, "channel": p.channel, "received_at": p.received_at, "is_repeat": p.is_repeat,
+                 "headcount": p.headcount}
+                for p in m.petitions.all()
+            ],
+            "deadlines": [
+                {
+                    "kind": d.kind, "target": d.target, "unit": _code(d.unit), "start": d.start, "due": d.due,
+                    "period": d.period, "period_unit": d.period_unit, "extension_days": d.extension_days,
+                    "excluded_days": d.excluded_days, "met_at": d.met_at, "cancelled_at": d.cancelled_at,
+                    "running": d.is_running, "overdue": d.is_overdue(today), "lapsed": d.is_lapsed(today),
+                    "provisional": d.provisional, "explanation": d.explanation, "rule_version": d.rule_version,
+                }
+                for d in m.deadlines.all()
+            ],
+            "events": [
+                {
+                    "seq": e.seq, "action": e.action, "unit": _code(e.unit), "actor": str(e.actor) if e.actor else None,
+                    "via": e.via, "occurred_at": e.occurred_at, "recorded_at": e.recorded_at,
+                    "from_status": e.from_status, "to_status": e.to_status, "params": e.params, "note": e.note,
+                }
+                for e in m.events.all()
+            ],
+            "attachments": [{"name": a.name, "mime": a.mime, "size": a.size, "sha256": a.sha256} for a in m.attachments.all()],
+            "allowed_actions": ctx.get("allowed_actions", []),
+        })
+        return _jsonable(data)
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for k, v in data.items():
+        if hasattr(v, "isoformat"):
+            out[k] = timezone.localtime(v).isoformat() if hasattr(v, "tzinfo") and getattr(v, "hour", None) is not None else v.isoformat()
+        elif isinstance(v, list):
+            out[k] = [_jsonable(x) if isinstance(x, dict) else x for x in v]
+        elif isinstance(v, dict):
+            out[k] = _jsonable(v)
+        else:
+            out[k] = v
+    return out
+
+
+# ---- input serializers (typing and the OpenAPI schema; the services validate the rules) --------
+
+
+class PersonInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    is_representative = serializers.BooleanField(required=False, default=False)
+
+
+class RegisterSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.CharField(required=False, help_text="ISO 8601; defaults to now")
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    category = serializers.CharField(help_text="6-digit category code")
+    region = serializers.CharField(help_text="12-digit region code")
+    region_detail = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    petitioners = PersonInputSerializer(many=True, required=False)
+    headcount = serializers.IntegerField(required=False, min_value=1)
+    involved_count = serializers.IntegerField(required=False, min_value=1)
+    accused_unit = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    accused_party = serializers.CharField(required=False, allow_blank=True)
+    confidential = serializers.BooleanField(required=False)
+    anonymous = serializers.BooleanField(required=False)
+    skip_level = serializers.BooleanField(required=False)
+    law_related = serializers.BooleanField(required=False)
+    major = serializers.BooleanField(required=False)
+    public = serializers.BooleanField(required=False)
+    upstream_number = serializers.CharField(required=False, allow_blank=True)
+    upstream_unit = serializers.CharField(required=False, allow_blank=True)
+    upstream_due = serializers.DateField(required=False, allow_null=True)
+
+
+class RepeatPetitionSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.CharField(required=False)
+    content = serializers.CharField(required=False, allow_blank=True)
+    petitioners = PersonInputSerializer(many=True, required=False)
+    headcount = serializers.IntegerField(required=False, min_value=1)
+
+
+class ActionBaseSerializer(serializers.Serializer):
+    occurred_at = serializers.CharField(required=False, help_text="ISO 8601; default now; never in the future nor before the last event")
+    note = serializers.CharField(required=False, allow_blank=True)
+    expected_version = serializers.IntegerField(required=False, help_text="optimistic check: 409 if the matter changed")
+
+
+def _action_serializer(name: str, fields: dict) -> type[serializers.Serializer]:
+    return type(f"{name.title().replace('_', '')}ActionSerializer", (ActionBaseSerializer,), fields)
+
+
+ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    "forward": _action_serializer("forward", {"unit": serializers.CharField(), "co_units": serializers.ListField(child=serializers.CharField(), required=False)}),
+    "assign": _action_serializer("assign", {"unit": serializers.CharField(), "co_units": serializers.ListField(child=serializers.CharField(), required=False), "report_due": serializers.CharField()}),
+    "answer": _action_serializer("answer", {"reply": serializers.CharField()}),
+    "decline": _action_serializer("decline", {"reason": serializers.ChoiceField(choices=DeclineReason.choices)}),
+    "object": _action_serializer("object", {"reason": serializers.CharField()}),
+    "approve_return": _action_serializer("approve_return", {}),
+    "refuse_return": _action_serializer("refuse_return", {"reason": serializers.CharField(required=False, allow_blank=True)}),
+    "accept": _action_serializer("accept", {}),
+    "route": _action_serializer("route", {"procedure": serializers.ChoiceField(choices=RouteProcedure.choices)}),
+    "request_extension": _action_serializer("request_extension", {"days": serializers.IntegerField(), "reason": serializers.CharField()}),
+    "approve_extension": _action_serializer("approve_extension", {}),
+    "start_hearing": _action_serializer("start_hearing", {}),
+    "end_hearing": _action_serializer("end_hearing", {}),
+    "mediate": _action_serializer("mediate", {"agreement": serializers.CharField()}),
+    "reply": _action_serializer("reply", {"outcome": serializers.ChoiceField(choices=ReplyOutcome.choices), "opinion": serializers.CharField(), "legal_basis": serializers.CharField(), "report": serializers.CharField(required=False, allow_blank=True)}),
+    "deliver": _action_serializer("deliver", {"method": serializers.ChoiceField(choices=DeliveryMethod.choices), "signed": serializers.BooleanField(required=False, default=True)}),
+    "evaluate": _action_serializer("evaluate", {"target": serializers.ChoiceField(choices=EvaluationTarget.choices), "rating": serializers.ChoiceField(choices=Rating.choices), "comment": serializers.CharField(required=False, allow_blank=True)}),
+    "request_review": _action_serializer("request_review", {"reason": serializers.CharField()}),
+    "review_decide": _action_serializer("review_decide", {"outcome": serializers.ChoiceField(choices=DecisionOutcome.choices), "opinion": serializers.CharField(), "redo_days": serializers.IntegerField(required=False)}),
+    "request_recheck": _action_serializer("request_recheck", {"reason": serializers.CharField()}),
+    "recheck_decide": _action_serializer("recheck_decide", {"outcome": serializers.ChoiceField(choices=DecisionOutcome.choices), "opinion": serializers.CharField()}),
+    "close": _action_serializer("close", {"reason": serializers.ChoiceField(choices=[("no_review", "未申请复查"), ("no_recheck", "未申请复核"), ("confirmed", "审核认定办结")])}),
+}
+assert set(ACTION_SERIALIZERS) == set(WORKFLOW)

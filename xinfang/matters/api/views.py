@@ -1,0 +1,193 @@
+"""Matters API (api-v1.md "Matters"): views parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from xinfang.api.permissions import IsStaff
+from xinfang.core.errors import InvalidInput
+from xinfang.core.models import AccessLog, log_access
+
+from ..access import access_matter, can_reveal, identity_hidden
+from ..models import IdempotencyRecord
+from ..selectors import detail_queryset, filter_matters, list_queryset
+from ..services.actions import perform_action
+from ..services.registration import add_petition, register_petition
+from ..workflow import ACTIONS, allowed_actions
+from .serializers import (
+    ACTION_SERIALIZERS,
+    MatterDetailSerializer,
+    MatterListSerializer,
+    RegisterSerializer,
+    RepeatPetitionSerializer,
+)
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+def _data(request) -> dict:
+    """request.data as a plain dict; JSON-encoded lists are accepted in multipart forms."""
+    raw = request.data
+    if hasattr(raw, "dict"):
+        data = {k: raw.getlist(k) if k in ("co_units",) else raw.get(k) for k in raw}
+    else:
+        data = dict(raw)
+    for key in ("petitioners", "co_units"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                data[key] = json.loads(value)
+            except ValueError:
+                raise InvalidInput("信访人信息格式错误。", fields={key: "JSON 格式错误"}) from None
+    return data
+
+
+def render_matter(request, matter, *, reveal: bool = False) -> dict:
+    """The detail representation for this user (one access decision for masking)."""
+    matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+    user = request.user
+    hidden = identity_hidden(user, matter)
+    reveal = reveal and can_reveal(user, matter)
+    if reveal:
+        log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
+                   detail={"via": "api"}, ip=_client_ip(request))
+    context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
+               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None}
+    return MatterDetailSerializer(matter, context=context).data
+
+
+def _idempotent(request, scope: str, produce):
+    """Run ``produce`` once per (user, scope, Idempotency-Key); a retry gets the first response."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:80]
+    if not key:
+        body, code = produce(key)
+        return Response(body, status=code)
+    existing = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
+    if existing is not None:
+        return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+    body, code = produce(key)
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(user=request.user, scope=scope, key=key, status_code=code, response=body)
+    except IntegrityError:
+        existing = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
+        return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+    return Response(body, status=code)
+
+
+LIST_FILTERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=desc)
+    for name, desc in [
+        ("status", "state, comma-separated; 'open' for every open state"), ("unit", "handling unit code"),
+        ("channel", "channel"), ("purpose", "purpose"), ("category", "category code (a parent includes children)"),
+        ("region", "region code (a town includes its villages)"), ("overdue", "true/false"),
+        ("due_before", "YYYY-MM-DD"), ("due_after", "YYYY-MM-DD"), ("received_after", "YYYY-MM-DD"),
+        ("received_before", "YYYY-MM-DD"), ("q", "Chinese full text (segmented)"),
+        ("sort", "received, -received, due, -due, number, -number, updated, -updated"),
+    ]
+]
+
+
+class MatterListCreateView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
+    def get(self, request):
+        qs = list_queryset(filter_matters(request.user, request.query_params))
+        from xinfang.api.pagination import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
+        return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
+
+    @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",
+                   parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)])
+    def post(self, request):
+        data = _data(request)
+        files = request.FILES.getlist("attachments") if request.FILES else []
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
+        body = render_matter(request, result.matter)
+        body["duplicates"] = result.duplicates
+        body["petition"] = result.petition.number
+        body["query_code"] = result.petition.query_code
+        code = status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED
+        headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+        return Response(body, status=code, headers=headers)
+
+
+class MatterDetailView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, summary="信访事项详情",
+        parameters=[OpenApiParameter("reveal", OpenApiTypes.BOOL, description="show full ID numbers and phones (logged)")],
+    )
+    def get(self, request, number):
+        matter = access_matter(request.user, number)
+        log_access(user=request.user, kind=AccessLog.Kind.VIEW, object_type="matter", object_ref=matter.number,
+                   detail={"via": "api"}, ip=_client_ip(request))
+        reveal = str(request.query_params.get("reveal", "")).lower() in {"1", "true", "yes"}
+        return Response(render_matter(request, matter, reveal=reveal))
+
+
+class MatterPetitionView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=RepeatPetitionSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记重复信访件")
+    def post(self, request, number):
+        matter = access_matter(request.user, number)
+        data = _data(request)
+        files = request.FILES.getlist("attachments") if request.FILES else []
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        result = add_petition(actor=request.user, matter=matter, data=data, files=files, idempotency_key=key)
+        body = render_matter(request, result.matter)
+        body["petition"] = result.petition.number
+        body["query_code"] = result.petition.query_code
+        return Response(body, status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED)
+
+
+class MatterActionView(APIView):
+    """POST /api/v1/matters/{number}/{action}/ — one workflow action (domain §3)."""
+
+    permission_classes = [IsStaff]
+    action_name = ""
+
+    def post(self, request, number):
+        data = _data(request)
+        expected = data.pop("expected_version", None)
+
+        def produce(_key):
+            matter = perform_action(actor=request.user, number=number, action=self.action_name, params=data,
+                                    expected_version=expected)
+            return render_matter(request, matter), status.HTTP_200_OK
+
+        return _idempotent(request, f"{number}:{self.action_name}", produce)
+
+
+def action_view(action: str):
+    serializer = ACTION_SERIALIZERS[action]
+    view = type(
+        f"Matter{action.title().replace('_', '')}View",
+        (MatterActionView,),
+        {"action_name": action, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
+    )
+    view.post = extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, summary=f"办理：{action}",
+                              operation_id=f"matters_{action}")(view.post)
+    return view.as_view()
+
+
+ACTION_VIEWS = {action: action_view(action) for action in ACTIONS}
+
+__all__ = ["ACTION_VIEWS", "MatterDetailView", "MatterListCreateView", "MatterPetitionView"]

@@ -1,0 +1,188 @@
+"""Reads: the filtered matter list, the detail with its relations, duplicate candidates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from xinfang.core.errors import InvalidInput
+from xinfang.org.models import Category, Region, Unit
+
+from .access import visible_matters
+from .choices import OPEN_STATES, Channel, Purpose, State
+from .models import Deadline, Event, Matter, Petition, PetitionPerson
+from .services.search import query_terms, text_filter
+
+FLAG_FIELDS = {
+    "collective": "is_collective",
+    "repeat": "is_repeat",
+    "skip_level": "is_skip_level",
+    "law_related": "is_law_related",
+    "confidential": "is_confidential",
+    "anonymous": "is_anonymous",
+    "major": "is_major",
+    "backlog": "is_backlog",
+    "cross": "is_cross",
+}
+
+SORTS = {
+    "received": "received_at", "-received": "-received_at",
+    "due": "next_due", "-due": "-next_due",
+    "number": "number", "-number": "-number",
+    "updated": "last_event_at", "-updated": "-last_event_at",
+}
+
+
+def _parse_date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"日期“{value}”格式错误，应为 YYYY-MM-DD。", fields={field: "日期格式错误"}) from None
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _as_bool(value: str) -> bool | None:
+    v = (value or "").strip().lower()
+    if v in {"1", "true", "yes", "是"}:
+        return True
+    if v in {"0", "false", "no", "否"}:
+        return False
+    return None
+
+
+def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Matter]:
+    """The one filter used by the workbench list, the API list and the Excel export."""
+    today = today or timezone.localdate()
+    qs = visible_matters(user)
+    get = params.get
+
+    statuses = [s for s in (params.getlist("status") if hasattr(params, "getlist") else [get("status")]) if s]
+    statuses = [x for s in statuses for x in str(s).split(",") if x]
+    if statuses:
+        valid = set(State.values) | {"open"}
+        bad = [s for s in statuses if s not in valid]
+        if bad:
+            raise InvalidInput(f"状态“{bad[0]}”无效。", fields={"status": "无效的状态"})
+        expanded = set()
+        for s in statuses:
+            expanded |= set(OPEN_STATES) if s == "open" else {s}
+        qs = qs.filter(status__in=expanded)
+    if get("unit"):
+        unit_id = Unit.objects.filter(code=get("unit")).values_list("id", flat=True).first()
+        qs = qs.filter(handling_unit_id=unit_id) if unit_id else qs.none()
+    if get("channel"):
+        if get("channel") not in Channel.values:
+            raise InvalidInput("信访形式无效。", fields={"channel": "无效的信访形式"})
+        qs = qs.filter(channel=get("channel"))
+    if get("purpose"):
+        if get("purpose") not in Purpose.values:
+            raise InvalidInput("信访目的无效。", fields={"purpose": "无效的信访目的"})
+        qs = qs.filter(purpose=get("purpose"))
+    if get("category"):
+        level = Category.objects.filter(code=get("category")).values_list("level", flat=True).first()
+        if level is None:
+            raise InvalidInput(f"内容分类代码“{get('category')}”不存在。", fields={"category": "无效的分类代码"})
+        qs = qs.filter(category__code__startswith=str(get("category"))[: {1: 2, 2: 4}.get(level, 6)])
+    if get("region"):
+        level = Region.objects.filter(code=get("region")).values_list("level", flat=True).first()
+        if level is None:
+            raise InvalidInput(f"行政区划代码“{get('region')}”不存在。", fields={"region": "无效的区划代码"})
+        qs = qs.filter(region__code__startswith=str(get("region"))[: {1: 6, 2: 9}.get(level, 12)])
+    overdue = _as_bool(get("overdue") or "")
+    if overdue is True:
+        qs = qs.filter(next_due__lt=today)
+    elif overdue is False:
+        qs = qs.filter(Q(next_due__gte=today) | Q(next_due__isnull=True))
+    if get("due_before"):
+        qs = qs.filter(next_due__lte=_parse_date(get("due_before"), "due_before"))
+    if get("due_after"):
+        qs = qs.filter(next_due__gte=_parse_date(get("due_after"), "due_after"))
+    if get("received_after"):
+        qs = qs.filter(received_at__gte=_day_start(_parse_date(get("received_after"), "received_after")))
+    if get("received_before"):
+        day = _parse_date(get("received_before"), "received_before")
+        qs = qs.filter(received_at__lt=_day_start(day + dt.timedelta(days=1)))
+    for flag, field in FLAG_FIELDS.items():
+        value = _as_bool(get(flag) or "")
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    if get("q"):
+        condition = text_filter(get("q"))
+        if condition is not None:
+            qs = qs.filter(condition)
+    sort = SORTS.get(get("sort") or "", "-received_at")
+    return qs.order_by(sort, "-id")
+
+
+def list_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
+    """Everything a list row shows, in a fixed number of queries."""
+    return qs.select_related("handling_unit", "category", "region")
+
+
+def detail_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
+    return qs.select_related(
+        "handling_unit", "category", "region", "registering_unit", "registered_by", "accused_unit",
+        "review_body", "recheck_body", "upstream_unit",
+    ).prefetch_related(
+        Prefetch("events", queryset=Event.objects.select_related("actor", "unit").order_by("seq")),
+        Prefetch("deadlines", queryset=Deadline.objects.select_related("unit").order_by("id")),
+        Prefetch(
+            "petitions",
+            queryset=Petition.objects.select_related("registered_by").prefetch_related(
+                Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner"))
+            ),
+        ),
+        "attachments",
+    )
+
+
+def find_duplicates(*, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
+                    exclude_pk=None, limit=10) -> list[dict]:
+    """Candidate matters for a new petition: same person, or similar content nearby (domain §5)."""
+    since = _day_start(today - dt.timedelta(days=lookback_days))
+    recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
+    person_q = Q()
+    if ids:
+        person_q |= Q(petitions__persons__id_number__in=ids)
+    if phones:
+        person_q |= Q(petitions__persons__phone__in=phones)
+    for name, address in names_addresses:
+        person_q |= Q(petitions__persons__name=name, petitions__persons__address=address)
+    found: dict[int, dict] = {}
+    base = Matter.objects.filter(recent)
+    if exclude_pk:
+        base = base.exclude(pk=exclude_pk)
+    if person_q:
+        for m in base.filter(person_q).distinct().order_by("-received_at")[:limit]:
+            found[m.pk] = _dup_row(m, "同一信访人")
+    terms = [t for t in query_terms(title) if len(t) >= 2]
+    if terms and len(found) < limit:
+        similar = Q()
+        for t in terms:
+            similar |= Q(search_text__contains=t)
+        candidates = base.filter(region=region, category=category).filter(similar).order_by("-received_at")[:50]
+        for m in candidates:
+            if m.pk in found:
+                continue
+            overlap = sum(1 for t in terms if t in m.search_text)
+            if overlap * 2 >= len(terms):
+                found[m.pk] = _dup_row(m, "同属地、同类别、内容相近")
+            if len(found) >= limit:
+                break
+    return list(found.values())
+
+
+def _dup_row(m: Matter, reason: str) -> dict:
+    return {
+        "number": m.number,
+        "title": m.title,
+        "status": m.status,
+        "status_label": m.get_status_display(),
+        "received_at": m.received_at.isoformat(),
+        "reason": reason,
+    }

@@ -1,0 +1,1 @@
+"""Write services for matters: registration and one service per workflow action."""

@@ -1,0 +1,378 @@
+"""Registering petitions (domain §2, §5; 条例 §19–23): a new matter, or a repeat on an open one."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from xinfang.core.errors import InvalidInput, NotAllowed
+from xinfang.core.uploads import check_uploads
+from xinfang.org.choices import BUREAU_ROLES, UNIT_ROLES
+from xinfang.org.models import Unit
+from xinfang.workdays.models import current_rules, load_calendar
+from xinfang.workdays.rules import ClockKind
+
+from .. import hooks
+from ..choices import Channel, NoticeType, Purpose, State
+from ..models import Attachment, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
+from . import validation as v
+from .deadlines import ClockContext, refresh_next_due, start_clock
+from .events import record_event
+from .numbering import new_query_code, next_matter_number, next_petition_number
+from .search import build_search_text
+
+MAX_PETITIONERS = 200
+
+
+@dataclass
+class PersonInput:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    gender: str = ""
+    is_representative: bool = False
+
+
+@dataclass
+class RegistrationResult:
+    matter: Matter
+    petition: Petition
+    duplicates: list = field(default_factory=list)
+    replayed: bool = False
+
+
+def _parse_persons(raw, *, anonymous: bool, max_representatives: int) -> list[PersonInput]:
+    if raw in (None, ""):
+        raw = []
+    if not isinstance(raw, list):
+        v.fail("petitioners", "信访人应为列表。")
+    if len(raw) > MAX_PETITIONERS:
+        v.fail("petitioners", f"信访人最多登记 {MAX_PETITIONERS} 人。")
+    persons: list[PersonInput] = []
+    seen_ids: set[str] = set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            v.fail("petitioners", f"第 {i + 1} 位信访人的信息格式错误。")
+        prefix = f"petitioners[{i}]"
+        name = str(item.get("name") or "").strip()
+        if not name:
+            v.fail(f"{prefix}.name", f"请填写第 {i + 1} 位信访人的姓名。")
+        if len(name) > 40:
+            v.fail(f"{prefix}.name", f"第 {i + 1} 位信访人的姓名过长。")
+        id_number = v.normalize_id_number(str(item.get("id_number") or ""), field=f"{prefix}.id_number")
+        if id_number and id_number in seen_ids:
+            v.fail(f"{prefix}.id_number", f"身份证号码“{id_number}”重复登记。")
+        seen_ids.add(id_number)
+        phone = v.normalize_phone(str(item.get("phone") or ""), field=f"{prefix}.phone")
+        persons.append(
+            PersonInput(
+                name=name,
+                id_number=id_number,
+                phone=phone,
+                address=str(item.get("address") or "").strip()[:200],
+                email=str(item.get("email") or "").strip()[:200],
+                gender=v.gender_from_id(id_number) or str(item.get("gender") or ""),
+                is_representative=v.boolean(item, "is_representative"),
+            )
+        )
+    if not persons and not anonymous:
+        v.fail("petitioners", "请至少登记一位信访人（匿名来信请勾选“匿名”）。")
+    reps = sum(p.is_representative for p in persons)
+    if reps > max_representatives:
+        v.fail(
+            "petitioners",
+            f"多人采用走访形式提出同一信访事项的，应当推选代表，代表人数不超过 {max_representatives} 人（《信访工作条例》第二十条）；当前为 {reps} 人。",
+        )
+    return persons
+
+
+def _upsert_petitioner(p: PersonInput) -> Petitioner:
+    if p.id_number:
+        person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()
+        if person is not None:
+            changed = []
+            for attr in ("phone", "address", "email"):
+                value = getattr(p, attr)
+                if value and getattr(person, attr) != value:
+                    setattr(person, attr, value)
+                    changed.append(attr)
+            if changed:
+                person.save(update_fields=changed)
+            return person
+    return Petitioner.objects.create(
+        name=p.name, id_number=p.id_number, phone=p.phone, address=p.address, email=p.email, gender=p.gender
+    )
+
+
+def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
+    if actor is None:
+        if registering_unit is None:
+            registering_unit = Unit.objects.filter(kind="bureau").order_by("id").first()
+        if registering_unit is None:
+            raise InvalidInput("系统尚未设置信访局单位。")
+        return registering_unit
+    if actor.unit_id is None:
+        raise NotAllowed("您的账号未关联单位，不能登记信访件。")
+    if actor.in_bureau and actor.has_role(*BUREAU_ROLES):
+        return actor.unit
+    if not actor.in_bureau and actor.has_role(*UNIT_ROLES):
+        return actor.unit
+    raise NotAllowed("您的角色不能登记信访件。")
+
+
+def _save_attachments(matter: Matter, petition: Petition, files, actor) -> None:
+    for f in files or []:
+        data = f.read()
+        digest = hashlib.sha256(data).hexdigest()
+        f.seek(0)
+        att = Attachment(
+            matter=matter, petition=petition, name=str(f.name)[:200], mime=getattr(f, "_xinfang_mime", ""),
+            size=len(data), sha256=digest, uploaded_by=actor if actor is not None else None,
+        )
+        att.file.save(digest[:16], f, save=False)
+        att.save()
+
+
+def _parse_common(data: dict, params_rules) -> dict:
+    received_raw = data.get("received_at")
+    if received_raw in (None, ""):
+        received = timezone.now()
+    else:
+        received = v.datetime_value(received_raw, "received_at", "收到时间")
+    if received > timezone.now() + v.CLOCK_SKEW:
+        v.fail("received_at", "收到时间不能晚于当前时间。")
+    if received.year < 2000:
+        v.fail("received_at", "收到时间不合理。")
+    return {"received_at": received}
+
+
+def register_petition(
+    *,
+    actor,
+    data: dict,
+    files=(),
+    idempotency_key: str = "",
+    via: str = "staff",
+    registering_unit: Unit | None = None,
+) -> RegistrationResult:
+    """Register a petition and the new matter it creates. Returns duplicate candidates too."""
+    unit = _registering_unit(actor, registering_unit)
+    params = current_rules()
+    channel = v.choice(data, "channel", "信访形式", Channel)
+    purpose = v.choice(data, "purpose", "信访目的", Purpose)
+    category = v.category_by_code(data.get("category"))
+    region = v.region_by_code(data.get("region"))
+    title = v.text(data, "title", "标题", max_length=200)
+    content = v.text(data, "content", "诉求及概况", max_length=20000)
+    anonymous = v.boolean(data, "anonymous")
+    confidential = v.boolean(data, "confidential")
+    persons = _parse_persons(data.get("petitioners"), anonymous=anonymous, max_representatives=params.max_representatives)
+    headcount = v.integer(data, "headcount", "信访人数", required=False, minimum=1, maximum=100000,
+                          default=max(len(persons), 1))
+    if headcount < len(persons):
+        v.fail("headcount", f"信访人数（{headcount}）不能少于登记的信访人数（{len(persons)}）。")
+    involved = v.integer(data, "involved_count", "涉及人数", required=False, minimum=1, maximum=10000000,
+                         default=headcount)
+    visitors = v.integer(data, "visitors_count", "实际来访人数", required=False, minimum=0, maximum=100000,
+                         default=headcount if channel == Channel.VISIT else 0)
+    accused_unit = None
+    if data.get("accused_unit"):
+        accused_unit = v.unit_by_code(data.get("accused_unit"), field="accused_unit", label="被反映单位")
+    accused_party = v.text(data, "accused_party", "被反映人或单位", required=False, max_length=200)
+    if confidential and purpose != Purpose.ACCUSATION:
+        v.fail("confidential", "只有揭发控告类信访事项可以标记为检举控告保密。")
+    upstream_unit = None
+    if data.get("upstream_unit"):
+        upstream_unit = v.unit_by_code(data.get("upstream_unit"), field="upstream_unit", label="上级交转单位")
+    upstream_due = v.date_value(data, "upstream_due", "上级要求办结日期", required=False)
+    upstream_number = v.text(data, "upstream_number", "上级编号", required=False, max_length=60)
+    if channel == Channel.UPSTREAM and not upstream_number:
+        v.fail("upstream_number", "上级转交办的信访件请填写上级交办编号。")
+    common = _parse_common(data, params)
+    received = common["received_at"]
+    mimes = check_uploads(files)
+    for f, mime in zip(files or [], mimes, strict=False):
+        f._xinfang_mime = mime
+    idempotency_key = (idempotency_key or "").strip()[:80]
+
+    if idempotency_key and actor is not None:
+        existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
+        if existing is not None:
+            return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
+
+    from ..selectors import find_duplicates
+
+    duplicates = find_duplicates(
+        ids=[p.id_number for p in persons if p.id_number],
+        phones=[p.phone for p in persons if p.phone],
+        names_addresses=[(p.name, p.address) for p in persons if p.address],
+        title=title,
+        region=region,
+        category=category,
+        today=timezone.localdate(),
+        lookback_days=params.repeat_lookback_days,
+    )
+
+    try:
+        with transaction.atomic():
+            ctx = ClockContext(params, load_calendar())
+            year = timezone.localtime(received).year
+            number, seq = next_matter_number(year)
+            in_bureau = unit.kind == "bureau"
+            matter = Matter(
+                number=number, year=year, seq=seq, status=State.REGISTERED,
+                registering_unit=unit, registered_by=actor if actor is not None else None,
+                handling_unit=None if in_bureau else unit,
+                received_at=received, channel=channel, purpose=purpose,
+                category=category, region=region,
+                region_detail=v.text(data, "region_detail", "属地详址", required=False, max_length=200),
+                title=title, content=content, accused_unit=accused_unit, accused_party=accused_party,
+                headcount=headcount, involved_count=involved,
+                is_collective=headcount >= params.collective_threshold,
+                is_skip_level=v.boolean(data, "skip_level") or channel == Channel.UPSTREAM,
+                is_law_related=v.boolean(data, "law_related"),
+                is_confidential=confidential, is_anonymous=anonymous,
+                is_major=v.boolean(data, "major"), is_backlog=v.boolean(data, "backlog"),
+                is_cross=v.boolean(data, "cross"), is_public=v.boolean(data, "public", default=True),
+                upstream_number=upstream_number, upstream_unit=upstream_unit, upstream_due=upstream_due,
+                petitioner_names="、".join(p.name for p in persons)[:200] if not anonymous else "匿名",
+            )
+            matter.set_handling_class()
+            matter.search_text = build_search_text(
+                number=number, title=title, content=content, accused_party=accused_party,
+                names=[p.name for p in persons],
+            )
+            matter.save()
+            petition = Petition.objects.create(
+                number=next_petition_number(year), matter=matter, query_code=new_query_code(),
+                channel=channel, received_at=received, registered_by=actor if actor is not None else None,
+                registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
+                upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "",
+            )
+            for i, p in enumerate(persons):
+                PetitionPerson.objects.create(
+                    petition=petition, petitioner=_upsert_petitioner(p), is_representative=p.is_representative, position=i
+                )
+            now = timezone.now()
+            MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)
+            if not in_bureau:
+                MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now)
+            event = record_event(
+                matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
+                unit=unit,
+                params={
+                    "petition": petition.number, "channel": channel,
+                    "notice_type": NoticeType.REGISTRATION_RECEIPT.value,
+                    "duplicates": [d["number"] for d in duplicates],
+                },
+            )
+            received_day = timezone.localtime(received).date()
+            if in_bureau:
+                start_clock(ctx, matter, ClockKind.DISPOSE, received_day, unit=unit, event=event)
+            else:
+                # A unit receiving a petition directly registers it and answers for acceptance.
+                start_clock(ctx, matter, ClockKind.ACCEPT, received_day, unit=unit, event=event)
+            refresh_next_due(matter)
+            matter.save()
+            _save_attachments(matter, petition, files, actor)
+            hooks.run(event, matter)
+    except IntegrityError:
+        if idempotency_key and actor is not None:
+            existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
+            if existing is not None:
+                return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
+        raise
+    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates)
+
+
+def add_petition(
+    *,
+    actor,
+    matter: Matter,
+    data: dict,
+    files=(),
+    idempotency_key: str = "",
+    via: str = "staff",
+) -> RegistrationResult:
+    """Link a repeat petition (重复件) to an existing matter. Clocks are not restarted.
+
+    On a matter closed by 复核, the same facts are not accepted again (§36): the petition is
+    recorded and a 不再受理 decision with its notice is recorded at once.
+    """
+    unit = _registering_unit(actor, None)
+    params = current_rules()
+    channel = v.choice(data, "channel", "信访形式", Channel)
+    content = v.text(data, "content", "来信来访内容", required=False, max_length=20000)
+    persons = _parse_persons(data.get("petitioners"), anonymous=True, max_representatives=params.max_representatives)
+    headcount = v.integer(data, "headcount", "信访人数", required=False, minimum=1, maximum=100000,
+                          default=max(len(persons), 1))
+    common = _parse_common(data, params)
+    received = common["received_at"]
+    mimes = check_uploads(files)
+    for f, mime in zip(files or [], mimes, strict=False):
+        f._xinfang_mime = mime
+    idempotency_key = (idempotency_key or "").strip()[:80]
+    if idempotency_key and actor is not None:
+        existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
+        if existing is not None:
+            return RegistrationResult(matter=existing.matter, petition=existing, replayed=True)
+
+    with transaction.atomic():
+        matter = Matter.objects.select_for_update().get(pk=matter.pk)
+        occurred = received if matter.last_event_at is None or received >= matter.last_event_at else timezone.now()
+        year = timezone.localtime(received).year
+        petition = Petition.objects.create(
+            number=next_petition_number(year), matter=matter, query_code=new_query_code(), channel=channel,
+            received_at=received, registered_by=actor if actor is not None else None, registering_unit=unit,
+            is_repeat=True, content=content, headcount=headcount,
+            visitors_count=headcount if channel == Channel.VISIT else 0,
+            idempotency_key=idempotency_key if actor is not None else "",
+        )
+        names = []
+        for i, p in enumerate(persons):
+            PetitionPerson.objects.create(
+                petition=petition, petitioner=_upsert_petitioner(p), is_representative=p.is_representative, position=i
+            )
+            names.append(p.name)
+        matter.petition_count += 1
+        matter.is_repeat = True
+        if names:
+            matter.search_text = (matter.search_text + " " + " ".join(names).lower())[:20000]
+        event = record_event(
+            matter, "add_petition", actor=actor, occurred_at=occurred, via=via,
+            from_status=matter.status, to_status=matter.status, unit=unit,
+            params={"petition": petition.number, "channel": channel, "received_at": received.isoformat(),
+                    "notice_type": NoticeType.REGISTRATION_RECEIPT.value},
+        )
+        matter.save()
+        _save_attachments(matter, petition, files, actor)
+        hooks.run(event, matter)
+        if matter.status == State.CLOSED and matter.close_reason == "rechecked":
+            decline_event = record_event(
+                matter, "decline", actor=actor, occurred_at=occurred, via=via,
+                from_status=matter.status, to_status=matter.status, unit=unit,
+                params={
+                    "reason": "same_facts_after_recheck", "petition": petition.number,
+                    "notice_type": NoticeType.NO_FURTHER_ACCEPTANCE_NOTICE.value,
+                    "note": "复核终结后以同一事实和理由再次提出，不再受理（《信访工作条例》第三十六条）。",
+                },
+            )
+            matter.save()
+            hooks.run(decline_event, matter)
+    return RegistrationResult(matter=matter, petition=petition)
+
+
+def role_may_register(user) -> bool:
+    try:
+        _registering_unit(user, None)
+    except (NotAllowed, InvalidInput):
+        return False
+    return True
+
+
+__all__ = ["RegistrationResult", "add_petition", "register_petition", "role_may_register"]

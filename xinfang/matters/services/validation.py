@@ -1,0 +1,223 @@
+"""Parsing and validation of service input, with Chinese messages naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import phonenumbers
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from xinfang.core.errors import InvalidInput
+from xinfang.org.models import Category, Region, Unit
+
+CLOCK_SKEW = dt.timedelta(minutes=2)
+
+
+def fail(field: str, message: str):
+    raise InvalidInput(message, fields={field: message})
+
+
+def text(params: dict, field: str, label: str, *, required: bool = True, max_length: int = 5000) -> str:
+    value = params.get(field)
+    value = "" if value is None else str(value).strip()
+    if required and not value:
+        fail(field, f"请填写{label}。")
+    if len(value) > max_length:
+        fail(field, f"{label}不能超过 {max_length} 字。")
+    return value
+
+
+def choice(params: dict, field: str, label: str, choices, *, required: bool = True, allowed=None) -> str:
+    value = params.get(field)
+    value = "" if value is None else str(value).strip()
+    if not value:
+        if required:
+            fail(field, f"请选择{label}。")
+        return ""
+    valid = dict(choices.choices) if hasattr(choices, "choices") else dict(choices)
+    if allowed is not None:
+        valid = {k: v for k, v in valid.items() if k in allowed}
+    if value not in valid:
+        options = "、".join(f"{k}（{v}）" for k, v in valid.items())
+        fail(field, f"{label}“{value}”无效，可选：{options}。")
+    return value
+
+
+def boolean(params: dict, field: str, default: bool = False) -> bool:
+    value = params.get(field, default)
+    if isinstance(value, bool):
+        return value
+    if value is None or value == "":
+        return default
+    if str(value).lower() in {"1", "true", "yes", "on", "是"}:
+        return True
+    if str(value).lower() in {"0", "false", "no", "off", "否"}:
+        return False
+    fail(field, "应为“是”或“否”。")
+    return default
+
+
+def integer(params: dict, field: str, label: str, *, required: bool = True, minimum: int | None = None,
+            maximum: int | None = None, default: int | None = None) -> int | None:
+    value = params.get(field)
+    if value is None or value == "":
+        if required:
+            fail(field, f"请填写{label}。")
+        return default
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        fail(field, f"{label}应为整数。")
+    if minimum is not None and number < minimum:
+        fail(field, f"{label}不能小于 {minimum}。")
+    if maximum is not None and number > maximum:
+        fail(field, f"{label}不能超过 {maximum}。")
+    return number
+
+
+def date_value(params: dict, field: str, label: str, *, required: bool = True) -> dt.date | None:
+    value = params.get(field)
+    if value is None or value == "":
+        if required:
+            fail(field, f"请填写{label}。")
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        parsed = parse_date(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        fail(field, f"{label}“{value}”不是有效日期（格式 YYYY-MM-DD）。")
+    return parsed
+
+
+def datetime_value(value, field: str, label: str) -> dt.datetime:
+    """Parse a date or datetime; naive values are Asia/Shanghai; a bare date means noon that day."""
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime.combine(value, dt.time(12, 0))
+    else:
+        raw = str(value).strip()
+        try:
+            result = parse_datetime(raw)
+            if result is None:
+                day = parse_date(raw)
+                result = dt.datetime.combine(day, dt.time(12, 0)) if day else None
+        except ValueError:
+            result = None
+        if result is None:
+            fail(field, f"{label}“{value}”不是有效的日期时间。")
+    if timezone.is_naive(result):
+        result = timezone.make_aware(result, timezone.get_default_timezone())
+    return result
+
+
+def occurred_at(value, *, last_event_at: dt.datetime | None, field: str = "occurred_at") -> dt.datetime:
+    """When the act happened: may be backdated, never in the future, never before the last act."""
+    now = timezone.now()
+    if value in (None, ""):
+        result = now
+    else:
+        result = datetime_value(value, field, "发生时间")
+    if result > now + CLOCK_SKEW:
+        fail(field, "发生时间不能晚于当前时间。")
+    if last_event_at is not None and result < last_event_at:
+        when = timezone.localtime(last_event_at).strftime("%Y-%m-%d %H:%M")
+        fail(field, f"发生时间不能早于该事项上一次办理的时间（{when}）。")
+    return result
+
+
+def unit_by_code(code, field: str = "unit", label: str = "单位") -> Unit:
+    if not code:
+        fail(field, f"请选择{label}。")
+    unit = Unit.objects.filter(code=str(code), active=True).first()
+    if unit is None:
+        fail(field, f"{label}代码“{code}”不存在。")
+    return unit
+
+
+def units_by_codes(codes: Iterable, field: str, label: str) -> list[Unit]:
+    codes = [str(c) for c in (codes or []) if c]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
+    missing = [c for c in codes if c not in units]
+    if missing:
+        fail(field, f"{label}代码“{'、'.join(missing)}”不存在。")
+    return [units[c] for c in codes]
+
+
+def category_by_code(code, field: str = "category") -> Category:
+    if not code:
+        fail(field, "请选择内容分类。")
+    category = Category.objects.filter(code=str(code), active=True).first()
+    if category is None:
+        fail(field, f"内容分类代码“{code}”不存在。")
+    return category
+
+
+def region_by_code(code, field: str = "region") -> Region:
+    if not code:
+        fail(field, "请选择问题属地。")
+    region = Region.objects.filter(code=str(code)).first()
+    if region is None:
+        fail(field, f"行政区划代码“{code}”不存在。")
+    return region
+
+
+def normalize_id_number(value: str, field: str = "id_number") -> str:
+    """Validate a GB 11643 resident ID number: format, birth date and check digit."""
+    raw = (value or "").strip().upper().replace(" ", "")
+    if not raw:
+        return ""
+    try:
+        return ric.validate(raw)
+    except InvalidChecksum:
+        fail(field, f"身份证号码“{raw}”校验位错误，请核对。")
+    except InvalidComponent:
+        fail(field, f"身份证号码“{raw}”中的出生日期或地区码无效。")
+    except (InvalidLength, InvalidFormat):
+        fail(field, f"身份证号码“{raw}”格式错误，应为18位。")
+    except ValidationError:
+        fail(field, f"身份证号码“{raw}”无效。")
+    return raw
+
+
+def gender_from_id(id_number: str) -> str:
+    if len(id_number) == 18 and id_number[16].isdigit():
+        return "male" if int(id_number[16]) % 2 else "female"
+    return ""
+
+
+def normalize_phone(value: str, field: str = "phone") -> str:
+    """Validate a Chinese mobile or landline number; return it in national digits."""
+    raw = (value or "").strip().replace(" ", "").replace("-", "")
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        fail(field, f"电话号码“{value}”格式错误。")
+    if not phonenumbers.is_valid_number(number):
+        fail(field, f"电话号码“{value}”无效，请核对。")
+    if number.country_code == 86:
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return national.replace(" ", "").replace("-", "")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(phone: str) -> bool:
+    try:
+        number = phonenumbers.parse(phone, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

@@ -1,0 +1,82 @@
+"""Two people acting on one matter at once: exactly one succeeds, the other gets 409."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from xinfang.core.errors import StateConflict
+from xinfang.matters.models import Counter, Event, Matter, Petition
+from xinfang.matters.services.actions import perform_action
+from xinfang.testing.factories import petition_data, register
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_concurrently(*calls):
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def worker(i, fn):
+        close_old_connections()
+        try:
+            barrier.wait(timeout=10)
+            results[i] = ("ok", fn())
+        except Exception as exc:  # collected and asserted by the test
+            results[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_two_concurrent_forwards_one_wins(county):
+    matter = register(county).matter
+    officer, leader = county.users["officer"], county.users["bleader"]
+    results = run_concurrently(
+        lambda: perform_action(actor=officer, number=matter.number, action="forward", params={"unit": "T01"}),
+        lambda: perform_action(actor=leader, number=matter.number, action="forward", params={"unit": "T02"}),
+    )
+    outcomes = sorted(r[0] for r in results)
+    assert outcomes == ["error", "ok"], results
+    error = next(r[1] for r in results if r[0] == "error")
+    assert isinstance(error, StateConflict) and error.http_status == 409
+    matter.refresh_from_db()
+    events = list(Event.objects.filter(matter=matter).order_by("seq").values_list("seq", "action"))
+    assert events == [(1, "register"), (2, "forward")]
+    assert matter.version == 2 and matter.status == "forwarded"
+
+
+def test_concurrent_registrations_get_distinct_gap_free_numbers(county):
+    registrar, officer = county.users["registrar"], county.users["officer"]
+    from xinfang.matters.services.registration import register_petition
+
+    calls = [
+        (lambda user=user: register_petition(actor=user, data=petition_data(county)))
+        for user in [registrar, officer, registrar, officer]
+    ]
+    results = run_concurrently(*calls)
+    assert all(r[0] == "ok" for r in results), results
+    seqs = sorted(Matter.objects.values_list("seq", flat=True))
+    assert seqs == [1, 2, 3, 4]
+    assert Counter.objects.get(key="matter").value == 4
+    assert Petition.objects.count() == 4
+
+
+def test_same_idempotency_key_at_once_creates_one_petition(county):
+    from xinfang.matters.services.registration import register_petition
+
+    registrar = county.users["registrar"]
+    data = petition_data(county)
+    results = run_concurrently(
+        lambda: register_petition(actor=registrar, data=data, idempotency_key="same"),
+        lambda: register_petition(actor=registrar, data=data, idempotency_key="same"),
+    )
+    assert all(r[0] == "ok" for r in results), results
+    assert Petition.objects.count() == 1
+    assert len({r[1].matter.number for r in results}) == 1

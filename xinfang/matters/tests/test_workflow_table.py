@@ -1,0 +1,147 @@
+"""Every (state, action) pair of the workflow table: allowed ones succeed with the right target
+state, the others are refused with 409; wrong actors get 403 (visible) or 404 (not visible)."""
+
+import datetime as dt
+
+import pytest
+
+from xinfang.core.errors import NotAllowed, NotVisible, StateConflict
+from xinfang.matters.choices import State
+from xinfang.matters.models import Matter
+from xinfang.matters.workflow import TRANSITIONS, WORKFLOW, allowed_actions
+from xinfang.testing.factories import act, register
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+
+
+def build(c, state: str) -> Matter:
+    """Drive a new matter to ``state`` through the services."""
+    m = register(c).matter
+    steps = {
+        "registered": [],
+        "forwarded": [("officer", "forward", {"unit": "T01"})],
+        "assigned": [("officer", "assign", {"unit": "T01", "report_due": (TODAY + dt.timedelta(days=20)).isoformat()})],
+        "return_requested": [("officer", "forward", {"unit": "T01"}), ("handler", "object", {"reason": "不属本单位职责"})],
+        "accepted": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {})],
+        "replied": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {}),
+                    ("handler", "reply", {"outcome": "support", "opinion": "支持", "legal_basis": "某条例"})],
+        "review_requested": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {}),
+                             ("handler", "reply", {"outcome": "support", "opinion": "支持", "legal_basis": "某条例"}),
+                             ("handler", "deliver", {"method": "in_person"}),
+                             ("registrar", "request_review", {"reason": "不服"})],
+        "reviewed": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {}),
+                     ("handler", "reply", {"outcome": "support", "opinion": "支持", "legal_basis": "某条例"}),
+                     ("handler", "deliver", {"method": "in_person"}),
+                     ("registrar", "request_review", {"reason": "不服"}),
+                     ("officer", "review_decide", {"outcome": "uphold", "opinion": "维持"})],
+        "recheck_requested": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {}),
+                              ("handler", "reply", {"outcome": "support", "opinion": "支持", "legal_basis": "某条例"}),
+                              ("handler", "deliver", {"method": "in_person"}),
+                              ("registrar", "request_review", {"reason": "不服"}),
+                              ("officer", "review_decide", {"outcome": "uphold", "opinion": "维持"}),
+                              ("officer", "deliver", {"method": "mail"}),
+                              ("registrar", "request_recheck", {"reason": "仍不服"})],
+        "closed": [("officer", "forward", {"unit": "T01"}), ("handler", "accept", {}),
+                   ("handler", "mediate", {"agreement": "双方达成和解"})],
+    }[state]
+    for username, action, params in steps:
+        m = act(c, username, m, action, **params)
+    assert m.status == state
+    return m
+
+
+# action -> (actor, params, preparation steps needed on the matter before acting)
+VALID = {
+    "forward": ("officer", {"unit": "T02"}, []),
+    "assign": ("officer", {"unit": "T02", "report_due": (TODAY + dt.timedelta(days=20)).isoformat()}, []),
+    "answer": ("registrar", {"reply": "已当场解答"}, []),
+    "decline": (None, {"reason": "other", "note": "不属于信访事项"}, []),
+    "object": ("handler", {"reason": "不属本单位职责"}, []),
+    "approve_return": ("officer", {}, []),
+    "refuse_return": ("officer", {"reason": "属于本单位职责"}, []),
+    "accept": ("handler", {}, []),
+    "route": ("handler", {"procedure": "litigation", "note": "请依法提起诉讼"}, []),
+    "request_extension": ("handler", {"days": 20, "reason": "情况复杂"}, []),
+    "approve_extension": ("uleader", {}, [("handler", "request_extension", {"days": 20, "reason": "情况复杂"})]),
+    "start_hearing": ("officer", {}, []),
+    "end_hearing": ("officer", {}, [("officer", "start_hearing", {})]),
+    "mediate": ("handler", {"agreement": "达成和解"}, []),
+    "reply": ("handler", {"outcome": "explain", "opinion": "解释说明", "legal_basis": "某条例"}, []),
+    "deliver": (None, {"method": "in_person"}, []),
+    "evaluate": ("registrar", {"target": None, "rating": "satisfied"}, []),
+    "request_review": ("registrar", {"reason": "不服"}, [("handler", "deliver", {"method": "in_person"})]),
+    "review_decide": ("officer", {"outcome": "uphold", "opinion": "维持"}, []),
+    "request_recheck": ("registrar", {"reason": "不服"}, [("officer", "deliver", {"method": "mail"})]),
+    "recheck_decide": ("officer", {"outcome": "uphold", "opinion": "维持"}, []),
+    "close": ("officer", {"reason": "confirmed"}, []),
+}
+
+PAIRS = [(s.value, t.action) for s in State for t in TRANSITIONS]
+
+
+def _actor_for(action, state):
+    actor, params, prep = VALID[action]
+    params = dict(params)
+    if action == "decline":
+        actor = "officer" if state == "registered" else "handler"
+    if action == "deliver":
+        actor = "handler" if state == "replied" else "officer"
+    if action == "evaluate":
+        params["target"] = "bureau" if state in ("accepted", "closed") else "unit"
+    return actor, params, prep
+
+
+@pytest.mark.parametrize(("state", "action"), PAIRS)
+def test_state_action_pair(county, state, action):
+    matter = build(county, state)
+    transition = WORKFLOW[action]
+    actor, params, prep = _actor_for(action, state)
+    if State(state) not in transition.sources:
+        with pytest.raises(StateConflict):  # the state is checked before the actor
+            act(county, "officer", matter, action, **params)
+        assert Matter.objects.get(pk=matter.pk).status == state
+        return
+    if (state, action) == ("registered", "accept"):
+        # Only a matter a unit registered itself can be accepted straight away (当场告知).
+        assert "accept" not in allowed_actions(county.users["officer"], matter)
+        matter = register(county, user=county.users["handler"]).matter
+    for username, prep_action, prep_params in prep:
+        matter = act(county, username, matter, prep_action, **prep_params)
+    assert action in allowed_actions(county.users[actor], matter)
+    events_before = matter.events.count()
+    result = act(county, actor, matter, action, **params)
+    expected = {
+        "refuse_return": "forwarded",
+        "review_decide": "reviewed",
+    }.get(action) or (transition.target.value if transition.target else state)
+    assert result.status == expected
+    assert result.events.count() == events_before + 1
+    assert result.events.order_by("-seq").first().action == action
+
+
+@pytest.mark.parametrize("action", [t.action for t in TRANSITIONS])
+def test_auditor_may_see_but_never_act(county, action):
+    state = next(iter(s for s in WORKFLOW[action].sources if s != State.CLOSED), State.CLOSED)
+    matter = build(county, state.value)
+    _, params, _ = _actor_for(action, state.value)
+    with pytest.raises(NotAllowed):
+        act(county, "auditor", matter, action, **params)
+
+
+@pytest.mark.parametrize("action", ["accept", "object", "decline", "route"])
+def test_other_units_do_not_even_see_the_matter(county, action):
+    matter = build(county, "forwarded")
+    _, params, _ = _actor_for(action, "forwarded")
+    with pytest.raises(NotVisible):
+        act(county, "handler2", matter, action, **params)
+
+
+def test_table_is_complete_and_consistent():
+    assert len(WORKFLOW) == 22
+    for t in TRANSITIONS:
+        assert t.sources, t.action
+        assert t.article.startswith("第"), t.action
+        if t.target == State.CLOSED:
+            assert t.close_reason or t.action == "close"
