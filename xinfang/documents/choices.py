@@ -1,0 +1,47 @@
+"""Document vocabulary: the types of api-v1.md "Documents" and how each is numbered and addressed."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from xinfang.matters.choices import DeliveryMethod, NoticeType
+
+DocType = NoticeType  # one vocabulary: the values the core puts in events' ``notice_type``
+
+# 发文字号 type characters (the template may change the whole prefix).
+TYPE_CODES = {
+    DocType.REGISTRATION_RECEIPT: "登",
+    DocType.ACCEPTANCE_NOTICE: "受",
+    DocType.NON_ACCEPTANCE_NOTICE: "不受",
+    DocType.NO_FURTHER_ACCEPTANCE_NOTICE: "不再受",
+    DocType.FORWARDING_LETTER: "转",
+    DocType.ASSIGNMENT_SHEET: "交",
+    DocType.EXTENSION_NOTICE: "延",
+    DocType.HANDLING_OPINION: "处",
+    DocType.REVIEW_OPINION: "复查",
+    DocType.RECHECK_OPINION: "复核",
+    DocType.COMPLETION_REPORT: "办结",
+    DocType.SUPERVISION_ORDER: "督",
+    DocType.BULLETIN: "通",
+    DocType.RECOMMENDATION: "建",
+}
+
+# Addressed to the petitioner (downloadable on the portal) vs. to a unit (internal).
+PETITIONER_TYPES = frozenset({
+    DocType.REGISTRATION_RECEIPT, DocType.ACCEPTANCE_NOTICE, DocType.NON_ACCEPTANCE_NOTICE,
+    DocType.NO_FURTHER_ACCEPTANCE_NOTICE, DocType.EXTENSION_NOTICE, DocType.HANDLING_OPINION,
+    DocType.REVIEW_OPINION, DocType.RECHECK_OPINION,
+})
+# Opinions whose delivery is the core ``deliver`` action (it starts the 复查/复核 request windows).
+DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
+# Rendered from supervision records (xinfang.supervision), not from matter events.
+SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
+
+
+class DeliveryOutcome(models.TextChoices):
+    SIGNED = "signed", "已签收"
+    REFUSED = "refused", "拒绝签收（留置送达）"
+    NOT_APPLICABLE = "na", "无需签收"
+
+
+__all__ = ["PETITIONER_TYPES", "TYPE_CODES", "DeliveryMethod", "DeliveryOutcome", "DocType"]

@@ -1,0 +1,63 @@
+"""What the portal uses: the petitioner's own documents and signed, time-limited download links.
+
+The portal (xinfang.portal) lists a matter's notices after the petitioner gave the number and
+查询码. It either serves the file itself through ``petitioner_file`` or links to
+``public_document_url(doc, matter)``: /documents/public/<id>/<pdf|docx>/?t=<signed token>. The
+download view accepts that token (valid ``LINK_MAX_AGE`` seconds, bound to the document and
+its matter) or the portal session grant for the matter. Only documents addressed to the
+petitioner are ever served (never forwarding letters, assignment sheets or reports).
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.urls import reverse
+
+from .choices import PETITIONER_TYPES
+from .models import IssuedDocument
+from .selectors import petitioner_documents
+
+SALT = "xinfang.documents.public"
+LINK_MAX_AGE = 2 * 60 * 60  # seconds
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def documents_for_petitioner(matter):
+    return list(petitioner_documents(matter))
+
+
+def filename(document: IssuedDocument, fmt: str) -> str:
+    return f"{document.doc_number}-{document.get_doc_type_display()}.{fmt}"
+
+
+def petitioner_file(document: IssuedDocument, fmt: str) -> tuple[str, str, bytes] | None:
+    if fmt not in CONTENT_TYPES or document.doc_type not in PETITIONER_TYPES:
+        return None
+    data = IssuedDocument.objects.filter(pk=document.pk).values_list(f"{fmt}_data", flat=True).first()
+    if data is None:
+        return None
+    return filename(document, fmt), CONTENT_TYPES[fmt], bytes(data)
+
+
+def make_token(document: IssuedDocument, matter) -> str:
+    return signing.dumps({"d": document.pk, "m": matter.number}, salt=SALT, compress=True)
+
+
+def read_token(token: str, document_id: int) -> str | None:
+    """The matter number the token grants for this document, or None (bad, other doc, expired)."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=LINK_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("d") != document_id:
+        return None
+    return str(data.get("m") or "") or None
+
+
+def public_document_url(doc: IssuedDocument, matter, fmt: str = "pdf") -> str:
+    """A signed, time-limited link the portal can put on the petitioner's page."""
+    url = reverse("documents:public", args=[doc.pk, fmt])
+    return f"{url}?t={make_token(doc, matter)}"

@@ -1,0 +1,258 @@
+"""PDF output laid out after GB/T 9704-2012 (党政机关公文格式), with the font embedded.
+
+A4, 版心 156 × 225 mm (margins: top 37, bottom 35, left 28, right 26 mm); 发文机关标志 in red,
+centred; 发文字号 centred above a red separator; 标题 2号 centred; 正文 3号, first-line indent of
+two characters, justified; 发文机关署名 and 成文日期 on the right with room for the seal; page
+numbers "— n —" at the foot. Chinese line breaking keeps closing punctuation off the start of a
+line and opening punctuation off its end (避头尾).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from fpdf import FPDF
+from fpdf.enums import TextMode
+from fpdf.fonts import TTFFont
+
+from .content import DocumentContent
+from .fonts import FAMILY, MISSING_MARK, build_font
+
+PT = 25.4 / 72  # mm per point
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 37.0, 35.0
+TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm
+RED = (200, 16, 32)
+BODY_PT = 16.0  # 3号
+TITLE_PT = 22.0  # 2号
+LINE_H = 225.0 / 22  # 22 lines per page (GB/T 9704 5.2.2)
+NO_START = set("，。、；：？！）》」』”’〕】…—%,.;:?!)]}·")
+NO_END = set("（《「『“‘〔【([{")
+LATIN_RUN = re.compile(r"[A-Za-z0-9@#&_\-./:]+")
+
+
+class _OfficialPDF(FPDF):
+    def footer(self):  # page numbers: 4号 (14pt), "— 1 —"
+        self.set_y(-BOTTOM + 12)
+        self.set_font(FAMILY, size=14)
+        self.set_text_color(0, 0, 0)
+        self.cell(0, 6, f"— {self.page_no()} —", align="C")
+
+
+def _tokens(text: str) -> list[str]:
+    """Break units: single CJK characters, whole Latin/number runs."""
+    out: list[str] = []
+    pos = 0
+    for m in LATIN_RUN.finditer(text):
+        out.extend(text[pos:m.start()])
+        out.append(m.group())
+        pos = m.end()
+    out.extend(text[pos:])
+    return out
+
+
+class Layout:
+    def __init__(self, pdf: FPDF, missing: set[str], advances: dict[str, float], line_h: float = LINE_H):
+        self.pdf = pdf
+        self.missing = missing
+        self.advances = advances  # em per character, from the embedded font
+        self.line_h = line_h
+        self.breaks = 0
+
+    def clean(self, text: str) -> str:
+        if not self.missing:
+            return text
+        return "".join(MISSING_MARK if ch in self.missing else ch for ch in text)
+
+    def width(self, token: str) -> float:
+        """Width in mm at the current font size (from the font's advances, no PDF call)."""
+        adv = self.advances
+        return sum(adv.get(ch, 1.0) for ch in token) * self.pdf.font_size_pt * PT
+
+    def wrap(self, text: str, first_width: float, width: float) -> list[tuple[str, bool]]:
+        """Lines of ``text`` as (line, is_full) with 避头尾 and Latin runs kept whole."""
+        lines: list[tuple[str, bool]] = []
+        current: list[str] = []
+        used = 0.0
+        avail = first_width
+        hanging = False
+        for token in _tokens(self.clean(text)):
+            w = self.width(token)
+            if w > avail and len(token) > 1:  # a Latin run longer than a line: split it
+                for ch in token:
+                    cw = self.width(ch)
+                    if used + cw > avail and current:
+                        lines.append(("".join(current), True))
+                        current, used, avail, hanging = [], 0.0, width, False
+                    current.append(ch)
+                    used += cw
+                continue
+            if used + w > avail + 0.01 and current:
+                if token in NO_START and not hanging:  # hang one closing mark in the margin
+                    current.append(token)
+                    used += w
+                    hanging = True
+                    continue
+                carry = [token]
+                while carry[0] in NO_START and len(current) > 1:  # never start a line with it
+                    carry.insert(0, current.pop())
+                while current and current[-1] in NO_END and len(current) > 1:  # nor end one with an opener
+                    carry.insert(0, current.pop())
+                lines.append(("".join(current), True))
+                current, avail, hanging = carry, width, False
+                used = sum(self.width(t) for t in current)
+                continue
+            current.append(token)
+            used += w
+        if current or not lines:
+            lines.append(("".join(current), False))
+        return lines
+
+    def need(self, height: float) -> bool:
+        """Start a new page unless ``height`` fits; True when a page was started."""
+        if self.pdf.get_y() + height > PAGE_H - BOTTOM:
+            self.pdf.add_page()
+            self.pdf.set_y(TOP)
+            self.breaks += 1
+            return True
+        return False
+
+    def line(self, text: str, x: float, width: float, *, justify: bool, align: str = "L") -> None:
+        pdf = self.pdf
+        self.need(self.line_h)
+        y = pdf.get_y()
+        baseline = y + self.line_h / 2 + pdf.font_size * 0.35
+        natural = self.width(text) if text else 0.0
+        if align == "C":
+            x = x + (width - natural) / 2
+        elif align == "R":
+            x = x + width - natural
+        n = len(text)
+        if justify and n > 1 and natural < width:
+            spacing_mm = (width - natural) / (n - 1)
+            pdf.set_char_spacing(spacing_mm / PT)
+            pdf.text(x, baseline, text)
+            pdf.set_char_spacing(0)
+        elif text:
+            pdf.text(x, baseline, text)
+        pdf.set_y(y + self.line_h)
+
+    def paragraph(self, text: str, *, indent_chars: float = 2, size: float = BODY_PT, keep: float = 0.0) -> None:
+        """A justified paragraph; ``keep``: room (mm) that must follow its last two lines on the page."""
+        self.pdf.set_font(FAMILY, size=size)
+        em = size * PT
+        lines = self.wrap(text, TEXT_W - indent_chars * em, TEXT_W)
+        tail = max(0, len(lines) - 2)
+        for i, (line, full) in enumerate(lines):
+            if keep and i == tail:
+                self.need(self.line_h * (len(lines) - tail) + keep)
+            x = LEFT + (indent_chars * em if i == 0 else 0)
+            w = TEXT_W - (indent_chars * em if i == 0 else 0)
+            self.line(line, x, w, justify=full)
+
+
+def _bold(pdf: FPDF, on: bool, color=(0, 0, 0)) -> None:
+    if on:
+        pdf.text_mode = TextMode.FILL_STROKE
+        pdf.set_line_width(0.25)
+        pdf.set_draw_color(*color)
+    else:
+        pdf.text_mode = TextMode.FILL
+
+
+def _add_document_font(pdf: FPDF, data: bytes) -> None:
+    """Register the per-document TrueType font from memory (fpdf2 reads any file object)."""
+    font = TTFFont(pdf, io.BytesIO(data), FAMILY.lower(), "")  # type: ignore[arg-type]
+    font.ttfont.recalcBBoxes = False  # glyphs are precompiled; keep them as they are
+    pdf.fonts[FAMILY.lower()] = font
+
+
+def render_pdf(content: DocumentContent) -> tuple[bytes, set[str]]:
+    """The PDF bytes and the set of characters drawn as 〓 (no glyph in the embedded font).
+
+    GB/T 9704 7.3.5.4: the signature and date never stand alone on a page. When they would,
+    the document is laid out again with slightly tighter line spacing (at most 12% tighter).
+    """
+    font = build_font(content.all_characters())
+    pdf, orphaned = _layout(content, font, LINE_H)
+    if orphaned:  # first try tighter line spacing (GB/T 9704: 调整行距、字距)
+        pdf, orphaned = _layout(content, font, LINE_H * 0.9)
+    if orphaned:  # else the last two lines of text go over with the signature
+        pdf, orphaned = _layout(content, font, LINE_H, keep_with_signature=True)
+    return bytes(pdf.output()), font.missing
+
+
+def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signature: bool = False) -> tuple[FPDF, bool]:
+    """Lay the document out (cheap: no output); True when the signature block is orphaned."""
+    pdf = _OfficialPDF(format="A4", unit="mm")
+    pdf.set_margins(LEFT, TOP, RIGHT)
+    pdf.set_auto_page_break(False)
+    pdf.set_creator("xinfang 网上信访信息系统")
+    pdf.set_title(content.title)
+    pdf.set_lang("zh-CN")
+    _add_document_font(pdf, font.data)
+    lay = Layout(pdf, font.missing, font.advances, line_h)
+    pdf.add_page()
+
+    # 版头: 发文机关标志 (red), 发文字号, red separator.
+    size = 34.0
+    pdf.set_font(FAMILY, size=size)
+    head = lay.clean(content.letterhead)
+    while size > 14 and lay.width(head) > TEXT_W:
+        size -= 1
+        pdf.set_font(FAMILY, size=size)
+    pdf.set_text_color(*RED)
+    _bold(pdf, True, RED)
+    pdf.set_y(TOP - 2)
+    pdf.text(LEFT + (TEXT_W - lay.width(head)) / 2, TOP + size * PT * 0.8, head)
+    _bold(pdf, False)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_y(TOP + size * PT + 8)
+    if content.doc_number:
+        pdf.set_font(FAMILY, size=BODY_PT)
+        lay.line(lay.clean(content.doc_number), LEFT, TEXT_W, justify=False, align="C")
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.6)
+    y = pdf.get_y() + 1
+    pdf.line(LEFT, y, LEFT + TEXT_W, y)
+    pdf.set_y(y + line_h * 0.9)
+
+    # 标题
+    pdf.set_font(FAMILY, size=TITLE_PT)
+    _bold(pdf, True)
+    title_lines = lay.wrap(content.title, TEXT_W, TEXT_W)
+    for line, _ in title_lines:
+        lay.line(line, LEFT, TEXT_W, justify=False, align="C")
+    _bold(pdf, False)
+    pdf.set_y(pdf.get_y() + line_h * 0.4)
+
+    # 主送机关 / 信访人
+    pdf.set_font(FAMILY, size=BODY_PT)
+    if content.recipient:
+        for line, full in lay.wrap(f"{content.recipient}：", TEXT_W, TEXT_W):
+            lay.line(line, LEFT, TEXT_W, justify=full)
+
+    em = BODY_PT * PT
+    block = line_h * (1.5 + 2 + len(content.notes))
+    for i, para in enumerate(content.paragraphs):
+        last = i == len(content.paragraphs) - 1
+        lay.paragraph(para, keep=block if (keep_with_signature and last) else 0.0)
+
+    # 发文机关署名、成文日期、印章: keep together, leave room for the seal.
+    orphaned = lay.need(block)
+    pdf.set_y(pdf.get_y() + line_h * 1.5)  # room for the seal (印章 端正、居中下压署名和日期)
+    date_w = lay.width(content.date_text)
+    date_x = LEFT + TEXT_W - 4 * em - date_w  # 成文日期右空四字
+    sig = lay.clean(content.signature)
+    sig_w = lay.width(sig)
+    sig_x = max(LEFT, min(date_x + (date_w - sig_w) / 2, LEFT + TEXT_W - sig_w))
+    lay.line(sig, sig_x, sig_w + 1, justify=False)
+    lay.line(content.date_text, date_x, date_w + 1, justify=False)
+    for note in content.notes:
+        lay.paragraph(f"（{note}）", indent_chars=2)
+    if content.copy_to:
+        pdf.set_y(pdf.get_y() + line_h)
+        pdf.set_font(FAMILY, size=14)
+        lay.paragraph(f"抄送：{content.copy_to}", indent_chars=1, size=14)
+    return pdf, orphaned

@@ -1,0 +1,83 @@
+"""Reads of the documents app. Lists never load the stored files (they are deferred)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from xinfang.core.errors import NotAllowed, NotVisible
+from xinfang.matters.access import access_matter, visible_matters
+
+from .choices import PETITIONER_TYPES
+from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
+
+HEAVY = ("pdf_data", "docx_data", "context", "rendered_text")
+
+
+def _latest_first() -> Prefetch:
+    return Prefetch("deliveries", queryset=DocumentDelivery.objects.order_by("-delivered_at", "-id"))
+
+
+def light(qs: QuerySet[IssuedDocument] | None = None) -> QuerySet[IssuedDocument]:
+    qs = IssuedDocument.objects.all() if qs is None else qs
+    return qs.defer(*HEAVY).select_related("issuing_unit", "matter", "event")
+
+
+def matter_documents(user, number: str):
+    """(matter, its documents with deliveries) — NotVisible when the user may not see it."""
+    matter = access_matter(user, number)
+    docs = light(IssuedDocument.objects.filter(matter=matter)).prefetch_related(_latest_first()).order_by("issued_at", "id")
+    return matter, docs
+
+
+def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
+    """One document the user may see: through its matter, or (supervision papers) its units."""
+    qs = IssuedDocument.objects.select_related("issuing_unit", "matter", "event", "recipient_unit", "template")
+    qs = qs.defer(None) if full else qs.defer(*HEAVY)
+    try:
+        doc = qs.get(pk=int(doc_id))
+    except (IssuedDocument.DoesNotExist, ValueError, TypeError):
+        raise NotVisible("未找到该文书，或您无权查看。") from None
+    if doc.matter_id is not None:
+        if not visible_matters(user).filter(pk=doc.matter_id).exists():
+            raise NotVisible("未找到该文书，或您无权查看。")
+        return doc
+    if user.is_authenticated and (user.is_county_wide or user.unit_id in (doc.issuing_unit_id, doc.recipient_unit_id)):
+        return doc
+    raise NotVisible("未找到该文书，或您无权查看。")
+
+
+def recent_documents(user, *, limit: int = 50) -> QuerySet[IssuedDocument]:
+    qs = light()
+    if not user.is_county_wide:
+        qs = qs.filter(
+            Q(matter__in=visible_matters(user)) | Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id)
+        )
+    return qs.prefetch_related(_latest_first()).order_by("-issued_at", "-id")[:limit]
+
+
+def print_batch(user, unit, day: dt.date) -> list[IssuedDocument]:
+    """The documents a unit issued on a day (for printing, stamping and mailing)."""
+    if not (user.in_bureau or user.is_county_wide or user.unit_id == unit.pk):
+        raise NotAllowed("只能打印本单位的文书。")
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    return list(
+        IssuedDocument.objects.filter(issuing_unit=unit, issued_at__gte=start, issued_at__lt=end)
+        .only("pk", "doc_number", "doc_type", "title", "pdf_data", "issued_at")
+        .order_by("doc_type", "seq", "id")
+    )
+
+
+def petitioner_documents(matter) -> QuerySet[IssuedDocument]:
+    return light(IssuedDocument.objects.filter(matter=matter, doc_type__in=[t.value for t in PETITIONER_TYPES])).order_by("issued_at", "id")
+
+
+def templates_overview() -> list[DocumentTemplate]:
+    return list(DocumentTemplate.objects.filter(active=True).order_by("doc_type"))
+
+
+def template_versions(doc_type: str) -> QuerySet[DocumentTemplate]:
+    return DocumentTemplate.objects.filter(doc_type=doc_type).select_related("created_by").order_by("-version")

@@ -1,0 +1,119 @@
+"""Issued documents never change; a failed generation refuses the act with a reason."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+
+from xinfang.core.errors import AppError
+from xinfang.documents import services
+from xinfang.documents.models import DocumentDelivery, DocumentTemplate, IssuedDocument
+from xinfang.documents.services import DocumentGenerationFailed, template_save
+from xinfang.matters.models import Event, Matter
+from xinfang.testing.factories import act, at, register
+
+from .helpers import doc_of, docx_text, flat, pdf_text
+
+
+@pytest.fixture
+def forwarded(county):
+    with time_machine.travel(at("2026-09-10", 9), tick=False):
+        matter = register(county, received_at=at("2026-09-10", 8)).matter
+        act(county, "officer", matter, "forward", unit="T01")
+    return matter
+
+
+def test_issued_document_cannot_be_changed_or_deleted(forwarded):
+    doc = doc_of(forwarded, "forwarding_letter")
+    with pytest.raises(RuntimeError):
+        doc.save()
+    with pytest.raises(RuntimeError):
+        doc.delete()
+    with pytest.raises(RuntimeError):
+        IssuedDocument.objects.filter(pk=doc.pk).update(recipient="别人")
+    with pytest.raises(RuntimeError):
+        IssuedDocument.objects.filter(pk=doc.pk).delete()
+    assert IssuedDocument.objects.get(pk=doc.pk).verify()
+
+
+def test_new_template_version_never_alters_issued_documents(county, forwarded):
+    doc = doc_of(forwarded, "forwarding_letter")
+    before = (bytes(doc.pdf_data), bytes(doc.docx_data), doc.rendered_text, doc.pdf_sha256)
+    active = DocumentTemplate.objects.get(doc_type="forwarding_letter", active=True)
+    new = template_save(actor=county.users["admin"], doc_type="forwarding_letter", data={
+        "title": "信访事项转送函（新版）", "letterhead": "{{发文机关}}", "number_prefix": "{{机关代字}}转",
+        "body": "请依法处理{{信访人}}反映的问题。",
+    })
+    assert new.version == active.version + 1 and new.active
+    assert not DocumentTemplate.objects.get(pk=active.pk).active
+    again = IssuedDocument.objects.get(pk=doc.pk)
+    assert (bytes(again.pdf_data), bytes(again.docx_data), again.rendered_text, again.pdf_sha256) == before
+    assert again.template_version == active.version and again.verify()
+    # the next document uses the new wording
+    with time_machine.travel(at("2026-09-11", 9), tick=False):
+        matter2 = register(county, received_at=at("2026-09-11", 8)).matter
+        act(county, "officer", matter2, "forward", unit="T02")
+    newer = doc_of(matter2, "forwarding_letter")
+    assert newer.template_version == new.version and "信访事项转送函（新版）" in newer.rendered_text
+    assert flat("请依法处理张三反映的问题") in pdf_text(newer)
+
+
+def test_tampered_file_is_detected(forwarded):
+    doc = doc_of(forwarded, "forwarding_letter")
+    doc.pdf_data = bytes(doc.pdf_data) + b"%tampered"
+    assert not doc.verify()
+
+
+def test_generation_failure_refuses_the_act_and_keeps_nothing(county, forwarded, monkeypatch):
+    def broken(content):
+        raise OSError("font file unreadable")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    events = Event.objects.filter(matter=forwarded).count()
+    with time_machine.travel(at("2026-09-12", 9), tick=False):
+        with pytest.raises(DocumentGenerationFailed) as info:
+            act(county, "handler", forwarded, "accept")
+    assert "受理告知书" in info.value.message and "本次操作未执行" in info.value.message
+    matter = Matter.objects.get(pk=forwarded.pk)
+    assert matter.status == "forwarded"  # the act was rolled back with its document
+    assert Event.objects.filter(matter=matter).count() == events
+    assert doc_of(matter, "acceptance_notice") is None
+    from xinfang.matters.models import Counter
+
+    # the number was not consumed either: the next acceptance notice of T01 is number 1
+    monkeypatch.undo()
+    with time_machine.travel(at("2026-09-12", 10), tick=False):
+        act(county, "handler", matter, "accept")
+    assert doc_of(matter, "acceptance_notice").doc_number == "城关受〔2026〕1号"
+    assert Counter.objects.filter(key__startswith="doc:T01:").count() == 1
+
+
+def test_template_without_data_for_a_placeholder_refuses_the_act(county, forwarded):
+    """A legacy template (written before validation) naming a value the act cannot supply."""
+    DocumentTemplate.objects.filter(doc_type="acceptance_notice").update(active=False)
+    DocumentTemplate.objects.create(doc_type="acceptance_notice", version=99, active=True, title="受理告知书",
+                                    letterhead="{{发文机关}}", number_prefix="受", body="查询码：{{查询码}}")
+    with time_machine.travel(at("2026-09-12", 9), tick=False):
+        with pytest.raises(AppError) as info:
+            act(county, "handler", forwarded, "accept")
+    assert "{{查询码}}" in info.value.message
+    assert Matter.objects.get(pk=forwarded.pk).status == "forwarded"
+
+
+def test_api_reports_generation_failure_in_the_error_shape(county, forwarded, api, monkeypatch):
+    monkeypatch.setattr(services, "render_docx", lambda content: (_ for _ in ()).throw(ValueError("bad")))
+    with time_machine.travel(at("2026-09-12", 9), tick=False):
+        r = api("handler").post(f"/api/v1/matters/{forwarded.number}/accept/", {}, format="json")
+    assert r.status_code == 500
+    assert r.json()["error"]["code"] == "document_generation_failed"
+    assert "受理告知书" in r.json()["error"]["message"]
+
+
+def test_deliveries_are_append_only(county, forwarded):
+    doc = doc_of(forwarded, "forwarding_letter")
+    d = services.record_delivery(actor=county.users["officer"], document=doc, method="mail", outcome="signed", receiver="李四")
+    with pytest.raises(RuntimeError):
+        d.save()
+    with pytest.raises(RuntimeError):
+        DocumentDelivery.objects.filter(pk=d.pk).delete()
+    assert flat("城关镇人民政府") in docx_text(doc)
