@@ -1,0 +1,184 @@
+"""Creating and sending notifications. Every write here runs after the act committed.
+
+* ``create_for_event`` — called by the after-commit hook: one row per recipient and channel.
+* ``send_notification`` — claims one queued row and sends it; on failure schedules a retry with
+  exponential backoff, until ``XINFANG_NOTIFY_MAX_ATTEMPTS`` (then ``failed``).
+* ``send_pending_notifications`` — sends every row that is due (management command, Celery beat,
+  and the deadline engine call it). Rows stuck in ``sending`` (a crashed worker) are re-queued.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from xinfang.matters.models import Event, Matter, Petition
+from xinfang.matters.services.validation import is_mobile
+
+from . import messages
+from .models import Channel, Notification, Status
+from .senders import OutgoingMessage, SendError, email_enabled, get_sender, sms_enabled
+
+log = logging.getLogger("xinfang.notifications")
+
+STALE_SENDING = dt.timedelta(minutes=10)
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "XINFANG_NOTIFY_MAX_ATTEMPTS", 5))
+
+
+def _retry_base() -> int:
+    return int(getattr(settings, "XINFANG_NOTIFY_RETRY_BASE_SECONDS", 60))
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential backoff: base, 2×base, 4×base … capped at 6 hours."""
+    return dt.timedelta(seconds=min(_retry_base() * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def recipients(matter: Matter, petition_number: str = "") -> list[tuple[str, str, Petition]]:
+    """(channel, address, petition) for every petitioner who can be told; one row per address.
+
+    The petition gives the 查询码 sent: for registration acts only that petition's persons are
+    told; for later acts every petitioner of the matter, with the first petition they are on.
+    """
+    if matter.is_anonymous:
+        return []
+    petitions = matter.petitions.order_by("received_at", "id").prefetch_related("person_links__petitioner")
+    if petition_number:
+        petitions = petitions.filter(number=petition_number)
+    use_sms, use_email = sms_enabled(), email_enabled()
+    seen: set[tuple[str, str]] = set()
+    rows: list[tuple[str, str, Petition]] = []
+    for petition in petitions:
+        for link in petition.person_links.all():
+            person = link.petitioner
+            candidates = []
+            if use_sms and person.phone and is_mobile(person.phone):
+                candidates.append((Channel.SMS.value, person.phone))
+            if use_email and person.email:
+                candidates.append((Channel.EMAIL.value, person.email.strip().lower()))
+            for key in candidates:
+                if key not in seen:
+                    seen.add(key)
+                    rows.append((key[0], key[1], petition))
+    return rows
+
+
+def create_for_event(event: Event, matter: Matter) -> list[Notification]:
+    """Queue the notices this act produces (idempotent per event, channel and recipient)."""
+    composition = messages.compose(event, matter)
+    if composition is None:
+        return []
+    created = []
+    now = timezone.now()
+    for channel, address, petition in recipients(matter, composition.petition_number):
+        text = messages.render(composition.template_key, composition.params, petition.query_code)
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    matter=matter, event=event, petition=petition, channel=channel, recipient=address,
+                    template_key=composition.template_key, text=text, params=composition.params,
+                    status=Status.QUEUED, next_attempt_at=now,
+                ))
+        except IntegrityError:
+            continue  # already queued for this act (a re-run hook)
+    return created
+
+
+def _claim(notification: Notification) -> bool:
+    now = timezone.now()
+    claimed = Notification.objects.filter(pk=notification.pk, status=Status.QUEUED).update(
+        status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
+    )
+    if claimed:
+        notification.refresh_from_db()
+    return bool(claimed)
+
+
+def send_notification(notification: Notification) -> Notification:
+    """Send one queued notification now. Never raises for a sending failure."""
+    if not _claim(notification):
+        return notification
+    message = OutgoingMessage(
+        channel=notification.channel, recipient=notification.recipient, text=notification.text,
+        template_key=notification.template_key, params={**notification.params, "code": notification.petition.query_code}
+        if notification.petition_id else dict(notification.params),
+        subject=messages.subject(notification.template_key),
+    )
+    now = timezone.now()
+    try:
+        sender = get_sender(notification.channel)
+        notification.backend = sender.name
+        result = sender.send(message)
+    except SendError as exc:
+        _failed(notification, str(exc), permanent=exc.permanent, now=now)
+    except Exception as exc:  # a sender bug must not lose the row: retry later
+        log.exception("notification %s: sender crashed", notification.pk)
+        _failed(notification, f"{type(exc).__name__}: {exc}", permanent=False, now=now)
+    else:
+        notification.status = Status.SENT
+        notification.sent_at = now
+        notification.last_error = ""
+        notification.next_attempt_at = None
+        notification.provider_message_id = result.provider_message_id[:100]
+        notification.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at", "provider_message_id",
+                                         "backend", "updated_at"])
+    return notification
+
+
+def _failed(notification: Notification, error: str, *, permanent: bool, now) -> None:
+    notification.last_error = error[:500]
+    if permanent or notification.attempts >= _max_attempts():
+        notification.status = Status.FAILED
+        notification.next_attempt_at = None
+        log.warning("notification %s failed permanently: %s", notification.pk, error)
+    else:
+        notification.status = Status.QUEUED
+        notification.next_attempt_at = now + retry_delay(notification.attempts)
+        log.info("notification %s failed (attempt %s), retry at %s: %s", notification.pk, notification.attempts,
+                 notification.next_attempt_at, error)
+    notification.save(update_fields=["status", "last_error", "next_attempt_at", "backend", "updated_at"])
+
+
+def send_pending_notifications(*, now: dt.datetime | None = None, limit: int = 500) -> dict:
+    """Send every queued notification that is due. Returns counts by outcome."""
+    now = now or timezone.now()
+    Notification.objects.filter(status=Status.SENDING, updated_at__lt=now - STALE_SENDING).update(
+        status=Status.QUEUED, next_attempt_at=now
+    )
+    due = list(
+        Notification.objects.filter(status=Status.QUEUED)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .select_related("petition")
+        .order_by("next_attempt_at", "id")[:limit]
+    )
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    for notification in due:
+        result = send_notification(notification)
+        if result.status == Status.SENT:
+            counts["sent"] += 1
+        elif result.status == Status.FAILED:
+            counts["failed"] += 1
+        elif result.status == Status.QUEUED and result.attempts:
+            counts["retry"] += 1
+        else:
+            counts["skipped"] += 1
+    return counts
+
+
+def retry_now(*, actor, notification: Notification) -> Notification:
+    """Staff: put a failed notification back in the queue (after fixing a number or the gateway)."""
+    if notification.status != Status.FAILED:
+        return notification
+    Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
+        status=Status.QUEUED, next_attempt_at=timezone.now(), attempts=0
+    )
+    notification.refresh_from_db()
+    return send_notification(notification)

@@ -1,0 +1,1 @@
+"""Writes of the supervision app (records, callbacks, recommendations). The engine is in engine.py."""

@@ -1,0 +1,74 @@
+"""The Celery path against the real Redis on 127.0.0.1:6379 (skipped with a reason when absent)."""
+
+import datetime as dt
+import os
+
+import pytest
+
+from xinfang.supervision.models import EngineRun, SupervisionRecord
+
+from .helpers import new_matter, on
+
+REDIS = os.environ.get("XINFANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+pytestmark = [
+    pytest.mark.skipif(not _redis_up(), reason=f"Redis not reachable at {REDIS}: the Celery path needs a real broker"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def celery_worker_on_redis(monkeypatch):
+    from celery.contrib.testing.worker import start_worker
+
+    from xinfang.celery import app
+
+    monkeypatch.setenv("XINFANG_REDIS_URL", REDIS)
+    saved = dict(app.conf)
+    app.conf.update(broker_url=REDIS, result_backend=REDIS, task_always_eager=False, broker_connection_retry_on_startup=False)
+    import redis
+
+    redis.Redis.from_url(REDIS).delete("xinfang:lock:run_deadlines")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, loglevel="WARNING"):
+        yield app
+    app.conf.update({k: saved.get(k) for k in ("broker_url", "result_backend", "task_always_eager")})
+
+
+def test_beat_task_runs_the_engine_through_redis(county, celery_worker_on_redis):
+    from xinfang.supervision.tasks import run_deadlines_task
+
+    new_matter(county, "2026-09-10")  # dispose due 09-28
+    with on("2026-10-09", 6):
+        first = run_deadlines_task.delay("2026-10-09").get(timeout=60)
+        second = run_deadlines_task.delay("2026-10-09").get(timeout=60)
+    assert first["status"] == "finished" and first["counts"]["overdue_marked"] == 1
+    assert second["status"] == "finished" and not any(v for k, v in second["counts"].items() if not k.startswith("notif"))
+    assert SupervisionRecord.objects.count() == 1
+    assert list(EngineRun.objects.values_list("via", flat=True).distinct()) == ["celery"]
+    assert EngineRun.objects.filter(day=dt.date(2026, 10, 9)).count() == 2
+
+
+def test_redis_lock_held_elsewhere_skips(county, celery_worker_on_redis):
+    import redis
+
+    from xinfang.supervision.tasks import REDIS_LOCK, run_deadlines_task
+
+    client = redis.Redis.from_url(REDIS)
+    lock = client.lock(REDIS_LOCK, timeout=30)
+    assert lock.acquire(blocking=False)
+    try:
+        with on("2026-10-09", 6):
+            result = run_deadlines_task.delay("2026-10-09").get(timeout=60)
+    finally:
+        lock.release()
+    assert result["status"] == "locked" and not EngineRun.objects.exists()

@@ -1,0 +1,89 @@
+"""The rates page (with ranking), the drill-down to matters, and the Excel export."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.models import AccessLog, log_access
+from xinfang.org.models import Region, Unit
+from xinfang.workdays.models import current_rules
+
+from .. import rates
+from ..export import rates_workbook
+from ..scope import parse_scope
+from .common import show_error, supervision_page
+
+PARTS = {"numerator": "分子", "denominator": "分母"}
+
+
+def _scope(request):
+    try:
+        return parse_scope(request.GET), {}
+    except AppError as exc:
+        return parse_scope({}), show_error(request, exc)
+
+
+def _choices():
+    return {
+        "units": Unit.objects.exclude(kind="external").filter(active=True).order_by("kind", "code"),
+        "towns": Region.objects.filter(level=2).order_by("code"),
+        "measures": [(k, rates.MEASURE_LABELS[k]) for k in rates.MEASURES],
+    }
+
+
+@supervision_page
+def rates_page(request):
+    scope, errors = _scope(request)
+    measure = request.GET.get("measure") if request.GET.get("measure") in rates.MEASURES else "on_time_completion"
+    min_sample = current_rules().ranking_min_sample
+    data = rates.summary(request.user, scope)
+    ranking = rates.ranking(request.user, scope, measure, min_sample)
+    return render(request, "supervision/rates.html", {
+        "scope": scope, "errors": errors, "measure": measure, "measure_label": rates.MEASURE_LABELS[measure], "figures": data["figures"], "stages": data["stages"],
+        "ranking": ranking, "query": request.GET.urlencode(), **_choices(),
+        "four": [(k, rates.MEASURE_LABELS[k], data["figures"][k]) for k in rates.MEASURES],
+    })
+
+
+def _drill_args(request):
+    measure = request.GET.get("measure", "")
+    part = request.GET.get("part", "denominator")
+    if measure not in rates.MEASURES or part not in PARTS:
+        raise InvalidInput("请选择指标和分子/分母。")
+    return measure, part
+
+
+@supervision_page
+def drill(request):
+    scope, _ = _scope(request)
+    try:
+        measure, part = _drill_args(request)
+    except InvalidInput as exc:
+        show_error(request, exc)
+        measure, part = "on_time_completion", "denominator"
+    items = rates.drill(request.user, scope, measure, part)
+    return render(request, "supervision/drill.html", {
+        "scope": scope, "measure": measure, "measure_label": rates.MEASURE_LABELS[measure], "part": part,
+        "part_label": PARTS[part], "items": items, "query": request.GET.urlencode(),
+        "matter_count": len({d.matter_id for d in items}),
+    })
+
+
+@supervision_page
+def export(request):
+    scope, errors = _scope(request)
+    if errors:
+        return HttpResponse("；".join(errors.values()), status=400, content_type="text/plain; charset=utf-8")
+    drill_args = None
+    if request.GET.get("measure") and request.GET.get("part"):
+        try:
+            drill_args = _drill_args(request)
+        except InvalidInput as exc:
+            return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    body = rates_workbook(request.user, scope, current_rules().ranking_min_sample, drill_args)
+    log_access(user=request.user, kind=AccessLog.Kind.EXPORT, object_type="rates",
+               object_ref=f"{scope.date_from}~{scope.date_to}", detail={"query": request.GET.dict()},
+               ip=request.META.get("REMOTE_ADDR"))
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="rates-{scope.date_from}-{scope.date_to}.xlsx"'
+    return response
