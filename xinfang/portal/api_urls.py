@@ -1,0 +1,8 @@
+from django.urls import path
+
+from .api import NoticeView, TrackView
+
+urlpatterns = [
+    path("track/", TrackView.as_view(), name="api-public-track"),
+    path("track/notice/", NoticeView.as_view(), name="api-public-track-notice"),
+]

@@ -1,0 +1,1 @@
+"""Portal views: parse input, call one service or selector, render (style.md)."""

@@ -1,0 +1,1 @@
+"""Forms of the workbench pages. Forms parse and render; the services validate the domain rules."""

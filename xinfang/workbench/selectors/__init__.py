@@ -1,0 +1,1 @@
+"""Reads for the workbench pages (writes live in ``xinfang.workbench.services``)."""

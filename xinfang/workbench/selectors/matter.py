@@ -1,0 +1,228 @@
+"""The matter page: facts, petitioners (masked per role), clocks, timeline, documents."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+
+from xinfang.core.masking import mask_id_number, mask_phone
+from xinfang.matters.access import access_matter, can_reveal, identity_hidden
+from xinfang.matters.choices import Gender
+from xinfang.matters.models import Deadline, Matter
+from xinfang.matters.selectors import detail_queryset, find_duplicates
+from xinfang.matters.workflow import allowed_actions
+from xinfang.org.choices import BUREAU_ROLES
+from xinfang.workdays.rules import CLOCK_RULES, ClockKind
+
+from .. import labels
+from .due import DueContext, due_text
+
+log = logging.getLogger(__name__)
+GENDER_LABELS = dict(Gender.choices)
+
+
+@dataclass
+class PersonRow:
+    name: str
+    gender: str = ""
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    is_representative: bool = False
+    petitions: list[str] = field(default_factory=list)
+
+
+def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[PersonRow]:
+    """Each person once (across the matter's petitions), masked unless revealed."""
+    seen: dict[int, PersonRow] = {}
+    for petition in matter.petitions.all():
+        for link in petition.person_links.all():
+            p = link.petitioner
+            row = seen.get(p.pk)
+            if row is None:
+                if hidden:
+                    row = PersonRow(name="（保密）")
+                else:
+                    row = PersonRow(
+                        name=p.name,
+                        gender=GENDER_LABELS.get(p.gender, ""),
+                        id_number=p.id_number if reveal else mask_id_number(p.id_number),
+                        phone=p.phone if reveal else mask_phone(p.phone),
+                        address=p.address,
+                    )
+                seen[p.pk] = row
+            row.is_representative = row.is_representative or link.is_representative
+            row.petitions.append(petition.number)
+    return list(seen.values())
+
+
+@dataclass
+class ClockRow:
+    kind: str
+    label: str
+    unit: str
+    start: object
+    due: object
+    state: str  # running / met / cancelled / lapsed
+    state_label: str
+    due_state: str  # overdue / soon / ok / ""
+    due_text: str
+    explanation: str
+    provisional: bool
+    workdays: bool
+    remaining_workdays: int | None
+    source: str
+    target: str = ""
+
+
+def clock_rows(matter: Matter, ctx: DueContext) -> list[ClockRow]:
+    rows = []
+    for d in matter.deadlines.all():
+        rule = CLOCK_RULES.get(ClockKind(d.kind))
+        overdue = d.is_overdue(ctx.today)
+        if d.cancelled_at is not None:
+            state, state_label, due_state, text = "cancelled", "已终止", "", ""
+        elif d.met_at is not None:
+            state, state_label = "met", ("已完成（超期）" if overdue else "已按期完成")
+            due_state, text = ("overdue" if overdue else "ok"), ""
+        elif d.is_lapsed(ctx.today):
+            state, state_label, due_state, text = "lapsed", "期满未行使", "", ""
+        else:
+            state, state_label = "running", "计时中"
+            due_state = ctx.state(d.due) if d.binds_authority else ""
+            text = due_text(ctx, d.due)
+        workdays = d.period_unit == "workdays"
+        target = labels.param_value("target", d.target) if d.target else ""
+        rows.append(ClockRow(
+            kind=d.kind, label=labels.clock_label(d.kind) + (f"（{target}）" if target else ""),
+            unit=d.unit.name if d.unit else "", start=d.start, due=d.due, state=state, state_label=state_label,
+            due_state=due_state, due_text=text, explanation=d.explanation, provisional=d.provisional,
+            workdays=workdays,
+            remaining_workdays=ctx.remaining_workdays(d.due) if (state == "running" and workdays) else None,
+            source=rule.source if rule else "", target=d.target,
+        ))
+    running_first = {"running": 0, "met": 1, "lapsed": 2, "cancelled": 3}
+    rows.sort(key=lambda r: (running_first[r.state], r.due))
+    return rows
+
+
+def timeline(matter: Matter) -> list[dict]:
+    rows = []
+    for e in matter.events.all():
+        rows.append({
+            "seq": e.seq,
+            "action": e.action,
+            "label": labels.action_label(e.action),
+            "actor": str(e.actor) if e.actor else ("系统" if e.via == "system" else ("信访人（网上）" if e.via == "portal" else "")),
+            "unit": e.unit.name if e.unit else "",
+            "occurred_at": e.occurred_at,
+            "recorded_at": e.recorded_at,
+            "backdated": (e.recorded_at - e.occurred_at).total_seconds() > 3600,
+            "from_label": labels.STATE_LABELS.get(e.from_status, ""),
+            "to_label": labels.STATE_LABELS.get(e.to_status, ""),
+            "params": labels.event_params(e.params),
+            "note": e.note,
+        })
+    rows.reverse()  # newest first
+    return rows
+
+
+def documents_for(matter: Matter) -> list[dict] | None:
+    """Records of the documents app for this matter, if that app has a model for them yet.
+
+    Returns None when no such model exists (the section then says documents are not set up).
+    Guarded: the documents app is built separately and its model may not exist yet.
+    """
+    try:
+        config = apps.get_app_config("documents")
+    except LookupError:
+        return None
+    for model in config.get_models():
+        try:
+            fk = model._meta.get_field("matter")
+        except FieldDoesNotExist:
+            continue
+        if getattr(fk, "related_model", None) is not Matter:
+            continue
+        try:
+            qs = model._default_manager.filter(matter=matter).order_by("-pk")[:50]
+            return [_document_row(obj, matter) for obj in qs]
+        except Exception:  # a half-migrated table must not break the matter page
+            log.exception("listing documents for %s failed", matter.number)
+            return []
+    return None
+
+
+def _document_row(obj, matter: Matter) -> dict:
+    url = ""
+    if hasattr(obj, "get_absolute_url"):
+        try:
+            url = obj.get_absolute_url()
+        except Exception:
+            url = ""
+    label = ""
+    if hasattr(obj, "get_kind_display"):
+        label = obj.get_kind_display()
+    elif hasattr(obj, "get_doc_type_display"):
+        label = obj.get_doc_type_display()
+    created = getattr(obj, "issued_at", None) or getattr(obj, "created_at", None)
+    return {"title": str(obj), "label": label, "url": url or f"/documents/{matter.number}/", "created": created}
+
+
+@dataclass
+class MatterPage:
+    matter: Matter
+    petitioners: list[PersonRow]
+    clocks: list[ClockRow]
+    events: list[dict]
+    actions: list[str]
+    can_reveal: bool
+    revealed: bool
+    hidden: bool
+    flags: list[str]
+    documents: list[dict] | None
+    related: list[dict]
+    show_query_code: bool
+
+
+def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> MatterPage:
+    """Everything the matter page shows; raises NotVisible like access_matter."""
+    matter = access_matter(user, number, queryset=detail_queryset(Matter.objects.all()))
+    hidden = identity_hidden(user, matter)
+    revealable = can_reveal(user, matter)
+    revealed = reveal and revealable
+    bureau = bool(user.in_bureau and user.has_role(*BUREAU_ROLES))
+    related = []
+    if bureau and not hidden:
+        persons = [link.petitioner for p in matter.petitions.all() for link in p.person_links.all()]
+        related = find_duplicates(
+            ids=[p.id_number for p in persons if p.id_number], phones=[p.phone for p in persons if p.phone],
+            names_addresses=[(p.name, p.address) for p in persons if p.address], title=matter.title,
+            region=matter.region, category=matter.category, today=ctx.today, exclude_pk=matter.pk, limit=5,
+        )
+    matter.due_state = ctx.state(matter.next_due)
+    matter.due_text = due_text(ctx, matter.next_due)
+    return MatterPage(
+        matter=matter,
+        petitioners=petitioner_rows(matter, reveal=revealed, hidden=hidden),
+        clocks=clock_rows(matter, ctx),
+        events=timeline(matter),
+        actions=allowed_actions(user, matter),
+        can_reveal=revealable,
+        revealed=revealed,
+        hidden=hidden,
+        flags=labels.matter_flags(matter),
+        documents=documents_for(matter),
+        related=related,
+        show_query_code=bureau,
+    )
+
+
+def running_deadline(matter: Matter, kind: str) -> Deadline | None:
+    for d in matter.deadlines.all():
+        if d.kind == kind and d.is_running:
+            return d
+    return None

@@ -1,0 +1,1 @@
+"""Writes of the workbench: admin changes (with their change log), exports, batch actions."""

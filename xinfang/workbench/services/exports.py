@@ -1,0 +1,170 @@
+"""Excel exports of filtered matter lists: streamed to disk in constant memory, with progress.
+
+The same filter (selectors.filter_matters) and the same access rule (visible_matters) as the
+list page; ID numbers and phones are masked; every finished export is logged (AccessLog export).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from xinfang.core.masking import mask_id_number, mask_phone
+from xinfang.core.models import AccessLog, log_access
+from xinfang.matters.models import Petition, PetitionPerson
+from xinfang.matters.selectors import filter_matters
+
+from .. import labels
+from ..models import ExportJob
+from ..selectors.lists import displayed_names
+
+log = logging.getLogger(__name__)
+CHUNK = 500
+PROGRESS_EVERY = 500
+COLUMNS = [
+    ("事项编号", 18), ("收到时间", 17), ("信访形式", 10), ("信访目的", 9), ("内容分类", 22), ("问题属地", 16),
+    ("标题", 30), ("诉求及概况", 50), ("信访人", 14), ("身份证号（脱敏）", 21), ("联系电话（脱敏）", 15),
+    ("信访人数", 8), ("信访件数", 8), ("主办单位", 20), ("状态", 9), ("办结方式", 12), ("最近期限", 11),
+    ("是否超期", 8), ("标记", 24),
+]
+
+
+def export_dir() -> Path:
+    path = Path(getattr(settings, "XINFANG_EXPORT_DIR", "") or (Path(settings.MEDIA_ROOT).parent / "exports"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _params(query: str) -> QueryDict:
+    q = QueryDict(mutable=True)
+    for key, values in parse_qs(query or "", keep_blank_values=False).items():
+        if key in ("page", "per_page"):
+            continue
+        q.setlist(key, values)
+    return q
+
+
+def export_create(*, actor, query: str) -> ExportJob:
+    """Check the filters now (errors belong on the list page), then queue the job."""
+    qs = filter_matters(actor, _params(query))
+    total = qs.count()
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    return ExportJob.objects.create(user=actor, query=query[:2000], total=total, file_name=f"信访事项台账-{stamp}.xlsx")
+
+
+def start_export(job: ExportJob) -> None:
+    """Run in a background thread (the page polls progress); inline when configured (tests)."""
+    if getattr(settings, "XINFANG_EXPORT_INLINE", False):
+        export_run(job.pk)
+        return
+    thread = threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"export-{job.pk}", daemon=True)
+    thread.start()
+
+
+def _run_in_thread(job_id) -> None:
+    close_old_connections()
+    try:
+        export_run(job_id)
+    finally:
+        connection.close()
+
+
+def _row(user, m, today) -> list:
+    persons = [link.petitioner for p in m.petitions.all() for link in p.person_links.all()]
+    hidden = displayed_names(user, m) == "（保密）"
+    first = persons[0] if persons and not hidden else None
+    return [
+        m.number,
+        timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
+        labels.CHANNEL_LABELS.get(m.channel, m.channel),
+        labels.PURPOSE_LABELS.get(m.purpose, m.purpose),
+        m.category.path_name if m.category_id else "",
+        m.region.full_name if m.region_id else "",
+        m.title,
+        m.content[:2000],
+        displayed_names(user, m),
+        mask_id_number(first.id_number) if first else "",
+        mask_phone(first.phone) if first else "",
+        m.headcount,
+        m.petition_count,
+        m.handling_unit.name if m.handling_unit_id else "信访局",
+        labels.STATE_LABELS.get(m.status, m.status),
+        labels.CLOSE_REASON_LABELS.get(m.close_reason, ""),
+        m.next_due.isoformat() if m.next_due else "",
+        "是" if (m.is_open and m.next_due and m.next_due < today) else "",
+        "、".join(labels.matter_flags(m)),
+    ]
+
+
+def export_run(job_id) -> ExportJob:
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ExportJob.Status.PENDING:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now())
+    path = export_dir() / f"{job.pk}.xlsx"
+    try:
+        user = job.user
+        today = timezone.localdate()
+        qs = (
+            filter_matters(user, _params(job.query), today=today)
+            .select_related("handling_unit", "category__parent__parent", "region__parent__parent")
+            .prefetch_related(Prefetch("petitions", queryset=Petition.objects.order_by("id").prefetch_related(
+                Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner")))))
+        )
+        total = qs.count()
+        ExportJob.objects.filter(pk=job.pk).update(total=total)
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("信访事项")
+        for i, (_, width) in enumerate(COLUMNS):
+            ws.column_dimensions[get_column_letter(i + 1)].width = width
+        ws.freeze_panes = "A2"
+        header = []
+        for title, _ in COLUMNS:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="A8181C")
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            header.append(cell)
+        ws.append(header)
+        done = 0
+        for m in qs.iterator(chunk_size=CHUNK):
+            ws.append(_row(user, m, today))
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=job.pk).update(done_rows=done)
+        wb.save(str(path))
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE, done_rows=done, total=done, file_path=str(path), finished_at=timezone.now())
+        log_access(user=user, kind=AccessLog.Kind.EXPORT, object_type="matter_list", object_ref=str(job.pk),
+                   detail={"rows": done, "query": job.query, "masked": True})
+    except Exception as exc:  # the job row reports failure; the page shows it
+        log.exception("export %s failed", job.pk)
+        path.unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:500],
+                                                   finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def purge_old_exports(*, older_than_hours: int = 24) -> int:
+    """Delete export files older than a day (personal data should not linger on disk)."""
+    cutoff = timezone.now() - dt.timedelta(hours=older_than_hours)
+    count = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(file_path=""):
+        Path(job.file_path).unlink(missing_ok=True)
+        ExportJob.objects.filter(pk=job.pk).update(file_path="")
+        count += 1
+    return count

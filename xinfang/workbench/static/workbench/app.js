@@ -1,0 +1,43 @@
+/* xinfang staff workbench: small progressive enhancements (pages work without JavaScript). */
+(function () {
+  "use strict";
+
+  // A form submits once: the button is disabled after the first submit (the server also
+  // de-duplicates with an idempotency key or expected_version, so this is only comfort).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    if (form.dataset.submitted === "1" && !form.hasAttribute("hx-post")) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitted = "1";
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) {
+        b.classList.add("is-busy");
+      });
+    }, 0);
+  }, true);
+
+  // "Select all" check boxes in batch tables.
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("js-check-all")) {
+      var form = event.target.closest("form") || document;
+      form.querySelectorAll("input[name=numbers]").forEach(function (box) { box.checked = event.target.checked; });
+    }
+  });
+
+  // Pages restored from the back/forward cache can be submitted again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitted]").forEach(function (f) {
+      delete f.dataset.submitted;
+      f.querySelectorAll(".is-busy").forEach(function (b) { b.classList.remove("is-busy"); });
+    });
+  });
+})();

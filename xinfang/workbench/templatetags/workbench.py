@@ -1,0 +1,38 @@
+"""Template helpers for the staff workbench (role checks, active nav, query strings)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def has_role(user, roles: str) -> bool:
+    """``{% if user|has_role:"registrar,admin" %}``: true if the user holds any listed role."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.has_role(*[r.strip() for r in roles.split(",") if r.strip()])
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context, prefix: str, exact: bool = False) -> str:
+    """``class="{% nav_active '/matters/' %}"`` marks the current section of the nav."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.path
+    hit = path == prefix if exact else path.startswith(prefix)
+    return "active" if hit else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

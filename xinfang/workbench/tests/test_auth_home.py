@@ -1,0 +1,145 @@
+"""Sign-in with lockout, and the role-specific home pages."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from xinfang.testing.factories import act, at, register
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "pass-1234-word"
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_login_page_and_sign_in(county):
+    c = Client()
+    r = c.get("/login/")
+    assert r.status_code == 200 and "工作人员登录" in r.content.decode()
+    r = c.post("/login/", {"username": "officer", "password": PASSWORD})
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert "待处置事项" in c.get("/").content.decode()
+
+
+def test_wrong_password_is_refused_in_chinese(county):
+    r = Client().post("/login/", {"username": "officer", "password": "wrong-password"})
+    assert r.status_code == 200
+    assert "用户名或密码错误" in r.content.decode()
+
+
+def test_lockout_after_repeated_failures(county, settings):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    c = Client(REMOTE_ADDR="10.0.0.7")
+    for _ in range(2):
+        assert c.post("/login/", {"username": "officer", "password": "nope-nope"}).status_code == 200
+    r = c.post("/login/", {"username": "officer", "password": "nope-nope"})
+    assert r.status_code == 429
+    assert "登录失败次数过多" in r.content.decode()
+    # Even the right password is refused while locked.
+    r = c.post("/login/", {"username": "officer", "password": PASSWORD})
+    assert r.status_code == 429
+    assert "_auth_user_id" not in c.session
+    # Another user from the same address is not locked (username + address pair).
+    r = c.post("/login/", {"username": "registrar", "password": PASSWORD})
+    assert r.status_code == 302
+
+
+def test_logout_is_post_only(web):
+    c = web("officer")
+    assert c.get("/logout/").status_code == 405
+    r = c.post("/logout/")
+    assert r.status_code == 302 and r["Location"] == "/login/"
+    assert c.get("/").status_code == 302
+
+
+def test_anonymous_is_sent_to_login(web):
+    r = web().get("/matters/")
+    assert r.status_code == 302 and r["Location"].startswith("/login/?next=/matters/")
+
+
+def test_account_without_roles_sees_an_explanation(web):
+    r = web("nobody").get("/")
+    assert r.status_code == 403
+    assert "尚未分配角色" in r.content.decode()
+
+
+def test_registrar_home_counts_today_and_repeats(county, web):
+    c = web("registrar")
+    body = c.get("/").content.decode()
+    assert "快速登记" in body and 'data-testid="today-count">0<' in body
+    m = register(county).matter
+    from xinfang.matters.services.registration import add_petition
+
+    add_petition(actor=county.users["registrar"], matter=m, data={"channel": "visit", "petitioners": []})
+    body = c.get("/").content.decode()
+    assert 'data-testid="today-count">2<' in body
+    assert m.title[:10] in body
+
+
+def test_officer_home_lists_matters_to_dispose_by_due(county, web, django_assert_max_num_queries):
+    m1 = register(county).matter
+    m2 = register(county).matter
+    c = web("officer")
+    with django_assert_max_num_queries(14):
+        body = c.get("/").content.decode()
+    assert 'data-testid="dispose-count">2<' in body
+    assert m1.number in body and m2.number in body
+    act(county, "officer", m1, "forward", unit="T01")
+    body = c.get("/").content.decode()
+    assert 'data-testid="dispose-count">1<' in body
+    assert "城关镇人民政府" in body  # due-by-unit table
+
+
+@time_machine.travel(dt.datetime(2026, 9, 30, 9, tzinfo=TZ), tick=False)
+def test_unit_inbox_sorted_by_due_with_colours(county, web):
+    # Forwarded 09-10: accept clock 15 days → 09-25 holiday → 09-28: overdue on 09-30.
+    late = register(county, received_at=at("2026-09-09")).matter
+    act(county, "officer", late, "forward", unit="T01", occurred_at=at("2026-09-10"))
+    # Forwarded 09-29: object clock 5 working days → 10-12; accept → 10-14: not due soon.
+    fresh = register(county, received_at=at("2026-09-28")).matter
+    act(county, "officer", fresh, "forward", unit="T01", occurred_at=at("2026-09-29"))
+    other = register(county).matter
+    act(county, "officer", other, "forward", unit="T02")
+    body = web("handler").get("/").content.decode()
+    assert 'data-testid="to-accept-count">2<' in body
+    assert other.number not in body  # another unit's matter
+    assert body.index(late.number) < body.index(fresh.number)  # nearest due first
+    row = body[body.index(late.number) - 200: body.index(late.number)]
+    assert "row--overdue" in row
+
+
+@time_machine.travel(dt.datetime(2026, 10, 9, 9, tzinfo=TZ), tick=False)
+def test_due_soon_uses_working_days_setting(county, web):
+    # Forwarded 09-27 → accept clock 15 days → 10-12 (Mon). On Fri 10-09, 10-10 (Sat) is a make-up
+    # working day, so 10-12 is 2 working days away: due soon with the default 3. (The 5-working-day
+    # objection window is a right that lapses, not an obligation, so it never colours a row.)
+    m = register(county, received_at=at("2026-09-26")).matter
+    act(county, "officer", m, "forward", unit="T01", occurred_at=at("2026-09-27"))
+    body = web("handler").get("/").content.decode()
+    row = body[body.index(m.number) - 200: body.index(m.number)]
+    assert "row--due-soon" in row
+    from xinfang.workdays.models import RuleSet
+
+    current = RuleSet.objects.order_by("-version").first()
+    RuleSet.objects.create(version=current.version + 1, periods=current.periods, due_soon_workdays=1)
+    body = web("handler").get("/").content.decode()
+    row = body[body.index(m.number) - 200: body.index(m.number)]
+    assert "row--due-soon" not in row and "row--overdue" not in row
+
+
+def test_leader_and_auditor_see_read_only_counts(county, web, forwarded):
+    for username in ("bleader", "cleader", "auditor"):
+        body = web(username).get("/").content.decode()
+        assert "全县信访事项概况" in body
+        assert "/matters/?status=forwarded%2Cassigned" in body
+        assert "可办理操作" not in body
+
+
+def test_unit_leader_sees_extension_to_approve(county, web, forwarded):
+    act(county, "handler", forwarded, "accept")
+    act(county, "handler", forwarded, "request_extension", days=10, reason="需会商")
+    body = web("uleader").get("/").content.decode()
+    assert 'data-testid="extension-count">1<' in body
+    assert "延期待批准" in body
