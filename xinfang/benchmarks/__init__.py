@@ -1,0 +1,1 @@
+"""Benchmarks at scale (run: python -m xinfang.benchmarks --help; docs/benchmarks.md)."""

@@ -1,0 +1,136 @@
+"""The 示范县 demo generator: coverage of every state and channel, determinism, the command."""
+
+import datetime as dt
+import itertools
+
+import phonenumbers
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from stdnum.cn import ric
+
+from xinfang.demo.generator import generate
+from xinfang.demo.models import DemoRun
+from xinfang.matters.choices import Channel, State
+from xinfang.matters.models import Event, Matter, Petitioner
+from xinfang.org.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return list(Matter.objects.order_by("number").values_list(
+        "number", "title", "status", "close_reason", "channel", "category__code", "region__code", "received_at",
+        "petitioner_names", "event_count"))
+
+
+def generate_and_roll_back(**kw):
+    with transaction.atomic():
+        run, stats = generate(**kw)
+        rows = snapshot()
+        transaction.set_rollback(True)
+    return run, stats, rows
+
+
+def test_small_demo_covers_every_state_and_channel_through_the_services():
+    run, stats = generate(seed=7, matters=60, documents_days=0)
+    assert stats.refused == [], stats.refused
+    assert run.matters == Matter.objects.count() == 60
+    assert {m.status for m in Matter.objects.all()} == set(State.values)
+    assert {m.channel for m in Matter.objects.all()} == set(Channel.values)
+    # Every state comes from the workflow: an event chain from ``register`` to the current status.
+    for m in Matter.objects.prefetch_related("events"):
+        events = list(m.events.all())
+        assert events[0].action == "register" and [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert all(a.occurred_at <= b.occurred_at for a, b in itertools.pairwise(events))
+        assert events[-1].to_status == m.status, m.number
+    assert Event.objects.filter(action="add_petition").exists()
+    # Realistic people: valid resident ID numbers and mobile numbers.
+    people = list(Petitioner.objects.all())
+    assert people and all(ric.is_valid(p.id_number) for p in people if p.id_number)
+    assert all(phonenumbers.is_valid_number(phonenumbers.parse(p.phone, "CN")) for p in people if p.phone)
+    # Staff accounts for every role.
+    roles = {r for u in User.objects.all() for r in u.roles}
+    assert {"registrar", "case_officer", "bureau_leader", "unit_handler", "unit_leader", "county_leader", "auditor",
+            "admin"} <= roles
+    assert User.objects.get(username="t01_handler").check_password("xinfang-demo")
+
+
+def test_same_seed_same_demo():
+    _, _, first = generate_and_roll_back(seed=11, matters=12, documents_days=0)
+    _, _, second = generate_and_roll_back(seed=11, matters=12, documents_days=0)
+    assert len(first) == 12
+    assert first == second
+
+
+def test_seeds_differ_and_dates_span_two_years():
+    from django.utils import timezone
+
+    from xinfang.demo.generator.specs import make_specs
+    from xinfang.workdays.models import load_calendar
+
+    now, cal = timezone.now(), load_calendar()
+    a, b = make_specs(1, 300, now=now, cal=cal), make_specs(2, 300, now=now, cal=cal)
+    assert [s.received for s in a] != [s.received for s in b]
+    assert [s.received for s in a] == [s.received for s in make_specs(1, 300, now=now, cal=cal)]
+    received = [s.received for s in a]
+    assert max(received) <= now and min(received) >= now - dt.timedelta(days=732)
+    assert max(received) - min(received) > dt.timedelta(days=600)
+    assert received == sorted(received)
+
+
+def test_command_status_accounts_and_refusals(capsys):
+    call_command("load_demo", "--status")
+    assert capsys.readouterr().out.strip() == "empty"
+    with pytest.raises(CommandError, match="尚未生成"):
+        call_command("load_demo", "--accounts")
+    call_command("load_demo", "--matters", "4", "--seed", "5", verbosity=0)
+    out = capsys.readouterr().out
+    assert "示范县演示数据已生成" in out
+    call_command("load_demo", "--status")
+    assert capsys.readouterr().out.strip() == "loaded"
+    call_command("load_demo", "--accounts")
+    accounts = capsys.readouterr().out
+    assert "xinfang-demo" in accounts and "registrar" in accounts and "t01_handler" in accounts
+    call_command("load_demo")  # already loaded: does nothing
+    assert "已存在" in capsys.readouterr().out
+    assert DemoRun.objects.count() == 1 and Matter.objects.count() == 4
+
+
+def test_refuses_a_database_with_real_matters(county):
+    from xinfang.testing.factories import register
+
+    register(county)
+    with pytest.raises(CommandError, match="已有信访事项"):
+        call_command("load_demo", "--matters", "3")
+
+
+def test_demo_hooks_skip_messages_and_old_documents(monkeypatch):
+    """After-commit hooks (SMS) never run; document hooks only for acts since the cut-off."""
+    from types import SimpleNamespace
+
+    from xinfang.demo.generator.runner import demo_hooks
+    from xinfang.matters import hooks
+
+    calls = []
+
+    def document_hook(event, matter):
+        calls.append(("doc", event.occurred_at))
+
+    document_hook.__module__ = "xinfang.documents.services"
+
+    def other_hook(event, matter):
+        calls.append(("other", event.occurred_at))
+
+    def message_hook(event, matter):
+        calls.append(("sms", event.occurred_at))
+
+    monkeypatch.setattr(hooks, "_in_transaction", [document_hook, other_hook])
+    monkeypatch.setattr(hooks, "_after_commit", [message_hook])
+    cutoff = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    old, new = SimpleNamespace(occurred_at=cutoff - dt.timedelta(days=1)), SimpleNamespace(occurred_at=cutoff)
+    with transaction.atomic(), demo_hooks(cutoff):
+        hooks.run(old, None)
+        hooks.run(new, None)
+    assert calls == [("other", old.occurred_at), ("doc", new.occurred_at), ("other", new.occurred_at)]
+    assert hooks._in_transaction == [document_hook, other_hook]  # restored
