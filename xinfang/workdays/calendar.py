@@ -9,6 +9,7 @@ library does not cover fall back to "Monday–Friday" and make any result depend
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ def _library_years() -> frozenset[int]:
 
 
 LIBRARY_YEARS = _library_years()
+# The library's answer for a date never changes within a process (its data is in the package);
+# clock arithmetic asks about the same few hundred dates over and over.
+_library_is_workday = functools.lru_cache(maxsize=8192)(chinese_calendar.is_workday)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class WorkCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if day.year in LIBRARY_YEARS:
-            return bool(chinese_calendar.is_workday(day))
+            return bool(_library_is_workday(day))
         return day.weekday() < 5
 
     def kind_of_day(self, day: dt.date) -> str:

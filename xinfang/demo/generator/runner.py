@@ -25,6 +25,7 @@ from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import add_petition, register_petition
 from xinfang.workdays.models import current_rules, load_calendar
 
+from .memory import MemoryStore, in_memory
 from .specs import MatterSpec
 from .story import Story
 from .world import Step, World
@@ -78,16 +79,35 @@ def rules_read_once():
         yield
 
 
-def perform(step: Step, matter):
+def perform(step: Step, matter, store: MemoryStore | None = None):
     """Perform one step through the services; return the matter as it now is."""
     if step.kind == "register":
         return register_petition(actor=step.actor, data=step.params).matter
     if step.kind == "repeat":
         return add_petition(actor=step.actor, matter=matter, data=step.params).matter
+    if store is not None:
+        return store.perform_action(actor=step.actor, number=matter.number, action=step.action, params=step.params,
+                                    via=step.via)
     return perform_action(actor=step.actor, number=matter.number, action=step.action, params=step.params, via=step.via)
 
 
-def run_stories(specs: list[MatterSpec], world: World, *, progress=None) -> RunStats:
+def run_stories(specs: list[MatterSpec], world: World, *, progress=None, in_memory_rows: bool = True) -> RunStats:
+    """Run every story. ``in_memory_rows`` (the default) runs the services on in-memory rows and
+    writes them in bulk at the end (see ``memory``); ``False`` writes each act through the ORM."""
+    store = MemoryStore() if in_memory_rows else None
+    with rules_read_once():
+        if store is None:
+            stats = _run(specs, world, progress, None)
+        else:
+            world.window_due = store.window_due
+            with in_memory(store):
+                stats = _run(specs, world, progress, store)
+            store.flush()
+            store.run_hooks()
+    return stats
+
+
+def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | None) -> RunStats:
     stats = RunStats()
     started = time.perf_counter()
     now = world.now
@@ -97,40 +117,39 @@ def run_stories(specs: list[MatterSpec], world: World, *, progress=None) -> RunS
     heap: list[tuple] = [(spec.received, i, i) for i, spec in enumerate(specs)]
     heapq.heapify(heap)
     tie = len(specs)
-    with rules_read_once():
-        while heap:
-            _, _, i = heapq.heappop(heap)
-            if i not in gens:
-                gens[i] = Story(specs[i], world).run()
-                next_step[i] = next(gens[i])
-            gen, step = gens[i], next_step.pop(i)
-            if step.when > now:
-                stats.pending += 1
+    while heap:
+        _, _, i = heapq.heappop(heap)
+        if i not in gens:
+            gens[i] = Story(specs[i], world).run()
+            next_step[i] = next(gens[i])
+        gen, step = gens[i], next_step.pop(i)
+        if step.when > now:
+            stats.pending += 1
+            gen.close()
+            continue
+        try:
+            matter = perform(step, current.get(i), store)
+        except AppError as exc:
+            number = getattr(current.get(i), "number", "?")
+            stats.refused.append((number, step.action or step.kind, exc.message))
+            if not step.side:
                 gen.close()
                 continue
-            try:
-                matter = perform(step, current.get(i))
-            except AppError as exc:
-                number = getattr(current.get(i), "number", "?")
-                stats.refused.append((number, step.action or step.kind, exc.message))
-                if not step.side:
-                    gen.close()
-                    continue
-                matter = current[i]  # a petitioner's optional act: the story goes on without it
-            else:
-                if step.kind == "register":
-                    stats.matters += 1
-                    if progress and stats.matters % 500 == 0:
-                        progress(stats.matters, time.perf_counter() - started)
-                if step.kind in ("register", "repeat"):
-                    stats.petitions += 1
-                stats.acts[step.action or step.kind] += 1
-            current[i] = matter
-            try:
-                next_step[i] = gen.send(matter)
-            except StopIteration:
-                continue
-            tie += 1
-            heapq.heappush(heap, (next_step[i].when, tie, i))
+            matter = current[i]  # a petitioner's optional act: the story goes on without it
+        else:
+            if step.kind == "register":
+                stats.matters += 1
+                if progress and stats.matters % 500 == 0:
+                    progress(stats.matters, time.perf_counter() - started)
+            if step.kind in ("register", "repeat"):
+                stats.petitions += 1
+            stats.acts[step.action or step.kind] += 1
+        current[i] = matter
+        try:
+            next_step[i] = gen.send(matter)
+        except StopIteration:
+            continue
+        tie += 1
+        heapq.heappush(heap, (next_step[i].when, tie, i))
     stats.seconds = time.perf_counter() - started
     return stats

@@ -413,7 +413,7 @@ class Story:
 
     def lapse(self, window: str, reason: str):
         """The petitioner lets the window pass: the scheduled engine closes the matter that night."""
-        when = self.w.after_window(self.rng, self.m.pk, window)
+        when = self.w.after_window(self.rng, self.m, window)
         if when is not None:
             yield from self.at(when, None, "close", via="system", reason=reason)
 

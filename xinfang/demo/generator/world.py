@@ -17,6 +17,14 @@ from .accounts import COUNTY_ACCOUNTS, handler_username, leader_username
 from .people import People
 
 
+def _running_due(matter, kind: str) -> dt.date | None:
+    return (
+        Deadline.objects.filter(matter=matter, kind=kind, met_at__isnull=True, cancelled_at__isnull=True)
+        .values_list("due", flat=True)
+        .first()
+    )
+
+
 @dataclass
 class Step:
     """One thing that happens to a matter at ``when``: a registration, a repeat petition or an act."""
@@ -53,6 +61,7 @@ class PoolEntry:
 
 class World:
     def __init__(self, *, now: dt.datetime, cal: WorkCalendar, users: dict[str, User], seed: int):
+        self.window_due = _running_due  # the in-memory run replaces this with its own reader
         self.now = now
         self.today = timezone.localdate(now)
         self.cal = cal
@@ -144,13 +153,9 @@ class World:
             moment = t + dt.timedelta(minutes=rng.randint(5, 90))
         return moment
 
-    def after_window(self, rng: random.Random, matter_id: int, kind: str) -> dt.datetime | None:
+    def after_window(self, rng: random.Random, matter, kind: str) -> dt.datetime | None:
         """The night after a petitioner's window ends: when the scheduled engine closes it."""
-        due = (
-            Deadline.objects.filter(matter_id=matter_id, kind=kind, met_at__isnull=True, cancelled_at__isnull=True)
-            .values_list("due", flat=True)
-            .first()
-        )
+        due = self.window_due(matter, kind)
         if due is None:
             return None
         minutes = rng.randint(10, 120)

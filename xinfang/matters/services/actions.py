@@ -50,13 +50,16 @@ from .deadlines import (
     ClockContext,
     cancel_all_authority_clocks,
     cancel_clock,
+    has_clock,
+    lapse_clock,
+    latest_clock,
     meet_clock,
     recompute,
     refresh_next_due,
     running,
     start_clock,
 )
-from .events import record_event
+from .events import count_evaluations, record_event
 
 STATE_LABELS = dict(State.choices)
 ROUTABLE_KINDS = {"town", "department", "government", "legal_affairs", "discipline", "organization"}
@@ -101,6 +104,12 @@ def _link(matter: Matter, unit: Unit, role: str, at: dt.datetime) -> None:
         link.active = True
         link.since = at
         link.save(update_fields=["active", "since"])
+
+
+def _unlink_handlers(matter: Matter, lead: Unit) -> None:
+    """The lead unit and the co-handlers give the matter back (an approved return)."""
+    MatterUnit.objects.filter(matter=matter, unit=lead, role=MatterUnit.Role.LEAD).update(active=False)
+    MatterUnit.objects.filter(matter=matter, role=MatterUnit.Role.CO).update(active=False)
 
 
 def _require_running_window(ctx: Ctx, kind: ClockKind, message: str, target: str = "") -> Deadline:
@@ -188,8 +197,7 @@ def matter_approve_return(ctx: Ctx) -> None:
     m = ctx.matter
     previous = m.handling_unit
     if previous is not None:
-        MatterUnit.objects.filter(matter=m, unit=previous, role=MatterUnit.Role.LEAD).update(active=False)
-        MatterUnit.objects.filter(matter=m, role=MatterUnit.Role.CO).update(active=False)
+        _unlink_handlers(m, previous)
     m.handling_unit = None
     m.previous_status = ""
     m.return_locked = False
@@ -279,7 +287,7 @@ def matter_reply(ctx: Ctx) -> None:
     if m.is_evaluable:
         ctx.starts[ClockKind.EVALUATE] = {"target": EvaluationTarget.UNIT.value}
     notices = [NoticeType.HANDLING_OPINION.value]
-    if Deadline.objects.filter(matter=m, kind=ClockKind.REPORT.value).exists():
+    if has_clock(m, ClockKind.REPORT):
         notices.append(NoticeType.COMPLETION_REPORT.value)
     ctx.event_params.update({
         "outcome": outcome, "opinion": opinion, "legal_basis": legal_basis, "report": report,
@@ -305,12 +313,12 @@ def matter_evaluate(ctx: Ctx) -> None:
     comment = v.text(ctx.params, "comment", "评价意见", required=False, max_length=2000)
     window = running(m, ClockKind.EVALUATE, target)
     if window is None:
-        earlier = Deadline.objects.filter(matter=m, kind=ClockKind.EVALUATE.value, target=target).order_by("-id").first()
+        earlier = latest_clock(m, ClockKind.EVALUATE, target)
         if earlier is None:
             raise ClockViolation("评价期限尚未开始：受理后可评价信访部门，出具处理意见后可评价责任单位。")
         if earlier.met_at is None:
             raise ClockViolation("评价期限已经结束。")
-        evaluations = m.events.filter(action="evaluate", params__target=target).count()
+        evaluations = count_evaluations(m, target)
         if not ctx.clocks.params.allow_reevaluation or evaluations >= 2:
             raise StateConflict("已对该对象作出评价，不能重复评价。")
         if ctx.day > earlier.due:
@@ -402,9 +410,7 @@ def matter_close(ctx: Ctx) -> None:
             raise ClockViolation("意见尚未送达，申请期限未起算，不能以期满未申请办结。")
         if ctx.day <= window.due:
             raise ClockViolation(f"{CLOCK_RULES[kind].label}至 {window.due.isoformat()} 届满，期限未过不能办结。")
-        window.lapsed_on = ctx.day
-        window.cancelled_at = ctx.occurred_at
-        window.save(update_fields=["lapsed_on", "cancelled_at"])
+        lapse_clock(window, ctx.day, ctx.occurred_at)
     ctx.close_reason = reason
     ctx.event_params["reason"] = reason
 
@@ -463,48 +469,60 @@ def perform_action(
     transition = WORKFLOW.get(action)
     if transition is None:
         raise InvalidInput(f"未知的操作“{action}”。", fields={"action": "未知的操作"})
-    params = dict(params or {})
-    note = v.text(params, "note", "备注", required=False, max_length=5000)
     with transaction.atomic():
-        if actor is None:
-            matter = Matter.objects.select_for_update().filter(number=number).first()
-            if matter is None:
-                raise NotVisible()
-            kinds = {Actor.PETITIONER} if via == "portal" else {Actor.SYSTEM}
-        else:
-            matter = access_matter(actor, number, for_update=True)
-            kinds = actor_kinds(actor, matter)
+        matter, kinds = lock_matter(actor, number, via)
         if expected_version is not None and int(expected_version) != matter.version:
             raise StaleVersion()
-        reason = check(transition, matter, kinds)
-        if reason is not None:
-            raise _refusal(reason, transition.label, matter)
-        occurred = v.occurred_at(params.get("occurred_at"), last_event_at=matter.last_event_at)
-        ctx = Ctx(actor=actor, matter=matter, action=action, params=params, occurred_at=occurred,
-                  clocks=ClockContext(current_rules(), load_calendar()), kinds=kinds, via=via)
-        from_status = matter.status
-        HANDLERS[action](ctx)
-
-        target = ctx.target or transition.target or State(from_status)
-        close_reason = ctx.close_reason or transition.close_reason
-        for kind in transition.meets:
-            meet_clock(matter, kind, occurred)
-        for kind in transition.cancels:
-            cancel_clock(matter, kind, occurred)
-        if target == State.CLOSED and from_status != State.CLOSED:
-            cancel_all_authority_clocks(matter, occurred)
-            _set_status(matter, target, close_reason, occurred)
-        elif target != from_status:
-            _set_status(matter, target)
-        event = record_event(
-            matter, action, actor=actor, occurred_at=occurred, params=ctx.event_params, note=note, via=via,
-            from_status=from_status, to_status=target,
-        )
-        undeclared = set(ctx.starts) - set(transition.starts)
-        assert not undeclared, f"{action} started clocks the workflow table does not declare: {undeclared}"
-        for kind, kwargs in ctx.starts.items():
-            start_clock(ctx.clocks, matter, kind, ctx.day, event=event, **kwargs)
-        refresh_next_due(matter)
+        event = apply_action(actor=actor, matter=matter, kinds=kinds, action=action, params=params, via=via)
         matter.save()
         hooks.run(event, matter)
     return matter
+
+
+def lock_matter(actor, number: str, via: str) -> tuple[Matter, set]:
+    """The matter, row-locked for this transaction, and the actor kinds the caller is for it."""
+    if actor is None:
+        matter = Matter.objects.select_for_update().filter(number=number).first()
+        if matter is None:
+            raise NotVisible()
+        return matter, {Actor.PETITIONER} if via == "portal" else {Actor.SYSTEM}
+    matter = access_matter(actor, number, for_update=True)
+    return matter, actor_kinds(actor, matter)
+
+
+def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict | None, via: str):
+    """The act itself on a locked matter: check the table, run the handler, move the clocks, set
+    the status and append the event (returned). The caller saves the matter and runs the hooks."""
+    transition = WORKFLOW[action]
+    params = dict(params or {})
+    note = v.text(params, "note", "备注", required=False, max_length=5000)
+    reason = check(transition, matter, kinds)
+    if reason is not None:
+        raise _refusal(reason, transition.label, matter)
+    occurred = v.occurred_at(params.get("occurred_at"), last_event_at=matter.last_event_at)
+    ctx = Ctx(actor=actor, matter=matter, action=action, params=params, occurred_at=occurred,
+              clocks=ClockContext(current_rules(), load_calendar()), kinds=kinds, via=via)
+    from_status = matter.status
+    HANDLERS[action](ctx)
+
+    target = ctx.target or transition.target or State(from_status)
+    close_reason = ctx.close_reason or transition.close_reason
+    for kind in transition.meets:
+        meet_clock(matter, kind, occurred)
+    for kind in transition.cancels:
+        cancel_clock(matter, kind, occurred)
+    if target == State.CLOSED and from_status != State.CLOSED:
+        cancel_all_authority_clocks(matter, occurred)
+        _set_status(matter, target, close_reason, occurred)
+    elif target != from_status:
+        _set_status(matter, target)
+    event = record_event(
+        matter, action, actor=actor, occurred_at=occurred, params=ctx.event_params, note=note, via=via,
+        from_status=from_status, to_status=target,
+    )
+    undeclared = set(ctx.starts) - set(transition.starts)
+    assert not undeclared, f"{action} started clocks the workflow table does not declare: {undeclared}"
+    for kind, kwargs in ctx.starts.items():
+        start_clock(ctx.clocks, matter, kind, ctx.day, event=event, **kwargs)
+    refresh_next_due(matter)
+    return event

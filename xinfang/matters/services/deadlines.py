@@ -41,9 +41,7 @@ def start_clock(
     A clock of the same kind still running (a redo after 复查, a re-opened window) is superseded.
     """
     rule = CLOCK_RULES[kind]
-    Deadline.objects.filter(
-        matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=timezone.now())
+    supersede(matter, kind, target)
     if due is not None:
         period_value = (due - start).days
         explanation = f"{rule.start_label} {start.isoformat()}，期限由交办机关指定为 {due.isoformat()}"
@@ -73,6 +71,30 @@ def start_clock(
         rule_version=ctx.params.version,
         event=event,
     )
+
+
+def supersede(matter: Matter, kind: ClockKind, target: str = "") -> None:
+    """Cancel a clock of this kind that is still running (it is being started afresh)."""
+    Deadline.objects.filter(
+        matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=timezone.now())
+
+
+def has_clock(matter: Matter, kind: ClockKind) -> bool:
+    """Was a clock of this kind ever started on the matter (running, met or cancelled)?"""
+    return Deadline.objects.filter(matter=matter, kind=kind.value).exists()
+
+
+def latest_clock(matter: Matter, kind: ClockKind, target: str = "") -> Deadline | None:
+    """The most recently started clock of this kind, whatever its state."""
+    return Deadline.objects.filter(matter=matter, kind=kind.value, target=target).order_by("-id").first()
+
+
+def lapse_clock(deadline: Deadline, day: dt.date, at: dt.datetime) -> None:
+    """A request window ran out unused: it lapsed on ``day`` (recorded by the act at ``at``)."""
+    deadline.lapsed_on = day
+    deadline.cancelled_at = at
+    deadline.save(update_fields=["lapsed_on", "cancelled_at"])
 
 
 def running(matter: Matter, kind: ClockKind, target: str = "") -> Deadline | None:

@@ -42,3 +42,8 @@ def record_event(
         matter.last_event_at = occurred_at
     matter.version += 1
     return event
+
+
+def count_evaluations(matter: Matter, target: str) -> int:
+    """How many evaluations of ``target`` (bureau or unit) the petitioner has given on the matter."""
+    return matter.events.filter(action="evaluate", params__target=target).count()

@@ -109,6 +109,10 @@ def _upsert_petitioner(p: PersonInput) -> Petitioner:
     )
 
 
+def _lock(matter: Matter) -> Matter:
+    return Matter.objects.select_for_update().get(pk=matter.pk)
+
+
 def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
     if actor is None:
         if registering_unit is None:
@@ -323,7 +327,7 @@ def add_petition(
             return RegistrationResult(matter=existing.matter, petition=existing, replayed=True)
 
     with transaction.atomic():
-        matter = Matter.objects.select_for_update().get(pk=matter.pk)
+        matter = _lock(matter)
         occurred = received if matter.last_event_at is None or received >= matter.last_event_at else timezone.now()
         year = timezone.localtime(received).year
         petition = Petition.objects.create(
