@@ -1,6 +1,8 @@
 """The default sender: records each message (``LoggingSender.outbox``) and writes it to the log.
 
 It sends nothing. Development, the demo and the tests use it; the tests read ``outbox``.
+The log line carries neither the text (it may hold a 查询码, which opens the matter on the
+portal) nor the full recipient: only the masked address and the template.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import threading
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from xinfang.core.masking import mask_phone
 
 from .base import OutgoingMessage, Sender, SendResult
 
@@ -37,7 +41,9 @@ class LoggingSender(Sender):
         with self._lock:
             type(self).outbox.append(record)
             seq = len(type(self).outbox)
-        log.info("notification (%s to %s, logging sender): %s", message.channel, message.recipient, message.text)
+        recipient = mask_phone(message.recipient) if message.channel == "sms" else _mask_email(message.recipient)
+        log.info("notification (%s to %s, logging sender): template %s, %d characters", message.channel, recipient,
+                 message.template_key, len(message.text))
         return SendResult(provider_message_id=f"log-{seq}")
 
     @classmethod
@@ -49,3 +55,8 @@ class LoggingSender(Sender):
     def messages_to(cls, recipient: str) -> list[Recorded]:
         with cls._lock:
             return [r for r in cls.outbox if r.recipient == recipient]
+
+
+def _mask_email(address: str) -> str:
+    name, _, domain = (address or "").partition("@")
+    return f"{name[:1]}***@{domain}" if domain else "***"

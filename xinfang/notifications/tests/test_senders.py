@@ -140,3 +140,14 @@ def test_logging_sender_records_the_text():
     LoggingSender.clear()
     LoggingSender().send(MESSAGE)
     assert LoggingSender.messages_to("13812345678")[0].text == MESSAGE.text
+
+
+def test_logging_sender_never_logs_the_text_or_full_recipient(caplog):
+    """The text may carry the 查询码 (it opens the matter on the portal): not for log files."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="xinfang.notifications")
+    LoggingSender().send(MESSAGE)
+    logged = caplog.text
+    assert "logging sender" in logged
+    assert MESSAGE.text not in logged and MESSAGE.recipient not in logged
