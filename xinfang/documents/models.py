@@ -116,6 +116,7 @@ class IssuedDocument(models.Model):
         indexes = [
             models.Index(fields=["matter", "issued_at"]),
             models.Index(fields=["issuing_unit", "issued_at"]),
+            models.Index(fields=["source_type", "source_id"]),  # a supervision record's papers
         ]
 
     def __str__(self) -> str:

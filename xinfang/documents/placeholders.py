@@ -121,13 +121,16 @@ def fill(text: str, values: dict[str, str | None]) -> str:
 def fill_lines(text: str, values: dict[str, str | None]) -> list[str]:
     """The non-empty lines of ``text`` filled in. A line naming a placeholder whose value is
     None (does not apply to this document, e.g. the 复核 sentence when a 复查 orders the case
-    redone) is left out; a missing key raises KeyError(name)."""
+    redone) is left out; a missing key raises KeyError(name). A value of several lines (a list
+    of matters, the figures of a 通报, a requirement typed in paragraphs) gives one paragraph
+    per line: the renderers never see a line break inside a paragraph."""
     out = []
     for line in (text or "").splitlines():
         names = used(line)
         if any(values[name] is None for name in names):
             continue
-        filled = fill(line, values).strip()
-        if filled:
-            out.append(filled)
+        for part in fill(line, values).splitlines():
+            part = part.strip()
+            if part:
+                out.append(part)
     return out

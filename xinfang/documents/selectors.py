@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, NotVisible
@@ -32,6 +33,29 @@ def matter_documents(user, number: str):
     return matter, docs
 
 
+def may_see_unit_paper(user, doc: IssuedDocument) -> bool:
+    """A document without a matter (督办单, 通报, 建议书: ``source_type`` papers of the supervision app):
+    county-wide readers (the bureau, county leaders, auditors), the issuing unit and the receiving unit."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_county_wide:
+        return True
+    if user.unit_id is None or not (user.roles or user.is_superuser):
+        return False  # no unit: never matches a document whose recipient unit is empty
+    return user.unit_id in (doc.issuing_unit_id, doc.recipient_unit_id)
+
+
+def _unit_papers_q(user) -> Q:
+    """``may_see_unit_paper`` as a filter (for lists)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_county_wide:
+        return Q(matter__isnull=True)
+    if user.unit_id is None or not (user.roles or user.is_superuser):
+        return Q(pk__in=[])
+    return Q(matter__isnull=True) & (Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id))
+
+
 def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
     """One document the user may see: through its matter, or (supervision papers) its units."""
     qs = IssuedDocument.objects.select_related("issuing_unit", "matter", "event", "recipient_unit", "template")
@@ -44,7 +68,7 @@ def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
         if not visible_matters(user).filter(pk=doc.matter_id).exists():
             raise NotVisible("未找到该文书，或您无权查看。")
         return doc
-    if user.is_authenticated and (user.is_county_wide or user.unit_id in (doc.issuing_unit_id, doc.recipient_unit_id)):
+    if may_see_unit_paper(user, doc):
         return doc
     raise NotVisible("未找到该文书，或您无权查看。")
 
@@ -52,10 +76,32 @@ def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
 def recent_documents(user, *, limit: int = 50) -> QuerySet[IssuedDocument]:
     qs = light()
     if not user.is_county_wide:
-        qs = qs.filter(
-            Q(matter__in=visible_matters(user)) | Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id)
-        )
+        # a unit's own papers and those addressed to it; never "recipient_unit is NULL" for a user without unit
+        own = Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+        qs = qs.filter(Q(matter__in=visible_matters(user)) | own)
     return qs.prefetch_related(_latest_first()).order_by("-issued_at", "-id")[:limit]
+
+
+def source_documents(user, source) -> list[IssuedDocument]:
+    """The documents issued from a record of another app (``issue_document(source=...)``), that the
+    user may see: a supervision record's 督办单 or 通报, a recommendation's 建议书."""
+    qs = IssuedDocument.objects.filter(source_type=source._meta.label, source_id=str(source.pk))
+    return list(light(qs.filter(_unit_papers_q(user))).order_by("issued_at", "id"))
+
+
+# Where a source record is shown in the workbench (label, URL name).
+SOURCE_PAGES = {
+    "supervision.SupervisionRecord": ("督办记录", "supervision:record"),
+    "supervision.Recommendation": ("建议书", "supervision:recommendation"),
+}
+
+
+def source_link(doc: IssuedDocument) -> tuple[str, str] | None:
+    """(label, url) of the record a supervision paper was issued from, or None."""
+    page = SOURCE_PAGES.get(doc.source_type)
+    if page is None or not doc.source_id.isdigit():
+        return None
+    return page[0], reverse(page[1], args=[int(doc.source_id)])
 
 
 def print_batch(user, unit, day: dt.date) -> list[IssuedDocument]:

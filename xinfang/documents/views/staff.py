@@ -50,6 +50,7 @@ def detail(request, doc_id):
         "methods": DeliveryMethod.choices,
         "outcomes": DeliveryOutcome.choices,
         "verified": doc.verify(),
+        "source": selectors.source_link(doc),
         "may_record_delivery": request.user.in_bureau or request.user.unit_id == doc.issuing_unit_id,
     })
 
