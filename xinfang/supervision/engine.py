@@ -13,7 +13,9 @@ UPDATE and writes its consequences in the same small transaction, so that
   returns ``status="locked"``. The Celery task adds a Redis lock in front (``tasks.py``).
 
 The steps run in an order chosen so that no step creates work for an earlier one (see
-docs/supervision.md "Engine").
+docs/supervision.md "Engine"). A 督办单 or 挂牌督办 the engine raises is issued with its paper;
+when the paper cannot be generated that one unit of work is rolled back and counted in
+``document_errors`` (the next run tries again), and the run goes on.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from xinfang.core.errors import AppError
+from xinfang.documents.services import DocumentGenerationFailed
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
@@ -272,6 +275,9 @@ def supervise_bounced(ctx: Ctx) -> None:
             ctx.add("bounced_supervised")
         except IntegrityError:
             pass
+        except DocumentGenerationFailed as exc:  # nothing kept: the next run tries again
+            log.warning("engine: the supervision order for %s failed: %s", m.number, exc.message)
+            ctx.add("document_errors")
 
 
 def supervise_recommendations(ctx: Ctx) -> None:
@@ -322,14 +328,18 @@ def escalate_late(ctx: Ctx) -> None:
     qs = qs.exclude(kind=RecordKind.REMINDER, deadline__isnull=False)
     for ids in _batched_ids(qs):
         for pk in ids:
-            with transaction.atomic():
-                record = SupervisionRecord.objects.select_for_update().filter(pk=pk, state=RecordState.OPEN).first()
-                if record is None or SupervisionRecord.objects.filter(escalated_from=record).exists():
-                    continue
-                escalate_record(record, today=ctx.today, calendar=ctx.calendar,
-                                reason=f"{record.get_kind_display()}（{record.number}）答复期限 "
-                                       f"{record.response_due.isoformat()} 已过，未见书面答复，依规升级。")
-                ctx.add("records_escalated")
+            try:
+                with transaction.atomic():
+                    record = SupervisionRecord.objects.select_for_update().filter(pk=pk, state=RecordState.OPEN).first()
+                    if record is None or SupervisionRecord.objects.filter(escalated_from=record).exists():
+                        continue
+                    escalate_record(record, today=ctx.today, calendar=ctx.calendar,
+                                    reason=f"{record.get_kind_display()}（{record.number}）答复期限 "
+                                           f"{record.response_due.isoformat()} 已过，未见书面答复，依规升级。")
+                    ctx.add("records_escalated")
+            except DocumentGenerationFailed as exc:  # the record stays open: the next run tries again
+                log.warning("engine: escalating record %s failed: %s", pk, exc.message)
+                ctx.add("document_errors")
         ctx.progress()
 
 

@@ -1,4 +1,8 @@
-"""三项建议权 (§40) and reward/sanction recommendations: issue, feedback, adoption."""
+"""三项建议权 (§40) and reward/sanction recommendations: issue, feedback, adoption.
+
+A recommendation is issued with its 建议书 (numbered 建, ``papers.py``) in one transaction; the
+文号 is the document's, never typed in.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from xinfang.workdays.models import current_rules, load_calendar
 from ..access import access_recommendation, require_bureau, speaks_for
 from ..choices import Adoption, RecommendationKind, RecommendationState
 from ..models import Recommendation, current_policy
+from .papers import issue_recommendation_paper
 
 
 def feedback_due_from(day: dt.date) -> dt.date:
@@ -50,10 +55,10 @@ def recommendation_create(*, actor, data: dict) -> Recommendation:
         rec = Recommendation.objects.create(
             kind=kind, title=title, content=content, subject=subject, recipient_unit=recipient,
             issued_at=timezone.now(), issued_by=actor, feedback_due=due,
-            doc_number=v.text(data, "doc_number", "文号", required=False, max_length=60),
         )
         if matters:
             rec.matters.add(*matters)
+        issue_recommendation_paper(rec, actor=actor)  # numbers it (文号) and stores the 建议书
         return rec
 
 

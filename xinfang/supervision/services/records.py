@@ -1,7 +1,8 @@
 """Supervision records: issue, answer, escalate, close (domain §7).
 
 Every function is atomic and raises ``xinfang.core.errors``; the engine calls the same
-``issue_record`` and ``escalate_record`` with ``actor=None``.
+``issue_record`` and ``escalate_record`` with ``actor=None``. Records of the written kinds
+(督办单, 挂牌督办, 通报) are issued with their numbered paper (``papers.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from xinfang.workdays.models import load_calendar
 from ..access import access_record, may_issue, require_bureau, speaks_for
 from ..choices import NEXT_STEP, Method, RecordKind, RecordState, Trigger
 from ..models import SupervisionRecord, current_policy
+from .papers import issue_record_paper
 
 KIND_LABELS = dict(RecordKind.choices)
 MAX_MATTERS = 500
@@ -58,7 +60,11 @@ def issue_record(
     period_from: dt.date | None = None,
     period_to: dt.date | None = None,
 ) -> SupervisionRecord:
-    """Write one record (no permission check: callers check). Runs inside the caller's transaction."""
+    """Write one record (no permission check: callers check). Runs inside the caller's transaction.
+
+    A record of a written kind (督办单, 挂牌督办, 通报) gets its paper in the same transaction
+    (``papers.issue_record_paper``); when the paper cannot be generated, ``DocumentGenerationFailed``
+    propagates and the caller's transaction keeps nothing."""
     assert transaction.get_connection().in_atomic_block, "issue_record must run inside a transaction"
     issued_at = issued_at or timezone.now()
     record = SupervisionRecord.objects.create(
@@ -81,6 +87,7 @@ def issue_record(
     )
     if matters:
         record.matters.add(*matters)
+    issue_record_paper(record, actor=issued_by)
     return record
 
 

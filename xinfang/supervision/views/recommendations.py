@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xinfang.core.errors import AppError
+from xinfang.documents.selectors import source_documents
 from xinfang.org.models import Unit
 
 from ..access import access_recommendation, is_bureau_staff, speaks_for, visible_recommendations
@@ -34,7 +35,7 @@ def recommendation_new(request):
         data = post_data(request)
         try:
             rec = svc.recommendation_create(actor=request.user, data=data)
-            messages.success(request, "建议书已发出。")
+            messages.success(request, f"建议书已发出，文号 {rec.doc_number}。")
             return redirect("supervision:recommendation", pk=rec.pk)
         except AppError as exc:
             errors, status = show_error(request, exc), 400
@@ -61,4 +62,5 @@ def recommendation_detail(request, pk):
         "rec": rec, "matters": rec.matters.order_by("number"), "errors": errors, "adoptions": Adoption.choices,
         "may_answer": speaks_for(request.user, rec.recipient_unit_id) and rec.state == RecommendationState.SENT,
         "records": rec.supervision_records.select_related("target_unit").order_by("issued_at"),
+        "documents": source_documents(request.user, rec),
     }, status=status)

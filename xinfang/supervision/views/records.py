@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xinfang.core.errors import AppError
+from xinfang.documents.selectors import source_documents
 from xinfang.org.models import Unit
 
 from .. import selectors
@@ -13,6 +14,7 @@ from ..access import access_record, is_bureau_staff, may_issue, speaks_for
 from ..choices import Method, RecordKind, RecordState
 from ..scope import parse_scope
 from ..services import records as svc
+from ..services.papers import PAPER_OF_KIND
 from .common import post_data, show_error, supervision_page
 
 ISSUABLE_UNIT_KINDS = ["town", "department", "government", "legal_affairs", "discipline", "organization", "bureau"]
@@ -53,7 +55,8 @@ def record_new(request):
                 raise
             errors = show_error(request, exc)
             return render(request, "supervision/record_form.html", _form_context(request, data, errors), status=400)
-        messages.success(request, f"已发出{record.get_kind_display()} {record.number}。")
+        paper = f"（{record.doc_number}）" if record.doc_number else ""
+        messages.success(request, f"已发出{record.get_kind_display()} {record.number}{paper}。")
         if data.get("reminder"):
             _mark_reminder(request.user, data["reminder"], record)
         return redirect("supervision:record", pk=record.pk)
@@ -88,6 +91,8 @@ def record_detail(request, pk):
         and record.kind != RecordKind.BULLETIN, "bureau": is_bureau_staff(request.user),
         "errors": {}, "today": timezone.localdate(),
         "deadline_label": selectors.CLOCK_LABELS.get(record.deadline.kind, "") if record.deadline_id else "",
+        "documents": source_documents(request.user, record),
+        "written": record.kind in PAPER_OF_KIND,
     })
 
 
@@ -144,7 +149,7 @@ def bulletin(request):
     if request.method == "POST":
         try:
             record = svc.record_create(actor=request.user, data={**post_data(request), "kind": RecordKind.BULLETIN})
-            messages.success(request, f"已发出通报 {record.number}。")
+            messages.success(request, f"已发出通报 {record.number}（{record.doc_number}）。")
             return redirect("supervision:record", pk=record.pk)
         except AppError as exc:
             show_error(request, exc)
