@@ -9,7 +9,10 @@ from xinfang.supervision.models import EngineRun, SupervisionRecord
 
 from .helpers import new_matter, on
 
-REDIS = os.environ.get("XINFANG_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+# One Redis database per pytest-xdist worker: two workers sharing one would consume each other's
+# tasks (run against the other worker's test database) and see each other's engine lock.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS = os.environ.get("XINFANG_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{10 + _WORKER % 6}")
 
 
 def _redis_up() -> bool:
