@@ -173,3 +173,20 @@ def test_confidential_accusation_hides_identity_from_accused_unit(county, web):
 def test_documents_section_is_guarded(county, web, registered):
     body = web("officer").get(f"/matters/{registered.number}/").content.decode()
     assert "文书" in body  # either the list of documents or the "not set up" note
+
+
+def test_notification_delivery_status_is_on_the_matter_page(county, web, django_capture_on_commit_callbacks):
+    # Issue 4 §5: staff see each notification's delivery status on the matter page (masked).
+    from xinfang.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = register(county)
+        act(county, "officer", result.matter, "forward", unit="T01")
+        act(county, "handler", result.matter, "accept")
+    Notification.objects.filter(template_key="accepted").update(status="failed", last_error="号码无效")
+    for username in ("officer", "handler"):
+        body = web(username).get(f"/matters/{result.matter.number}/").content.decode()
+        assert "告知信访人（短信/邮件）" in body
+        assert "138****5678" in body and "13812345678" not in body
+        assert "已发送" in body and "发送失败" in body and "号码无效" in body
+        assert body.count('<tr class="notification') == 2
