@@ -60,11 +60,17 @@ def registrar_home(user, ctx: DueContext) -> dict:
         .order_by("-registered_at")
     )
     today_list = list(today_qs[:20])
+    counts = petitions.aggregate(
+        today=Count("id", filter=Q(registered_at__gte=today_start)),
+        mine=Count("id", filter=Q(registered_at__gte=today_start, registered_by_id=user.pk)),
+    )
     return {
         "today_petitions": today_list,
-        "today_count": today_qs.count() if len(today_list) == 20 else len(today_list),
-        "mine_today": sum(1 for p in today_list if p.registered_by_id == user.pk),
+        # Counted over every petition, not the 20 rows shown (one query for both).
+        "today_count": counts["today"],
+        "mine_today": counts["mine"],
         "recent_repeats": list(repeats[:10]),
+        "recent_repeats_count": repeats.count(),
     }
 
 
@@ -82,7 +88,9 @@ def officer_home(user, ctx: DueContext) -> dict:
         "to_dispose": decorate(to_dispose[:15], ctx),
         "to_dispose_count": to_dispose.count(),
         "returns": decorate(returns[:10], ctx),
+        "returns_count": returns.count(),
         "reviews": decorate(reviews[:10], ctx),
+        "reviews_count": reviews.count(),
         "by_unit": due_by_unit(user, ctx),
     }
 
@@ -122,8 +130,8 @@ UNIT_TODO = {
     State.RETURN_REQUESTED: "退回待审",
     State.REPLIED: "已答复",
     State.REVIEWED: "已复查",
-    State.REVIEW_REQUESTED: "复查待办",
-    State.RECHECK_REQUESTED: "复核待办",
+    State.REVIEW_REQUESTED: "复查中",
+    State.RECHECK_REQUESTED: "复核中",
 }
 
 
@@ -134,6 +142,8 @@ def unit_todo(m: Matter, unit_id: int) -> str:
         return "待送达"
     if m.status == State.REVIEW_REQUESTED and m.review_body_id == unit_id:
         return "复查待办"
+    if m.status == State.RECHECK_REQUESTED and m.recheck_body_id == unit_id:
+        return "复核待办"
     return UNIT_TODO.get(State(m.status), m.get_status_display())
 
 
@@ -157,7 +167,6 @@ def unit_inbox(user, ctx: DueContext) -> dict:
     links = {
         "to_accept": matters_url(status="forwarded,assigned", unit=unit, sort="due"),
         "handling": matters_url(status="accepted", unit=unit, sort="due"),
-        "to_deliver": matters_url(status="replied,reviewed", unit=unit, sort="due"),
         "overdue": matters_url(status="open", overdue="true", sort="due"),
         "soon": matters_url(status="open", overdue="false", due_before=ctx.soon_until.isoformat(), sort="due"),
     }
@@ -197,7 +206,8 @@ def overview(user, ctx: DueContext) -> dict:
         ("申请退回", c["returns"], matters_url(status="return_requested"), ""),
         ("复查复核中", c["reviews"], matters_url(status="review_requested,recheck_requested"), ""),
         ("本月收到", c["month_received"], matters_url(received_after=month), "green"),
-        ("本月办结", c["month_closed"], matters_url(status="closed", received_after=None), "green"),
+        # No link: the list filters by received date, not by closing date, so no list has this count.
+        ("本月办结", c["month_closed"], None, "green"),
         ("重复信访（在办）", c["repeat"], matters_url(status="open", repeat="true"), ""),
         ("集体访（在办）", c["collective"], matters_url(status="open", collective="true"), ""),
     ]

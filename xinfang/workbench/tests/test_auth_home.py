@@ -143,3 +143,39 @@ def test_unit_leader_sees_extension_to_approve(county, web, forwarded):
     body = web("uleader").get("/").content.decode()
     assert 'data-testid="extension-count">1<' in body
     assert "延期待批准" in body
+
+
+def _tiles(body):
+    """(label, value, href or None) of every count tile on a home page."""
+    import html
+    import re
+
+    found = re.findall(r'<(a|div) class="tile[^"]*"(?: href="([^"]*)")?><div class="tile__label">([^<]+)</div>'
+                       r'<div class="tile__value"[^>]*>(\d+)<', body)
+    return [(label, int(value), html.unescape(href) if tag == "a" else None) for tag, href, label, value in found]
+
+
+def test_every_count_that_links_to_a_list_matches_that_list(county, web):
+    # More rows than the home lists show (10), so a count taken from the shown rows would be wrong.
+    from xinfang.matters.models import Matter
+
+    matters = [register(county).matter for _ in range(14)]
+    for m in matters[:12]:
+        act(county, "officer", m, "forward", unit="T01")
+    Matter.objects.filter(pk__in=[m.pk for m in matters[:11]]).update(status="return_requested")
+    Matter.objects.filter(pk__in=[m.pk for m in matters[11:12]]).update(status="review_requested")
+    checked = 0
+    for username in ("registrar", "officer", "handler", "uleader", "bleader", "cleader", "auditor"):
+        c = web(username)
+        for label, value, href in _tiles(c.get("/").content.decode()):
+            if not href or not href.startswith("/matters/"):
+                continue
+            listed = c.get(href).context["result"].total
+            assert listed == value, f"{username}: {label} shows {value}, its list {href} has {listed}"
+            checked += 1
+    assert checked >= 20
+    body = web("officer").get("/").content.decode()
+    assert 'data-testid="returns-count">11<' in body
+    # The town's matter under 复查 is the review body's work, not the town's to-do.
+    inbox = web("handler").get("/").content.decode()
+    assert "复查中" in inbox and "复查待办" not in inbox
