@@ -285,7 +285,7 @@ def recommendation_kind_text(kind: str) -> str:
 
 
 def recommendation_context(rec) -> dict[str, str]:
-    reason = rec.title.strip()
+    reason = rec.title.strip().rstrip("。.")  # the template adds the full stop
     if reason.startswith("关于"):
         reason = reason[2:]
     for tail in ("的建议书", "建议书", "的建议", "建议"):
