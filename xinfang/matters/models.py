@@ -333,6 +333,10 @@ class Deadline(models.Model):
         indexes = [
             models.Index(fields=["kind", "due"]),
             models.Index(fields=["unit", "kind", "due"]),
+            # "Which running clocks are past due?" (engine, supervision): 97 % of rows are met or
+            # cancelled, so the plain (kind, due) index made that read the whole table.
+            models.Index(fields=["kind", "due"], condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                         name="deadline_running_kind_due"),
         ]
 
     def __str__(self) -> str:
