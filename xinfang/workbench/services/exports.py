@@ -109,6 +109,16 @@ def _row(user, m, today) -> list:
     ]
 
 
+def _as_text(ws, value):
+    """Typed text stays text: openpyxl stores a string starting with "=" as a formula, so a
+    petitioner's title like =HYPERLINK(...) would become a live formula in the bureau's ledger."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def export_run(job_id) -> ExportJob:
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ExportJob.Status.PENDING:
@@ -141,7 +151,7 @@ def export_run(job_id) -> ExportJob:
         ws.append(header)
         done = 0
         for m in qs.iterator(chunk_size=CHUNK):
-            ws.append(_row(user, m, today))
+            ws.append([_as_text(ws, v) for v in _row(user, m, today)])
             done += 1
             if done % PROGRESS_EVERY == 0:
                 ExportJob.objects.filter(pk=job.pk).update(done_rows=done)

