@@ -122,3 +122,23 @@ def test_suggestion_errors_are_in_chinese(client, county):
     for message in ("请填写姓名。", "请填写联系电话", "请填写建议标题。", "请填写建议内容。", "请选择问题类别。",
                     "请选择建议涉及的地方"):
         assert message in html
+
+
+def test_portal_pages_load_only_local_assets(client, county):
+    # No CDN and no outside web fonts: the portal must work on a phone without reaching anyone else.
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    pattern = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="([^"]+)"', re.I)
+    found = set()
+    for url in ("/public/", "/public/submit/", "/public/track/", "/public/guide/", "/public/suggest/",
+                "/public/reception/", "/public/contact/", "/public/privacy/"):
+        body = client.get(url).content.decode()
+        found |= set(pattern.findall(body)) | set(re.findall(r"url\(['\"]?([^'\")]+)", body))
+    assert found
+    assert all(src.startswith("/") and not src.startswith("//") for src in found), found
+    for name in ("portal/portal.css", "portal/portal.js"):
+        with open(finders.find(name), encoding="utf-8") as fh:
+            code = re.sub(r"/\*.*?\*/", "", fh.read(), flags=re.S)
+        assert not re.search(r"https?://|@import", code), name

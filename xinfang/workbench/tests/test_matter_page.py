@@ -190,3 +190,25 @@ def test_notification_delivery_status_is_on_the_matter_page(county, web, django_
         assert "138****5678" in body and "13812345678" not in body
         assert "已发送" in body and "发送失败" in body and "号码无效" in body
         assert body.count('<tr class="notification') == 2
+
+
+def test_html_typed_by_anyone_is_shown_as_text_on_staff_pages(county, web):
+    # Issue 4 "bad input": HTML or script in any field is shown as text everywhere, staff pages included.
+    from xinfang.testing.factories import valid_id
+
+    script = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
+    person = {"name": "<b>王</b>", "id_number": valid_id(777), "phone": "13812345678", "address": script}
+    m = register(county, title=script[:60], content=script, region_detail=script, accused_party=script[:60],
+                 petitioners=[person]).matter
+    act(county, "officer", m, "forward", unit="T01", note=script)
+    c = web("officer")
+    pages = [c.get("/"), c.get("/matters/"), c.get("/matters/", {"q": "alert"}), c.get(f"/matters/{m.number}/"),
+             c.get(f"/matters/{m.number}/print/"), c.post(f"/matters/{m.number}/reveal/", HTTP_HX_REQUEST="true"),
+             web("handler").get("/"), web("handler").get(f"/matters/{m.number}/")]
+    for r in pages:
+        html = r.content.decode()
+        assert r.status_code == 200 and "<script>alert" not in html and "<img src=x" not in html and "<b>王" not in html
+    assert "&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;" in pages[3].content.decode()
+    data = {"p-TOTAL_FORMS": "1", "p-INITIAL_FORMS": "0", "p-0-id_number": person["id_number"], "title": "x"}
+    dup = web("registrar").post("/register/duplicates/", data).content.decode()
+    assert m.number in dup and "<script>alert" not in dup
