@@ -179,3 +179,10 @@ def test_every_count_that_links_to_a_list_matches_that_list(county, web):
     # The town's matter under 复查 is the review body's work, not the town's to-do.
     inbox = web("handler").get("/").content.decode()
     assert "复查中" in inbox and "复查待办" not in inbox
+
+
+def test_admin_home_puts_the_administration_first(web):
+    body = web("admin").get("/").content.decode()
+    assert 'data-testid="admin-links"' in body and "/manage/units/" in body
+    assert body.index('data-testid="admin-links"') < body.index("各单位在办、临期与超期")
+    assert 'data-testid="admin-links"' not in web("bleader").get("/").content.decode()
