@@ -138,6 +138,7 @@ def test_petitioner_journey_on_a_phone(browser, live_url, county, screenshot, se
     page.wait_for_url("**/appeal/")
     assert page.inner_text("[data-testid=appeal-body]") == "示范县人民政府"
     screenshot(page, "portal-appeal-phone", full_page=True)
+    shoot_both(browser, screenshot, page.url, "appeal", cookies=page.context.cookies())
     page.fill("textarea[name=reason]", "合同并未约定停车费，处理意见认定事实不清。")
     page.click("button[type=submit]")
     page.wait_for_url(f"**/public/matter/{number}/")
