@@ -19,6 +19,8 @@ import copy
 from collections import defaultdict
 from unittest import mock
 
+from django.utils import timezone
+
 from xinfang.core.errors import NotVisible
 from xinfang.matters import hooks, selectors
 from xinfang.matters.choices import OPEN_STATES, HandlingClass
@@ -55,9 +57,18 @@ class MemoryStore:
         self.by_place: dict[tuple, list[Matter]] = defaultdict(list)  # (region, category), arrival order
         self.by_id_number: dict[str, Petitioner] = {}
         self.counters: dict[tuple[str, int], int] = {}
-        self.hook_calls: list[tuple[Event, Matter]] = []
+        self.hook_calls: list[tuple[Event, Matter, object]] = []  # (event, matter, clock at the act)
 
     # ---- tracking new rows ----------------------------------------------------------------
+    def save(self, obj, update_fields=None):
+        """``Model.save``: the row is new or already held; auto_now fields get the clock as Django would."""
+        add = id(obj) not in self._seen
+        for f in obj._meta.concrete_fields:
+            if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
+                if add or update_fields is None or f.name in update_fields:
+                    setattr(obj, f.attname, timezone.now())
+        return self.track(obj)
+
     def track(self, obj):
         if id(obj) in self._seen:
             return obj
@@ -138,7 +149,7 @@ class MemoryStore:
     def link(self, matter, unit, role, at):
         link = self.links[id(matter)].get((unit.pk, role))
         if link is None:
-            self.track(MatterUnit(matter=matter, unit=unit, role=role, since=at))
+            self.save(MatterUnit(matter=matter, unit=unit, role=role, since=at))
         elif not link.active:
             link.active = True
             link.since = at
@@ -167,7 +178,7 @@ class MemoryStore:
                         setattr(person, attr, value)
                 self._index_person(person)
                 return person
-        return self.track(Petitioner(name=p.name, id_number=p.id_number, phone=p.phone, address=p.address,
+        return self.save(Petitioner(name=p.name, id_number=p.id_number, phone=p.phone, address=p.address,
                                      email=p.email, gender=p.gender))
 
     def find_duplicates(self, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
@@ -231,7 +242,8 @@ class MemoryStore:
         except Exception:
             self._restore(matter, saved)
             raise
-        self.hook_calls.append((event, matter))
+        self.save(matter)  # as perform_action saves it (stamps updated_at)
+        self.hook_calls.append((event, matter, timezone.now()))
         return matter
 
     def _snapshot(self, matter):
@@ -253,22 +265,39 @@ class MemoryStore:
 
     # ---- the end: rows into the database ----------------------------------------------------
     def flush(self, batch_size: int = 500) -> dict[str, int]:
+        """Insert every new row. Timestamps (auto_now / auto_now_add) keep the values ``save``
+        gave them at the time of the act instead of the time of the insert."""
         written = {}
-        for model in TRACKED:
-            rows = self.new[model]
-            model.objects.bulk_create(rows, batch_size=batch_size)
-            written[model._meta.model_name] = len(rows)
+        stamped = [f for model in TRACKED for f in model._meta.concrete_fields
+                   if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
+        try:
+            for f in stamped:
+                f.auto_now = f.auto_now_add = False
+            for model in TRACKED:
+                rows = self.new[model]
+                for obj in rows:  # rows created by ``objects.create`` were never ``save``d
+                    for f in obj._meta.concrete_fields:
+                        if f in stamped and getattr(obj, f.attname) is None:
+                            raise AssertionError(f"{model.__name__}.{f.name} was not stamped")
+                model.objects.bulk_create(rows, batch_size=batch_size)
+                written[model._meta.model_name] = len(rows)
+        finally:
+            for f, auto_now, auto_now_add in saved:
+                f.auto_now, f.auto_now_add = auto_now, auto_now_add
         for (key, year), value in self.counters.items():
             Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
         return written
 
-    def run_hooks(self) -> None:
-        for event, matter in self.hook_calls:
+    def run_hooks(self, clock) -> None:
+        """The acts' hooks, in act order, each at the (simulated) time of its act."""
+        for event, matter, at in self.hook_calls:
+            clock.value = at
             hooks.run(event, matter)
 
 
 def _create(store: MemoryStore, model):
-    return lambda **kwargs: store.track(model(**kwargs))
+    return lambda **kwargs: store.save(model(**kwargs))
 
 
 def _memoized(fn):
@@ -300,7 +329,8 @@ def in_memory(store: MemoryStore):
     """Swap the row readers and writers of the matter services for ``store`` (nothing else)."""
     patches = []
     for model in TRACKED:
-        patches.append(mock.patch.object(model, "save", lambda self, *a, **k: store.track(self)))
+        patches.append(mock.patch.object(
+            model, "save", lambda self, *a, update_fields=None, **k: store.save(self, update_fields)))
         patches.append(mock.patch.object(model.objects, "create", _create(store, model)))
     for module in (deadlines, actions, registration):
         for name in ("supersede", "running", "cancel_clock", "cancel_all_authority_clocks", "has_clock",
@@ -316,7 +346,7 @@ def in_memory(store: MemoryStore):
         mock.patch.object(registration, "_upsert_petitioner", store.upsert_petitioner),
         mock.patch.object(numbering, "next_value", store.next_value),
         mock.patch.object(selectors, "find_duplicates", store.find_duplicates),
-        mock.patch.object(hooks, "run", lambda event, matter: store.hook_calls.append((event, matter))),
+        mock.patch.object(hooks, "run", lambda event, matter: store.hook_calls.append((event, matter, timezone.now()))),
         # Reference data cannot change during the run: one read per code.
         mock.patch.object(v, "unit_by_code", _memoized(v.unit_by_code)),
         mock.patch.object(v, "category_by_code", _memoized(v.category_by_code)),

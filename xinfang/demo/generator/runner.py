@@ -11,11 +11,14 @@ change inside the transaction anyway).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from unittest import mock
+
+from django.utils import timezone
 
 from xinfang.core.errors import AppError
 from xinfang.matters import hooks
@@ -95,19 +98,37 @@ def run_stories(specs: list[MatterSpec], world: World, *, progress=None, in_memo
     """Run every story. ``in_memory_rows`` (the default) runs the services on in-memory rows and
     writes them in bulk at the end (see ``memory``); ``False`` writes each act through the ORM."""
     store = MemoryStore() if in_memory_rows else None
-    with rules_read_once():
+    with rules_read_once(), simulated_clock() as clock:
         if store is None:
-            stats = _run(specs, world, progress, None)
+            stats = _run(specs, world, progress, None, clock)
         else:
             world.window_due = store.window_due
             with in_memory(store):
-                stats = _run(specs, world, progress, store)
+                stats = _run(specs, world, progress, store, clock)
             store.flush()
-            store.run_hooks()
+            store.run_hooks(clock)
     return stats
 
 
-def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | None) -> RunStats:
+class Clock:
+    value = None
+
+
+@contextlib.contextmanager
+def simulated_clock():
+    """``timezone.now()`` is the time of the step being performed (a few minutes after it
+    happened), so the demo's history looks recorded as it happened: registration times, event
+    record times and anything the hooks date. Outside the run the real clock is back."""
+    clock = Clock()
+    real_now = timezone.now
+    with mock.patch.object(timezone, "now", lambda: clock.value or real_now()):
+        yield clock
+
+
+RECORDING_DELAY = dt.timedelta(minutes=3)  # a step is entered this long after it happened
+
+
+def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | None, clock: Clock) -> RunStats:
     stats = RunStats()
     started = time.perf_counter()
     now = world.now
@@ -127,6 +148,7 @@ def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | N
             stats.pending += 1
             gen.close()
             continue
+        clock.value = step.when + RECORDING_DELAY
         try:
             matter = perform(step, current.get(i), store)
         except AppError as exc:

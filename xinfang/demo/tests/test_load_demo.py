@@ -7,6 +7,7 @@ import phonenumbers
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric
 
 from xinfang.demo.generator import generate
@@ -134,3 +135,16 @@ def test_demo_hooks_skip_messages_and_old_documents(monkeypatch):
         hooks.run(new, None)
     assert calls == [("other", old.occurred_at), ("doc", new.occurred_at), ("other", new.occurred_at)]
     assert hooks._in_transaction == [document_hook, other_hook]  # restored
+
+
+def test_history_is_recorded_as_it_happened():
+    """Registration and record times follow the simulated history, not the moment of the load:
+    no event looks like a late paper entry (补录) and "registered today" counts only today's."""
+    from xinfang.matters.models import Petition
+
+    generate(seed=5, matters=40, documents_days=0)
+    for e in Event.objects.all():
+        assert dt.timedelta(0) <= e.recorded_at - e.occurred_at <= dt.timedelta(hours=1), (e.matter_id, e.action)
+    for p in Petition.objects.all():
+        assert dt.timedelta(0) <= p.registered_at - p.received_at <= dt.timedelta(hours=1), p.number
+    assert Matter.objects.filter(updated_at__lt=timezone.now() - dt.timedelta(days=30)).exists()
