@@ -53,8 +53,8 @@ def record_queryset(user, params=None) -> QuerySet[SupervisionRecord]:
     params = params or {}
     qs = visible_records(user).select_related("target_unit", "issued_by", "responded_by")
     state = (params.get("state") or "").strip()
-    if state == "live":
-        qs = qs.filter(state__in=[RecordState.OPEN, RecordState.RESPONDED])
+    if state == "live":  # awaiting an answer or the bureau's 销号; a 通报 awaits neither
+        qs = qs.filter(state__in=[RecordState.OPEN, RecordState.RESPONDED]).exclude(kind=RecordKind.BULLETIN)
     elif state in RecordState.values:
         qs = qs.filter(state=state)
     kind = (params.get("kind") or "").strip()

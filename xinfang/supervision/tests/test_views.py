@@ -245,3 +245,28 @@ def test_petitioner_reminder_becomes_a_urge(county, world):
     assert resp.status_code == 302
     reminder.refresh_from_db()
     assert reminder.handled and "已转为催办" in reminder.handling_note
+
+
+def test_matter_page_link_opens_the_records_of_that_matter(county, world):
+    """The matter page links to /supervision/?matter=<number>: the dashboard sends it to the records."""
+    number = world["other"].number
+    response = client_for(county, "handler").get(f"/supervision/?matter={number}")
+    assert response.status_code == 302 and response["Location"] == f"/supervision/records/?q={number}"
+    body = client_for(county, "handler").get(response["Location"]).content.decode()
+    assert world["record"].number in body
+    assert client_for(county, "nobody").get(f"/supervision/?matter={number}").status_code == 403
+
+
+def test_a_bulletin_awaits_no_answer(county, world):
+    from xinfang.supervision import selectors
+
+    bulletin = record_create(actor=county.users["bleader"], data={
+        "kind": "bulletin", "method": "letter", "target_unit": "T01", "title": "关于超期未受理的通报",
+        "content": "限期整改。", "period_from": ago(30)[:10], "period_to": ago(0)[:10], "matters": ""})
+    officer = county.users["officer"]
+    live = selectors.record_queryset(officer, {"state": "live"})
+    assert world["record"] in live and bulletin not in live
+    assert selectors.dashboard(officer, timezone.localdate())["records_open"] == 1
+    body = client_for(county, "handler").get("/supervision/records/").content.decode()
+    assert bulletin.number in body and "已通报" in body
+
