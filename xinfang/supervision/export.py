@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -59,11 +60,16 @@ def rates_workbook(user, scope: Scope, min_sample: int, drill: tuple[str, str] |
     if drill is not None:
         measure, part = drill
         items = rates.drill(user, scope, measure, part)
-        _sheet(wb, "明细", ["事项编号", "标题", "时限类型", "单位", "起算日", "期满日", "完成时间", "评价"], [
-            [d.matter.number, d.matter.title, d.kind, (d.unit or d.matter.handling_unit or "") and str(d.unit or d.matter.handling_unit),
-             d.start, d.due, d.met_at.replace(tzinfo=None) if d.met_at else None, getattr(d, "rating", "")]
-            for d in items
-        ])
+        if measure in ("repeat", "returns"):
+            _sheet(wb, "明细", ["事项编号", "标题", "单位", "日期", "信访件/办理动作"],
+                   [[a.matter.number, a.matter.title, a.unit_name, a.day, a.what] for a in items])
+        else:
+            _sheet(wb, "明细", ["事项编号", "标题", "时限类型", "单位", "起算日", "期满日", "完成时间", "评价/用时（日）"], [
+                [d.matter.number, d.matter.title, d.kind, (d.unit or d.matter.handling_unit or "") and str(d.unit or d.matter.handling_unit),
+                 d.start, d.due, timezone.localtime(d.met_at).replace(tzinfo=None) if d.met_at else None,
+                 getattr(d, "rating", "") or getattr(d, "elapsed", "")]
+                for d in items
+            ])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

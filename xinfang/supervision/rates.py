@@ -236,20 +236,26 @@ def rates_by_month(user, scope: Scope) -> dict[dt.date, dict[str, Figure]]:
 
 
 # ---- other measures --------------------------------------------------------------------------
+# Each measure has one function that selects its rows; the figure and its drill-down both use it.
 
 
-def repeat_figure(user, scope: Scope) -> Figure:
-    """重复信访率: repeat petitions (重复件) / all petitions received in the period."""
+def petition_rows(user, scope: Scope) -> QuerySet[Petition]:
+    """The petitions received in the period (重复信访率's denominator; the repeats are its numerator)."""
     qs = Petition.objects.filter(matter__in=scoped_matters(user, scope).values("pk"),
                                  received_at__gte=scope.start_moment, received_at__lt=scope.end_moment)
     if scope.unit is not None:
         qs = qs.filter(matter__handling_unit=scope.unit)
-    agg = qs.aggregate(d=Count("pk"), n=Count("pk", filter=Q(is_repeat=True)))
+    return qs
+
+
+def repeat_figure(user, scope: Scope) -> Figure:
+    """重复信访率: repeat petitions (重复件) / all petitions received in the period."""
+    agg = petition_rows(user, scope).aggregate(d=Count("pk"), n=Count("pk", filter=Q(is_repeat=True)))
     return Figure(agg["n"], agg["d"])
 
 
-def returns_figure(user, scope: Scope) -> Figure:
-    """退回率: objections (异议退回) / matters handed to units (转送 + 交办), events in the period."""
+def return_rows(user, scope: Scope) -> tuple[QuerySet[Event], QuerySet[Event]]:
+    """退回率's rows: (matters handed over: forward + assign events, objections: object events) in the period."""
     events = Event.objects.filter(matter__in=scoped_matters(user, scope).values("pk"),
                                   occurred_at__gte=scope.start_moment, occurred_at__lt=scope.end_moment)
     handed = events.filter(action__in=["forward", "assign"])
@@ -257,18 +263,33 @@ def returns_figure(user, scope: Scope) -> Figure:
     if scope.unit is not None:
         handed = handed.filter(params__unit=scope.unit.code)
         objected = objected.filter(unit=scope.unit)
+    return handed, objected
+
+
+def returns_figure(user, scope: Scope) -> Figure:
+    """退回率: objections (异议退回) / matters handed to units (转送 + 交办), events in the period."""
+    handed, objected = return_rows(user, scope)
     return Figure(objected.count(), handed.count())
+
+
+def stage_rows(user, scope: Scope, kinds=None) -> QuerySet[Deadline]:
+    """The clocks of the stages met in the period (各环节平均用时)."""
+    qs = Deadline.objects.filter(kind__in=kinds or [k for k, _ in STAGES], met_at__gte=scope.start_moment,
+                                 met_at__lt=scope.end_moment, matter__in=scoped_matters(user, scope).values("pk"))
+    if scope.unit is not None:
+        qs = qs.filter(unit=scope.unit)
+    return qs
+
+
+def elapsed_days(start: dt.date, met_at: dt.datetime) -> int:
+    return (timezone.localtime(met_at).date() - start).days
 
 
 def stage_days(user, scope: Scope) -> list[dict]:
     """Average calendar days per stage, over the clocks met in the period (start day → act day)."""
-    qs = Deadline.objects.filter(kind__in=[k for k, _ in STAGES], met_at__gte=scope.start_moment,
-                                 met_at__lt=scope.end_moment, matter__in=scoped_matters(user, scope).values("pk"))
-    if scope.unit is not None:
-        qs = qs.filter(unit=scope.unit)
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for kind, start, met_at in qs.values_list("kind", "start", "met_at"):
-        sums[kind][0] += (timezone.localtime(met_at).date() - start).days
+    for kind, start, met_at in stage_rows(user, scope).values_list("kind", "start", "met_at"):
+        sums[kind][0] += elapsed_days(start, met_at)
         sums[kind][1] += 1
     return [{"kind": k, "label": label, "count": sums[k][1],
              "average": round(sums[k][0] / sums[k][1], 1) if sums[k][1] else None} for k, label in STAGES]
@@ -305,9 +326,60 @@ def ranking(user, scope: Scope, measure: str, min_sample: int) -> dict:
 
 # ---- drill-down ------------------------------------------------------------------------------
 
+STAGE_LABELS = dict(STAGES)
+ACT_LABELS = {"forward": "转送", "assign": "交办", "object": "异议退回"}
+# Every figure on the rates page drills down: the four rates and the stages to clocks, 重复信访率
+# to petitions and 退回率 to events (``acts``).
+DRILL_MEASURES = (*MEASURES, "repeat", "returns", *(f"stage_{k}" for k, _ in STAGES))
 
-def drill(user, scope: Scope, measure: str, part: str) -> list[Deadline]:
-    """Exactly the clocks (with their matters) counted in a figure's numerator or denominator."""
+
+def drill_label(measure: str) -> str:
+    if measure.startswith("stage_"):
+        return f"各环节平均用时 · {STAGE_LABELS[measure.removeprefix('stage_')]}"
+    return MEASURE_LABELS[measure]
+
+
+@dataclass
+class Act:
+    """One row of a drill-down that is not a clock: a petition received or an act (event)."""
+
+    matter: Matter
+    day: dt.date
+    what: str
+    unit_name: str = ""
+
+
+def drill_acts(user, scope: Scope, measure: str, part: str) -> list[Act]:
+    """重复信访率 → the petitions; 退回率 → the forward/assign events (denominator) or objections (numerator)."""
+    if measure == "repeat":
+        qs = petition_rows(user, scope)
+        if part == "numerator":
+            qs = qs.filter(is_repeat=True)
+        return [Act(p.matter, timezone.localtime(p.received_at).date(),
+                    f"{p.number} {p.get_channel_display()}{'（重复件）' if p.is_repeat else ''}",
+                    p.matter.handling_unit.name if p.matter.handling_unit_id else "")
+                for p in qs.select_related("matter", "matter__handling_unit").order_by("received_at", "pk")]
+    handed, objected = return_rows(user, scope)
+    qs = objected if part == "numerator" else handed
+    names = dict(Unit.objects.values_list("code", "name"))
+    rows = []
+    for e in qs.select_related("matter", "unit").order_by("occurred_at", "pk"):
+        unit = e.unit.name if e.action == "object" and e.unit_id else names.get((e.params or {}).get("unit", ""), "")
+        rows.append(Act(e.matter, timezone.localtime(e.occurred_at).date(), ACT_LABELS.get(e.action, e.action), unit))
+    return rows
+
+
+def drill(user, scope: Scope, measure: str, part: str) -> list:
+    """Exactly the rows counted in a figure's numerator or denominator: clocks (``Deadline`` with
+    its matter) for the four rates and the stages, ``Act`` rows for 重复信访率 and 退回率."""
+    if measure in ("repeat", "returns"):
+        return drill_acts(user, scope, measure, part)
+    if measure.startswith("stage_"):
+        rows = list(stage_rows(user, scope, [measure.removeprefix("stage_")])
+                    .select_related("matter", "unit", "matter__handling_unit").order_by("met_at", "pk"))
+        for d in rows:
+            d.elapsed = elapsed_days(d.start, d.met_at)
+        return rows
     if measure in CLOCK_OF:
         qs = clock_rows(user, scope, CLOCK_OF[measure])
         if part == "numerator":

@@ -20,6 +20,53 @@ def october(county):
     return build_october(county)
 
 
+# The table: who asks, for which scope (on top of October 2026, computed on 11-22), and the four
+# rates as (numerator, denominator), each worked out by hand from the fixture's docstring.
+SEP = {"date_from": dt.date(2026, 9, 1), "date_to": dt.date(2026, 9, 30)}
+NOV = {"date_from": dt.date(2026, 11, 1), "date_to": dt.date(2026, 11, 30)}
+DEC = {"date_from": dt.date(2026, 12, 1), "date_to": dt.date(2026, 12, 31)}
+RATE_TABLE = [
+    # case,                        user,       scope,                                   及时受理, 按期办结, 参评,   满意
+    ("T01 (the worked example)",   "officer",  {"unit": "T01"},                         (1, 3), (3, 5), (3, 4), (2, 3)),
+    ("county",                     "officer",  {},                                      (3, 5), (3, 5), (3, 4), (2, 3)),
+    ("T02: E and M on time",       "officer",  {"unit": "T02"},                         (2, 2), (0, 0), (0, 0), (0, 0)),
+    ("a unit with no clocks",      "officer",  {"unit": "D01"},                         (0, 0), (0, 0), (0, 0), (0, 0)),
+    ("town 城关镇 = the county",    "officer",  {"region": "139999100000"},              (3, 5), (3, 5), (3, 4), (2, 3)),
+    ("town 河西乡: no matters",     "officer",  {"region": "139999101000"},              (0, 0), (0, 0), (0, 0), (0, 0)),
+    ("bureau target, county",      "officer",  {"target": "bureau"},                    (3, 5), (3, 5), (1, 1), (1, 1)),
+    ("bureau target, the bureau",  "officer",  {"unit": "XFJ", "target": "bureau"},     (0, 0), (0, 0), (1, 1), (1, 1)),
+    ("bureau target, T01",         "officer",  {"unit": "T01", "target": "bureau"},     (1, 3), (3, 5), (0, 0), (0, 0)),
+    # T01's handler sees the matters T01 is linked to: M's later T02 clock (on time) counts too.
+    ("T01 staff, no unit filter",  "handler",  {},                                      (2, 4), (3, 5), (3, 4), (2, 3)),
+    ("T02 staff",                  "handler2", {},                                      (2, 2), (0, 0), (0, 0), (0, 0)),
+    ("September: F replied on time", "officer", SEP,                                    (0, 0), (1, 1), (0, 0), (0, 0)),
+    ("November: D never accepted, L rated", "officer", NOV,                             (0, 1), (0, 0), (1, 1), (1, 1)),
+    ("December: A's handle clock not due yet", "officer", DEC,                          (0, 0), (0, 0), (0, 0), (0, 0)),
+]
+
+
+def scope_of(params: dict) -> Scope:
+    from xinfang.org.models import Region, Unit
+
+    kw = {**OCT, **params}
+    if "unit" in kw:
+        kw["unit"] = Unit.objects.get(code=kw["unit"])
+    if "region" in kw:
+        kw["region"] = Region.objects.get(code=kw["region"])
+    return Scope(**kw)
+
+
+def test_the_four_rates_table(county, october):
+    """One fixture build, every row of RATE_TABLE checked (a failure names its row)."""
+    failures = []
+    for case, username, params, *expected in RATE_TABLE:
+        got = rates.rates(county.users[username], scope_of(params))
+        got = [(got[m].numerator, got[m].denominator) for m in rates.MEASURES]
+        if got != expected:
+            failures.append(f"{case}: expected {expected}, got {got}")
+    assert not failures, "\n".join(failures)
+
+
 def check_the_clocks_are_as_the_docs_say(county, october):
     due = {k: Deadline.objects.get(matter=m, kind="handle").due for k, m in october.items() if k in "GHIJL"}
     assert due == {"G": dt.date(2026, 10, 9), "H": dt.date(2026, 10, 12), "I": dt.date(2026, 10, 14),
@@ -91,6 +138,35 @@ def test_drill_down_ranking_and_trend(county, october):
     assert numbers("on_time_completion", "numerator") == sorted(n[k] for k in "GHL")
     assert numbers("participation", "denominator") == sorted(n[k] for k in "FGHI")
     assert numbers("satisfaction", "numerator") == sorted(n[k] for k in "GI")
+    check_every_other_figure_drills_down(county, october)
+
+
+def check_every_other_figure_drills_down(county, october):
+    """重复信访率, 退回率 and the stages drill down to exactly the rows their figures count."""
+    officer = county.users["officer"]
+    n = {k: m.number for k, m in october.items()}
+    county_wide, t01 = Scope(**OCT), Scope(unit=county.town, **OCT)
+
+    def numbers(scope, measure, part="denominator"):
+        return sorted(r.matter.number for r in rates.drill(officer, scope, measure, part))
+
+    assert numbers(county_wide, "repeat", "numerator") == [n["A"]]
+    assert numbers(county_wide, "repeat") == sorted([n["A"], n["D"], n["M"]])
+    assert numbers(t01, "returns", "numerator") == [n["M"]]
+    assert numbers(t01, "returns") == sorted([n["D"], n["M"]])
+    assert [a.what for a in rates.drill(officer, t01, "returns", "numerator")] == ["异议退回"]
+    handle = rates.drill(officer, t01, "stage_handle", "denominator")
+    assert sorted((d.matter.number, d.elapsed) for d in handle) == sorted(
+        [(n["G"], 59), (n["H"], 61), (n["I"], 66), (n["L"], 69)])
+    # The drill-down and the figure never disagree.
+    for scope in (county_wide, t01):
+        repeat, returns = rates.repeat_figure(officer, scope), rates.returns_figure(officer, scope)
+        assert len(rates.drill(officer, scope, "repeat", "numerator")) == repeat.numerator
+        assert len(rates.drill(officer, scope, "repeat", "denominator")) == repeat.denominator
+        assert len(rates.drill(officer, scope, "returns", "numerator")) == returns.numerator
+        assert len(rates.drill(officer, scope, "returns", "denominator")) == returns.denominator
+        for stage in rates.stage_days(officer, scope):
+            assert len(rates.drill(officer, scope, f"stage_{stage['kind']}", "denominator")) == stage["count"]
 
 
 def check_ranking_leaves_out_small_samples(county, october):

@@ -270,3 +270,25 @@ def test_a_bulletin_awaits_no_answer(county, world):
     body = client_for(county, "handler").get("/supervision/records/").content.decode()
     assert bulletin.number in body and "已通报" in body
 
+
+def test_every_figure_on_the_rates_page_is_a_link_to_its_rows(county, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    officer = client_for(county, "officer")
+    period = f"from={ago(30)[:10]}&to={ago(0)[:10]}"  # the world's acts are 20 to 4 days old
+    page = officer.get(f"/supervision/rates/?{period}").content.decode()
+    for testid in ["drill-timely_acceptance-n", "drill-repeat-n", "drill-repeat-d", "drill-returns-n",
+                   "drill-returns-d", "drill-stage-accept"]:
+        assert f'data-testid="{testid}"' in page, testid
+    returns = officer.get(f"/supervision/rates/drill/?{period}&measure=returns&part=denominator").content.decode()
+    assert world["matter"].number in returns and world["other"].number in returns and "转送" in returns
+    stage = officer.get(f"/supervision/rates/drill/?{period}&measure=stage_accept").content.decode()
+    assert world["matter"].number in stage and "用时 1 日" in stage
+    repeat = officer.get(f"/supervision/rates/drill/?{period}&measure=repeat&part=denominator").content.decode()
+    assert world["other"].number in repeat
+    assert officer.get("/supervision/rates/drill/?measure=stage_nope").status_code == 200  # falls back, with a message
+    xlsx = officer.get(f"/supervision/rates/export.xlsx?{period}&measure=returns&part=denominator")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
+    assert sheet["E1"].value == "信访件/办理动作" and {sheet["E2"].value, sheet["E3"].value} == {"转送"}

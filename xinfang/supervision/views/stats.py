@@ -48,7 +48,7 @@ def rates_page(request):
 def _drill_args(request):
     measure = request.GET.get("measure", "")
     part = request.GET.get("part", "denominator")
-    if measure not in rates.MEASURES or part not in PARTS:
+    if measure not in rates.DRILL_MEASURES or part not in PARTS:
         raise InvalidInput("请选择指标和分子/分母。")
     return measure, part
 
@@ -62,10 +62,11 @@ def drill(request):
         show_error(request, exc)
         measure, part = "on_time_completion", "denominator"
     items = rates.drill(request.user, scope, measure, part)
+    stage = measure.startswith("stage_")
     return render(request, "supervision/drill.html", {
-        "scope": scope, "measure": measure, "measure_label": rates.MEASURE_LABELS[measure], "part": part,
-        "part_label": PARTS[part], "items": items, "query": request.GET.urlencode(),
-        "matter_count": len({d.matter_id for d in items}),
+        "scope": scope, "measure": measure, "measure_label": rates.drill_label(measure), "part": part,
+        "part_label": "所计时限" if stage else PARTS[part], "items": items, "query": request.GET.urlencode(),
+        "matter_count": len({d.matter.pk for d in items}), "acts": measure in ("repeat", "returns"), "stage": stage,
     })
 
 
