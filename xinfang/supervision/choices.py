@@ -35,6 +35,7 @@ class Trigger(models.TextChoices):
     CALLBACK = "callback", "回访发现问题"
     RECOMMENDATION = "recommendation", "建议书逾期未反馈"
     PETITIONER = "petitioner", "信访人催办"
+    DECISION = "decision", "决定未执行"
 
 
 class RecordState(models.TextChoices):

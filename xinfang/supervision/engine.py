@@ -189,12 +189,23 @@ def _clock_title(prefix: str, d: Deadline) -> str:
     return f"{prefix}：{d.matter.number}“{label}”期限 {d.due.isoformat()}"
 
 
+def _overdue_reason(d: Deadline) -> tuple[str, str]:
+    """Why a clock's 催办 is raised: (trigger, text). A handling clock started by a 复查 decision to
+    redo the case (责令重新办理) is that decision not executed (决定未执行, domain §7)."""
+    if d.kind == ClockKind.HANDLE.value and d.event_id and d.event.action == "review_decide":
+        decided = timezone.localtime(d.event.occurred_at).date().isoformat()
+        return Trigger.DECISION, (f"复查机关于 {decided} 责令重新办理，重新办理期限已于 {d.due.isoformat()} 届满，"
+                                  f"尚未重新作出处理意见（复查决定未执行）。{d.explanation}")
+    label = CLOCK_RULES[ClockKind(d.kind)].label
+    return Trigger.OVERDUE, f"{label}期限已于 {d.due.isoformat()} 届满，尚未办理。{d.explanation}"
+
+
 def mark_overdue(ctx: Ctx) -> None:
     """A clock expired: mark it and raise a 催办 (escalating the clock's 提醒 when there is one)."""
     qs = _running_authority().filter(due__lt=ctx.today, overdue_marked_on__isnull=True)
     for ids in _batched_ids(qs):
         for d in Deadline.objects.filter(pk__in=ids).select_related("matter", "unit", "matter__handling_unit",
-                                                                    "matter__registering_unit"):
+                                                                    "matter__registering_unit", "event"):
             with transaction.atomic():
                 if not Deadline.objects.filter(pk=d.pk, overdue_marked_on__isnull=True).update(overdue_marked_on=ctx.today):
                     continue
@@ -204,12 +215,13 @@ def mark_overdue(ctx: Ctx) -> None:
                 reminder = SupervisionRecord.objects.filter(
                     deadline=d, kind=RecordKind.REMINDER, state__in=[RecordState.OPEN, RecordState.RESPONDED]
                 ).select_for_update().first()
-                reason = f"{CLOCK_RULES[ClockKind(d.kind)].label}期限已于 {d.due.isoformat()} 届满，尚未办理。{d.explanation}"
+                trigger, reason = _overdue_reason(d)
                 if reminder is not None:
-                    escalate_record(reminder, today=ctx.today, reason=reason, trigger_key=key, calendar=ctx.calendar)
+                    escalate_record(reminder, today=ctx.today, reason=reason, trigger_key=key, calendar=ctx.calendar,
+                                    **({"trigger": trigger} if trigger == Trigger.DECISION else {}))
                 else:
                     issue_record(kind=RecordKind.URGE, target_unit=_target_unit(d), title=_clock_title("催办", d),
-                                 content=reason, matters=[d.matter], trigger=Trigger.OVERDUE, trigger_key=key,
+                                 content=reason, matters=[d.matter], trigger=trigger, trigger_key=key,
                                  deadline=d, response_due=response_due_from(ctx.today, calendar=ctx.calendar))
                 ctx.add("overdue_marked")
         ctx.progress()

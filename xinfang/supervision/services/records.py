@@ -155,7 +155,7 @@ def record_respond(*, actor, record_id, response: str) -> SupervisionRecord:
 
 
 def escalate_record(record: SupervisionRecord, *, actor=None, today: dt.date, reason: str, trigger_key: str | None = None,
-                    calendar=None) -> SupervisionRecord:
+                    calendar=None, trigger: str = Trigger.ESCALATION) -> SupervisionRecord:
     """Move a record one step up the ladder (提醒→催办→督办单→挂牌督办→约谈). Caller holds the transaction."""
     nxt = NEXT_STEP.get(RecordKind(record.kind))
     if nxt is None:
@@ -170,7 +170,7 @@ def escalate_record(record: SupervisionRecord, *, actor=None, today: dt.date, re
         content=f"{reason}\n\n原{record.get_kind_display()}（{record.number}）要求：{record.content}".strip(),
         matters=matters,
         method=record.method,
-        trigger=Trigger.ESCALATION,
+        trigger=trigger,
         trigger_key=trigger_key or f"escalate:{record.pk}",
         deadline=record.deadline,
         recommendation=record.recommendation,

@@ -198,3 +198,36 @@ def test_overdue_recommendation_feedback_is_supervised(county):
     run_on("2026-10-12")
     urge.refresh_from_db()
     assert urge.state == RecordState.CLOSED and "已反馈" in urge.close_note
+
+
+def redone(county, decided="2026-10-12", days=10):
+    """Replied 09-15, 复查 requested 09-20, the review body orders the case redone on ``decided``."""
+    m = replied(county, "2026-09-01", "2026-09-02", "2026-09-03", "2026-09-15", "2026-09-16")
+    do(county, "registrar", m, "request_review", "2026-09-20", reason="不服处理意见")
+    do(county, "officer", m, "review_decide", decided, outcome="redo", opinion="原处理意见认定事实不清。", redo_days=days)
+    return m
+
+
+def test_a_redo_decision_not_executed_is_supervised_as_such(county):
+    # Redo ordered 10-12 with 10 days: handle due 10-22 (Thu); warned 10-19, overdue on 10-23.
+    m = redone(county)
+    handle = Deadline.objects.get(matter=m, kind="handle", met_at=None, cancelled_at=None)
+    assert handle.due == dt.date(2026, 10, 22) and handle.event.action == "review_decide"
+    run_on("2026-10-19")
+    (reminder,) = records(m, RecordKind.REMINDER)
+    run_on("2026-10-23")
+    (urge,) = records(m, RecordKind.URGE)
+    assert urge.escalated_from == reminder and urge.trigger == Trigger.DECISION
+    assert "2026-10-12 责令重新办理" in urge.content and "复查决定未执行" in urge.content
+    assert urge.target_unit == county.town
+
+
+def test_decision_trigger_without_a_reminder_and_plain_overdue_stays_overdue(county):
+    m = redone(county)
+    plain = new_matter(county, "2026-10-01")  # dispose due 10-16: an ordinary overdue clock
+    run_on("2026-10-23")  # no run before: no 提醒, the 催办 is issued directly
+    (urge,) = records(m, RecordKind.URGE)
+    assert urge.trigger == Trigger.DECISION and urge.escalated_from is None
+    (other,) = records(plain, RecordKind.URGE)
+    assert other.trigger == Trigger.OVERDUE and "尚未办理" in other.content
+    assert run_on("2026-10-23").changed == 0
