@@ -21,6 +21,11 @@ def _sheet(wb, title, header, rows):
         cell.font = BOLD
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            # Typed text stays text: openpyxl stores a string starting with "=" as a formula, so a
+            # petitioner's title like =HYPERLINK(...) would become a live formula in the export.
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     for i, _ in enumerate(header, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
     return ws

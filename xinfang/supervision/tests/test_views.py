@@ -292,3 +292,18 @@ def test_every_figure_on_the_rates_page_is_a_link_to_its_rows(county, world):
     xlsx = officer.get(f"/supervision/rates/export.xlsx?{period}&measure=returns&part=denominator")
     sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
     assert sheet["E1"].value == "信访件/办理动作" and {sheet["E2"].value, sheet["E3"].value} == {"转送"}
+
+
+def test_export_writes_typed_text_as_text_never_as_a_formula(county, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from xinfang.matters.models import Matter
+
+    Matter.objects.filter(pk=world["matter"].pk).update(title='=HYPERLINK("http://evil.example","点击")')
+    period = f"from={ago(30)[:10]}&to={ago(0)[:10]}"
+    xlsx = client_for(county, "officer").get(f"/supervision/rates/export.xlsx?{period}&measure=returns&part=denominator")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
