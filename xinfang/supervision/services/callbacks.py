@@ -66,7 +66,8 @@ def _eligible_callers(exclude_unit_id) -> list[User]:
 def sampling_plan_create(*, actor, year: int, month: int, percent: int | None = None) -> SamplingPlan:
     """抽查: N% (rounded up) of the matters each unit closed in the month, assigned round-robin to
     bureau staff who never belong to the unit that handled the matter. Anonymous matters are left
-    out (nobody to call)."""
+    out (nobody to call), and so are the matters of a unit nobody independent can call back (the
+    bureau's own answers: every caller is bureau staff); the summary says so."""
     require_bureau(actor)
     percent = current_policy().sample_percent if percent in (None, "") else percent
     percent = v.integer({"percent": percent}, "percent", "抽查比例", minimum=1, maximum=100)
@@ -95,11 +96,14 @@ def sampling_plan_create(*, actor, year: int, month: int, percent: int | None = 
         due = timezone.localdate() + dt.timedelta(days=current_policy().callback_days)
         summary, turn = {}, 0
         for unit_id, matters in sorted(by_unit.items()):
+            callers = _eligible_callers(unit_id)
+            if not callers:
+                summary[str(unit_id)] = {"closed": len(matters), "sampled": 0, "no_independent_caller": True}
+                continue
             size = math.ceil(len(matters) * percent / 100)
             chosen = random.Random(f"{year}-{month}-{unit_id}").sample(matters, size)
-            callers = _eligible_callers(unit_id)
             for m in sorted(chosen, key=lambda x: x.pk):
-                caller = callers[turn % len(callers)] if callers else None
+                caller = callers[turn % len(callers)]
                 turn += 1
                 CallbackTask.objects.create(matter=m, source=CallbackSource.SAMPLING, plan=plan,
                                             handled_by_unit_id=unit_id, assigned_to=caller, due=due)

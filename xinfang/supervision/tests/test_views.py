@@ -307,3 +307,19 @@ def test_export_writes_typed_text_as_text_never_as_a_formula(county, world):
     sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
     cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_sampling_leaves_out_what_nobody_independent_can_call_back(county, world):
+    """The bureau's own answers: every caller is bureau staff, so no task nobody may record."""
+    from xinfang.supervision.models import SamplingPlan
+    from xinfang.supervision.services.callbacks import sampling_plan_create
+
+    answered = register(county, received_at=ago(1)).matter
+    act(county, "officer", answered, "answer", reply="已当场解答。", occurred_at=ago(0))
+    act(county, "officer", world["matter"], "close", reason="confirmed", occurred_at=ago(0))
+    today = timezone.localdate()
+    plan = sampling_plan_create(actor=county.users["officer"], year=today.year, month=today.month, percent=100)
+    assert [t.matter for t in plan.tasks.all()] == [world["matter"]]
+    assert all(t.assigned_to is not None for t in plan.tasks.all())
+    assert SamplingPlan.objects.get().summary[str(county.bureau.pk)] == {
+        "closed": 1, "sampled": 0, "no_independent_caller": True}
