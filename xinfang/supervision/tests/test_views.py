@@ -323,3 +323,22 @@ def test_sampling_leaves_out_what_nobody_independent_can_call_back(county, world
     assert all(t.assigned_to is not None for t in plan.tasks.all())
     assert SamplingPlan.objects.get().summary[str(county.bureau.pk)] == {
         "closed": 1, "sampled": 0, "no_independent_caller": True}
+
+
+def test_bulletin_lists_overdue_dissatisfied_and_callback_problems_by_unit(county, world):
+    from xinfang.supervision import selectors
+    from xinfang.supervision.services.callbacks import callback_record
+
+    late = register(county, received_at=ago(40)).matter
+    act(county, "officer", late, "forward", unit="T02", occurred_at=ago(39))  # accept clock overdue
+    callback_record(actor=county.users["officer"], task_id=world["task"].pk, data={
+        "method": "phone", "reached": "true", "satisfied": "false", "problem_found": "true", "notes": "问题未解决"})
+    today = timezone.localdate()
+    data = selectors.bulletin_data(county.users["officer"], today - dt.timedelta(days=30), today)
+    rows = {r["unit"].code: r for r in data["units"]}
+    assert list(rows) == ["T01", "T02"]  # most findings first
+    assert [o["matter"] for o in rows["T01"]["dissatisfied"]] == [world["matter"]]
+    assert [o["matter"] for o in rows["T01"]["problems"]] == [world["matter"]] and not rows["T01"]["overdue"]
+    (overdue,) = rows["T02"]["overdue"]
+    assert overdue["matter"] == late and overdue["met"] is None and overdue["kind"] == "受理告知"
+    assert data["totals"] == {"overdue": 1, "dissatisfied": 1, "problems": 1}
