@@ -28,6 +28,7 @@ from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import add_petition, register_petition
 from xinfang.workdays.models import current_rules, load_calendar
 
+from .callbacks import complete_old_callbacks
 from .memory import MemoryStore, in_memory
 from .specs import MatterSpec
 from .story import Story
@@ -41,6 +42,7 @@ class RunStats:
     acts: Counter = field(default_factory=Counter)
     refused: list = field(default_factory=list)  # (matter number, action, message)
     pending: int = 0  # steps not yet due (later than now): the stories stop there
+    callbacks: int = 0  # callback outcomes recorded after the stories
     seconds: float = 0.0
 
 
@@ -107,6 +109,7 @@ def run_stories(specs: list[MatterSpec], world: World, *, progress=None, in_memo
                 stats = _run(specs, world, progress, store, clock)
             store.flush()
             store.run_hooks(clock)
+        stats.callbacks = complete_old_callbacks(world, clock)
     return stats
 
 
