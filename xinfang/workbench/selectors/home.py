@@ -13,6 +13,7 @@ from xinfang.matters.choices import OPEN_STATES, State
 from xinfang.matters.models import Matter, Petition
 from xinfang.matters.selectors import list_queryset
 from xinfang.org.choices import Role
+from xinfang.supervision.selectors import record_queryset
 
 from .due import DueContext, due_text
 
@@ -147,6 +148,15 @@ def unit_todo(m: Matter, unit_id: int) -> str:
     return UNIT_TODO.get(State(m.status), m.get_status_display())
 
 
+def _body_is(m: Matter, unit_id) -> bool:
+    """False only when the matter waits for another body's 复查 or 复核."""
+    if m.status == State.REVIEW_REQUESTED:
+        return m.review_body_id == unit_id
+    if m.status == State.RECHECK_REQUESTED:
+        return m.recheck_body_id == unit_id
+    return True
+
+
 def unit_inbox(user, ctx: DueContext) -> dict:
     unit_id = user.unit_id
     mine = visible_matters(user).filter(Q(handling_unit_id=unit_id) | Q(review_body_id=unit_id) | Q(recheck_body_id=unit_id))
@@ -163,6 +173,10 @@ def unit_inbox(user, ctx: DueContext) -> dict:
     )
     inbox = list_queryset(_due_order(open_mine))
     rows = decorate(inbox[:60], ctx, todo=lambda m: unit_todo(m, unit_id))
+    for m in rows:
+        # Under 复查/复核 by another body the running clock is that body's, not this unit's.
+        if not _body_is(m, unit_id):
+            m.due_state, m.due_text = "", "复查/复核机关办理中"
     unit = user.unit.code if user.unit else ""
     links = {
         "to_accept": matters_url(status="forwarded,assigned", unit=unit, sort="due"),
@@ -170,6 +184,9 @@ def unit_inbox(user, ctx: DueContext) -> dict:
         "overdue": matters_url(status="open", overdue="true", sort="due"),
         "soon": matters_url(status="open", overdue="false", due_before=ctx.soon_until.isoformat(), sort="due"),
     }
+    # 督办 records addressed to this unit that still wait for its written answer (same filter as the list).
+    counts["supervision"] = record_queryset(user, {"state": "open"}).count()
+    links["supervision"] = "/supervision/records/?state=open"
     return {"counts": counts, "inbox": rows, "links": links,
             "is_leader": user.has_role(Role.UNIT_LEADER)}
 

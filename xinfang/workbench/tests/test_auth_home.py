@@ -186,3 +186,38 @@ def test_admin_home_puts_the_administration_first(web):
     assert 'data-testid="admin-links"' in body and "/manage/units/" in body
     assert body.index('data-testid="admin-links"') < body.index("各单位在办、临期与超期")
     assert 'data-testid="admin-links"' not in web("bleader").get("/").content.decode()
+
+
+def test_unit_home_shows_supervision_waiting_for_its_answer(county, web):
+    """督办 addressed to the unit appear on its home with the count of its own list."""
+    from xinfang.org.models import User
+    from xinfang.supervision.services.records import record_create
+
+    m = register(county).matter
+    act(county, "officer", m, "forward", unit="T01")
+    officer = User.objects.get(username="officer")
+    for kind in ("urge", "reminder"):
+        record_create(actor=officer, data={"kind": kind, "method": "online", "target_unit": "T01",
+                                           "title": "请尽快签收", "content": "请于三日内签收受理。",
+                                           "matters": [m.number]})
+    c = web("handler")
+    body = c.get("/").content.decode()
+    assert 'data-testid="supervision-count">2<' in body
+    listed = c.get("/supervision/records/?state=open").content.decode()
+    assert listed.count("请尽快签收") >= 2
+    assert 'data-testid="supervision-count">0<' in web("handler2").get("/").content.decode()
+
+
+def test_unit_inbox_does_not_colour_another_bodys_review_clock(county, web):
+    """A town's matter under the government's 复查: the 30-day clock is the government's, not the town's."""
+    m = register(county, received_at=at("2026-06-01")).matter
+    act(county, "officer", m, "forward", unit="T01", occurred_at=at("2026-06-02"))
+    act(county, "handler", m, "accept", occurred_at=at("2026-06-03"))
+    act(county, "handler", m, "reply", outcome="explain", opinion="已作说明。", legal_basis="《信访工作条例》第三十二条",
+        occurred_at=at("2026-06-10"))
+    act(county, "handler", m, "deliver", method="in_person", occurred_at=at("2026-06-11"))
+    m = act(county, "officer", m, "request_review", reason="不服处理意见", occurred_at=at("2026-06-20"))
+    assert m.status == "review_requested" and m.review_body.code != "T01"
+    body = web("handler").get("/").content.decode()  # months later: the review clock is long overdue
+    row = body[body.index(m.number) - 200: body.index(m.number) + 600]
+    assert "row--overdue" not in row and "复查/复核机关办理中" in row
