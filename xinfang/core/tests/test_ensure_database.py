@@ -25,6 +25,11 @@ def test_creates_a_missing_postgresql_database_once():
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
             return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [NAME]).fetchone() is not None
 
+    def encoding():
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
+            row = conn.execute("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = %s", [NAME])
+            return row.fetchone()[0]
+
     def drop():
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{NAME}"')
@@ -33,7 +38,7 @@ def test_creates_a_missing_postgresql_database_once():
     try:
         with mock.patch.dict(settings.DATABASES["default"], NAME=NAME):
             call_command("ensure_database")
-            assert exists()
+            assert exists() and encoding() == "UTF8"
             call_command("ensure_database")  # idempotent
             assert exists()
     finally:

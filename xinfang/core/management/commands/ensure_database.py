@@ -32,7 +32,7 @@ class Command(BaseCommand):
             with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
                 exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
                 if not exists:
-                    conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                    conn.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
                     self.stdout.write(f"已创建数据库 {name}")
         except psycopg.Error as exc:
             raise CommandError(f"无法连接 PostgreSQL 或创建数据库 {name}：{exc}") from exc
