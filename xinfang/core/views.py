@@ -1,6 +1,12 @@
-"""Project-wide error pages in Chinese (CSRF failure, 404, 500)."""
+"""Project-wide error pages in Chinese (CSRF failure, 404, 500) and the staff-page guard."""
 
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
+
+from xinfang.core.errors import NotAllowed, NotVisible
 
 
 def csrf_failure(request, reason=""):
@@ -19,3 +25,32 @@ def page_not_found(request, exception=None):
 def server_error(request):
     return render(request, "error.html", {"title": "系统错误", "message": "系统暂时无法处理您的请求，请稍后再试或联系管理员。"},
                   status=500)
+
+
+NO_ROLE = "您的账号尚未分配角色，请联系系统管理员。"
+
+
+def guarded(fn, *, refusal, forbidden):
+    """A staff page: signed in; ``refusal(user)`` returns None to let the user in, or the message
+    of the refusal ("" for the page's default); NotVisible raised by the view becomes a 404 that
+    reveals nothing, NotAllowed a 403 with its message. ``forbidden(request[, message])`` renders
+    the app's own 403 page. The workbench, documents and supervision decorators are this."""
+
+    @functools.wraps(fn)
+    def wrapper(request, *args, **kwargs):
+        message = refusal(request.user)
+        if message is not None:
+            return forbidden(request, message) if message else forbidden(request)
+        try:
+            return fn(request, *args, **kwargs)
+        except NotVisible as exc:
+            raise Http404(exc.message) from None
+        except NotAllowed as exc:
+            return forbidden(request, exc.message)
+
+    return login_required(wrapper)
+
+
+def role_refusal(user) -> str | None:
+    """The common check: an account without any role gets an explanation instead of a page."""
+    return None if (user.roles or user.is_superuser) else NO_ROLE

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.org.models import Category, Region, Unit
 
 from .access import visible_matters
@@ -186,3 +189,41 @@ def _dup_row(m: Matter, reason: str) -> dict:
         "received_at": m.received_at.isoformat(),
         "reason": reason,
     }
+
+
+@dataclass
+class PersonRow:
+    name: str
+    gender: str = ""  # Gender code
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+    is_representative: bool = False
+    petitions: list[str] = dataclasses.field(default_factory=list)
+
+
+def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[PersonRow]:
+    """Each person once (across the matter's petitions), masked unless revealed; only a
+    placeholder name when the identity is hidden (§30). The workbench page and the API both show
+    petitioners through this one function (callers decide ``reveal``/``hidden`` with
+    ``can_reveal``/``identity_hidden``)."""
+    seen: dict[int, PersonRow] = {}
+    for petition in matter.petitions.all():
+        for link in petition.person_links.all():
+            p = link.petitioner
+            row = seen.get(p.pk)
+            if row is None:
+                if hidden:
+                    row = PersonRow(name="（保密）")
+                else:
+                    row = PersonRow(
+                        name=p.name,
+                        gender=p.gender,
+                        id_number=p.id_number if reveal else mask_id_number(p.id_number),
+                        phone=p.phone if reveal else mask_phone(p.phone),
+                        address=p.address,
+                    )
+                seen[p.pk] = row
+            row.is_representative = row.is_representative or link.is_representative
+            row.petitions.append(petition.number)
+    return list(seen.values())

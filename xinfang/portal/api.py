@@ -20,11 +20,11 @@ from rest_framework.views import APIView
 
 from xinfang.api.errors import error_response
 from xinfang.core.errors import NotVisible
+from xinfang.core.http import client_ip
 
 from . import documents
 from .errors import TooManyAttempts
 from .presenter import public_view
-from .protection.client import client_ip
 from .services.track import authenticate
 
 

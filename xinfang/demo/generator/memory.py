@@ -63,8 +63,8 @@ class MemoryStore:
     def save(self, obj, update_fields=None):
         """``Model.save``: the row is new or already held; auto_now fields get the clock as Django would."""
         add = id(obj) not in self._seen
-        for f in obj._meta.concrete_fields:
-            if getattr(f, "auto_now", False) or (add and getattr(f, "auto_now_add", False)):
+        for f in _stamped_fields(type(obj)):
+            if f.auto_now or (add and f.auto_now_add):
                 if add or update_fields is None or f.name in update_fields:
                     setattr(obj, f.attname, timezone.now())
         return self.track(obj)
@@ -268,18 +268,13 @@ class MemoryStore:
         """Insert every new row. Timestamps (auto_now / auto_now_add) keep the values ``save``
         gave them at the time of the act instead of the time of the insert."""
         written = {}
-        stamped = [f for model in TRACKED for f in model._meta.concrete_fields
-                   if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+        stamped = [f for model in TRACKED for f in _stamped_fields(model)]
         saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
         try:
             for f in stamped:
                 f.auto_now = f.auto_now_add = False
             for model in TRACKED:
                 rows = self.new[model]
-                for obj in rows:  # rows created by ``objects.create`` were never ``save``d
-                    for f in obj._meta.concrete_fields:
-                        if f in stamped and getattr(obj, f.attname) is None:
-                            raise AssertionError(f"{model.__name__}.{f.name} was not stamped")
                 model.objects.bulk_create(rows, batch_size=batch_size)
                 written[model._meta.model_name] = len(rows)
         finally:
@@ -300,26 +295,27 @@ def _create(store: MemoryStore, model):
     return lambda **kwargs: store.save(model(**kwargs))
 
 
+def _stamped_fields(model) -> list:
+    """The model's auto_now / auto_now_add fields (read once per model)."""
+    if model not in _STAMPED:
+        _STAMPED[model] = [f for f in model._meta.concrete_fields
+                           if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    return _STAMPED[model]
+
+
+_STAMPED: dict[type, list] = {}
+
+
 def _memoized(fn):
+    """One call per distinct argument list (reference data cannot change during the run)."""
     cache: dict = {}
 
-    def wrapper(code, *args, **kwargs):
-        key = (str(code), args, tuple(sorted(kwargs.items())))
+    def wrapper(*args, **kwargs):
+        key = repr((args, sorted(kwargs.items())))
         if key not in cache:
-            cache[key] = fn(code, *args, **kwargs)
-        return cache[key]
-
-    return wrapper
-
-
-def _memoized_many(fn):
-    cache: dict = {}
-
-    def wrapper(codes, *args, **kwargs):
-        key = (tuple(str(c) for c in (codes or [])), args, tuple(sorted(kwargs.items())))
-        if key not in cache:
-            cache[key] = fn(codes, *args, **kwargs)
-        return list(cache[key])
+            cache[key] = fn(*args, **kwargs)
+        value = cache[key]
+        return list(value) if isinstance(value, list) else value
 
     return wrapper
 
@@ -351,7 +347,7 @@ def in_memory(store: MemoryStore):
         mock.patch.object(v, "unit_by_code", _memoized(v.unit_by_code)),
         mock.patch.object(v, "category_by_code", _memoized(v.category_by_code)),
         mock.patch.object(v, "region_by_code", _memoized(v.region_by_code)),
-        mock.patch.object(v, "units_by_codes", _memoized_many(v.units_by_codes)),
+        mock.patch.object(v, "units_by_codes", _memoized(v.units_by_codes)),
     ]
     with contextlib.ExitStack() as stack:
         for p in patches:

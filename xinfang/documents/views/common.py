@@ -1,19 +1,13 @@
 from __future__ import annotations
 
-import functools
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from xinfang.core.errors import NotAllowed, NotVisible
+from xinfang.core.http import client_ip
 from xinfang.core.models import log_access
+from xinfang.core.views import guarded, role_refusal
 
 from ..public import CONTENT_TYPES, filename
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def forbidden(request, message: str = "您没有权限访问此页面。"):
@@ -22,19 +16,7 @@ def forbidden(request, message: str = "您没有权限访问此页面。"):
 
 def staff_view(fn):
     """Signed in with a role; NotVisible → 404 (reveals nothing), NotAllowed → 403."""
-
-    @functools.wraps(fn)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.roles or request.user.is_superuser):
-            return forbidden(request, "您的账号尚未分配角色，请联系系统管理员。")
-        try:
-            return fn(request, *args, **kwargs)
-        except NotVisible as exc:
-            raise Http404(exc.message) from None
-        except NotAllowed as exc:
-            return forbidden(request, exc.message)
-
-    return login_required(wrapper)
+    return guarded(fn, refusal=role_refusal, forbidden=forbidden)
 
 
 def file_response(doc, fmt: str, data: bytes, *, inline: bool = True) -> HttpResponse:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from xinfang.core.masking import mask_id_number, mask_phone
-
 from ..choices import (
     Channel,
     DecisionOutcome,
@@ -18,6 +16,7 @@ from ..choices import (
     ReplyOutcome,
     RouteProcedure,
 )
+from ..selectors import petitioner_rows as core_petitioner_rows
 from ..workflow import WORKFLOW
 
 
@@ -71,27 +70,15 @@ class MatterListSerializer(serializers.Serializer):
 
 
 def petitioner_rows(matter, *, reveal: bool, hidden: bool) -> list[dict]:
-    seen: dict[int, dict] = {}
-    for petition in matter.petitions.all():
-        for link in petition.person_links.all():
-            p = link.petitioner
-            row = seen.get(p.pk)
-            if row is None:
-                if hidden:
-                    row = {"name": "（保密）", "id_number": "", "phone": "", "address": "", "is_representative": link.is_representative}
-                else:
-                    row = {
-                        "name": p.name,
-                        "gender": p.gender,
-                        "id_number": p.id_number if reveal else mask_id_number(p.id_number),
-                        "phone": p.phone if reveal else mask_phone(p.phone),
-                        "address": p.address,
-                        "is_representative": link.is_representative,
-                    }
-                seen[p.pk] = row
-            elif link.is_representative:
-                row["is_representative"] = True
-    return list(seen.values())
+    """The core's rows in the API's shape (a hidden identity has no gender at all)."""
+    out = []
+    for row in core_petitioner_rows(matter, reveal=reveal, hidden=hidden):
+        data = {"name": row.name, "id_number": row.id_number, "phone": row.phone, "address": row.address,
+                "is_representative": row.is_representative}
+        if not hidden:
+            data["gender"] = row.gender
+        out.append(data)
+    return out
 
 
 class MatterDetailSerializer(serializers.Serializer):

@@ -109,6 +109,22 @@ def _upsert_petitioner(p: PersonInput) -> Petitioner:
     )
 
 
+def _check_files(files) -> None:
+    """Refuse bad uploads before anything is written; remember each file's sniffed type."""
+    for f, mime in zip(files or [], check_uploads(files), strict=False):
+        f._xinfang_mime = mime
+
+
+def _replayed(actor, idempotency_key: str) -> RegistrationResult | None:
+    """A registration retried with the same Idempotency-Key returns the petition it created."""
+    if not idempotency_key or actor is None:
+        return None
+    existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
+    if existing is None:
+        return None
+    return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
+
+
 def _lock(matter: Matter) -> Matter:
     return Matter.objects.select_for_update().get(pk=matter.pk)
 
@@ -199,15 +215,11 @@ def register_petition(
         v.fail("upstream_number", "上级转交办的信访件请填写上级交办编号。")
     common = _parse_common(data, params)
     received = common["received_at"]
-    mimes = check_uploads(files)
-    for f, mime in zip(files or [], mimes, strict=False):
-        f._xinfang_mime = mime
+    _check_files(files)
     idempotency_key = (idempotency_key or "").strip()[:80]
-
-    if idempotency_key and actor is not None:
-        existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
-        if existing is not None:
-            return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
+    replayed = _replayed(actor, idempotency_key)
+    if replayed is not None:
+        return replayed
 
     from ..selectors import find_duplicates
 
@@ -286,10 +298,9 @@ def register_petition(
             _save_attachments(matter, petition, files, actor)
             hooks.run(event, matter)
     except IntegrityError:
-        if idempotency_key and actor is not None:
-            existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
-            if existing is not None:
-                return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
+        replayed = _replayed(actor, idempotency_key)  # the same key, committed meanwhile by a retry
+        if replayed is not None:
+            return replayed
         raise
     return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates)
 
@@ -317,14 +328,11 @@ def add_petition(
                           default=max(len(persons), 1))
     common = _parse_common(data, params)
     received = common["received_at"]
-    mimes = check_uploads(files)
-    for f, mime in zip(files or [], mimes, strict=False):
-        f._xinfang_mime = mime
+    _check_files(files)
     idempotency_key = (idempotency_key or "").strip()[:80]
-    if idempotency_key and actor is not None:
-        existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
-        if existing is not None:
-            return RegistrationResult(matter=existing.matter, petition=existing, replayed=True)
+    replayed = _replayed(actor, idempotency_key)
+    if replayed is not None:
+        return replayed
 
     with transaction.atomic():
         matter = _lock(matter)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.notifications.selectors import registration_sms
 
 from .. import session
@@ -21,7 +22,6 @@ from ..forms import (
 )
 from ..models import PortalSubmission
 from ..protection import challenge
-from ..protection.client import client_ip
 from ..services.submission import (
     check_address_limits,
     record_challenge_failure,

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.core.errors import AppError, InvalidInput, NotVisible
+from xinfang.core.http import client_ip
 from xinfang.matters.choices import EvaluationTarget
 
 from .. import documents, session
 from ..errors import TooManyAttempts
 from ..forms import AppealForm, EvaluateForm, ReminderForm, TrackForm, apply_service_error
 from ..presenter import public_view
-from ..protection.client import client_ip
 from ..services import petitioner
 from ..services.track import authenticate
 from .common import portal_render

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from xinfang.core.errors import AppError, NotAllowed, NotVisible
+from xinfang.core.errors import AppError
+from xinfang.core.views import guarded
 
 from ..access import is_bureau_staff, may_use_supervision, sees_county
 
@@ -25,18 +22,7 @@ def supervision_page(view=None, *, who: str = "any"):
     checks = {"any": may_use_supervision, "county": sees_county, "bureau": is_bureau_staff}
 
     def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(request, *args, **kwargs):
-            if not checks[who](request.user):
-                return forbidden(request)
-            try:
-                return fn(request, *args, **kwargs)
-            except NotVisible as exc:
-                raise Http404(exc.message) from None
-            except NotAllowed as exc:
-                return forbidden(request, exc.message)
-
-        return login_required(wrapper)
+        return guarded(fn, refusal=lambda user: None if checks[who](user) else "", forbidden=forbidden)
 
     return decorate(view) if view is not None else decorate
 

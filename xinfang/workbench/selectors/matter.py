@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 
-from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.matters.access import access_matter, can_reveal, identity_hidden
 from xinfang.matters.choices import Gender
 from xinfang.matters.models import Deadline, Matter
-from xinfang.matters.selectors import detail_queryset, find_duplicates
+from xinfang.matters.selectors import PersonRow, detail_queryset, find_duplicates
+from xinfang.matters.selectors import petitioner_rows as core_petitioner_rows
 from xinfang.matters.workflow import allowed_actions
 from xinfang.org.choices import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
@@ -24,39 +24,12 @@ log = logging.getLogger(__name__)
 GENDER_LABELS = dict(Gender.choices)
 
 
-@dataclass
-class PersonRow:
-    name: str
-    gender: str = ""
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
-    is_representative: bool = False
-    petitions: list[str] = field(default_factory=list)
-
-
 def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[PersonRow]:
-    """Each person once (across the matter's petitions), masked unless revealed."""
-    seen: dict[int, PersonRow] = {}
-    for petition in matter.petitions.all():
-        for link in petition.person_links.all():
-            p = link.petitioner
-            row = seen.get(p.pk)
-            if row is None:
-                if hidden:
-                    row = PersonRow(name="（保密）")
-                else:
-                    row = PersonRow(
-                        name=p.name,
-                        gender=GENDER_LABELS.get(p.gender, ""),
-                        id_number=p.id_number if reveal else mask_id_number(p.id_number),
-                        phone=p.phone if reveal else mask_phone(p.phone),
-                        address=p.address,
-                    )
-                seen[p.pk] = row
-            row.is_representative = row.is_representative or link.is_representative
-            row.petitions.append(petition.number)
-    return list(seen.values())
+    """The core's rows with the gender as its label."""
+    rows = core_petitioner_rows(matter, reveal=reveal, hidden=hidden)
+    for row in rows:
+        row.gender = GENDER_LABELS.get(row.gender, "")
+    return rows
 
 
 @dataclass

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from xinfang.core.errors import NotVisible
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from xinfang.core.views import guarded, role_refusal
 
 
 def forbidden(request, message: str = "您没有权限访问此页面。"):
@@ -22,20 +14,14 @@ def forbidden(request, message: str = "您没有权限访问此页面。"):
 def staff_required(view=None, *, roles: tuple[str, ...] = ()):
     """Signed in, active, holding a role (any of ``roles`` when given). NotVisible becomes 404."""
 
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(request, *args, **kwargs):
-            user = request.user
-            if not (user.roles or user.is_superuser):
-                return forbidden(request, "您的账号尚未分配角色，请联系系统管理员。")
-            if roles and not (user.has_role(*roles) or user.is_superuser):
-                return forbidden(request)
-            try:
-                return fn(request, *args, **kwargs)
-            except NotVisible as exc:
-                raise Http404(exc.message) from None
+    def refusal(user):
+        message = role_refusal(user)
+        if message is None and roles and not (user.has_role(*roles) or user.is_superuser):
+            return ""
+        return message
 
-        return login_required(wrapper)
+    def decorate(fn):
+        return guarded(fn, refusal=refusal, forbidden=forbidden)
 
     return decorate(view) if view is not None else decorate
 

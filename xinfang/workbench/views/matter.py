@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xinfang.core.errors import AppError, NotVisible, StaleVersion
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
 from xinfang.matters.models import Attachment
@@ -22,7 +23,7 @@ from ..forms.actions import action_form
 from ..forms.common import apply_error
 from ..selectors.due import due_context
 from ..selectors.matter import matter_page, running_deadline
-from .helpers import client_ip, is_htmx, staff_required
+from .helpers import is_htmx, staff_required
 
 STATUS_FOR_ERROR = {"invalid": 400, "forbidden": 403, "not_found": 404}
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
 from xinfang.matters.services import validation as v
@@ -18,7 +19,7 @@ from xinfang.matters.services.registration import add_petition, register_petitio
 from ..forms.common import apply_error, indexed_field
 from ..forms.registration import CHANNEL_PAGES, PersonFormSet, RegistrationForm
 from ..selectors import registration as sel
-from .helpers import client_ip, forbidden, staff_required
+from .helpers import forbidden, staff_required
 
 PREFIX = "p"
 

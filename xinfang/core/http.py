@@ -1,3 +1,5 @@
+"""Request helpers shared by the staff pages, the documents views and the portal."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -9,7 +11,8 @@ def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or the header a trusted reverse proxy sets.
 
     Set XINFANG_PORTAL_CLIENT_IP_HEADER (e.g. ``HTTP_X_REAL_IP``) only behind a proxy that
-    overwrites that header; otherwise clients could choose their own address.
+    overwrites that header; otherwise clients could choose their own address. The access log of
+    staff pages and the portal's throttling both use this address.
     """
     header = getattr(settings, "XINFANG_PORTAL_CLIENT_IP_HEADER", "") or ""
     raw = request.META.get(header, "") if header else ""
