@@ -8,6 +8,8 @@ urlpatterns = [
     path("public/", include("xinfang.portal.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("documents/", include("xinfang.documents.urls")),
+    path("leaders/", include("xinfang.leaders.urls")),
+    path("public/receptions/", include("xinfang.leaders.public_urls")),
     path("", include("xinfang.workbench.urls")),
 ]
 

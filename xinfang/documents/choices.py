@@ -24,6 +24,8 @@ TYPE_CODES = {
     DocType.SUPERVISION_ORDER: "督",
     DocType.BULLETIN: "通",
     DocType.RECOMMENDATION: "建",
+    DocType.HEARING_NOTICE: "听通",
+    DocType.HEARING_REPORT: "听报",
 }
 
 # Addressed to the petitioner (downloadable on the portal) vs. to a unit (internal).

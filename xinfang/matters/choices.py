@@ -148,3 +148,5 @@ class NoticeType(models.TextChoices):
     SUPERVISION_ORDER = "supervision_order", "督办单"
     BULLETIN = "bulletin", "通报"
     RECOMMENDATION = "recommendation", "建议书"
+    HEARING_NOTICE = "hearing_notice", "听证通知书"
+    HEARING_REPORT = "hearing_report", "听证报告"

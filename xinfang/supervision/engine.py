@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import AppError
 from xinfang.documents.services import DocumentGenerationFailed
+from xinfang.leaders.supervise import run as run_leaders
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
@@ -310,6 +311,12 @@ def supervise_recommendations(ctx: Ctx) -> None:
             pass
 
 
+def supervise_leaders(ctx: Ctx) -> None:
+    """Tasks given by leaders, meetings and decisions (落实), and 包案 past their target (xinfang.leaders)."""
+    for key, n in run_leaders(ctx.today, ctx.calendar).items():
+        ctx.add(key, n)
+
+
 def close_moot_records(ctx: Ctx) -> None:
     """Open records whose reason is gone are closed (销号): clock met, matters closed, feedback given."""
     live = [RecordState.OPEN, RecordState.RESPONDED]
@@ -376,6 +383,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("callbacks_for_dissatisfied", callbacks_for_dissatisfied),
     ("supervise_bounced", supervise_bounced),
     ("supervise_recommendations", supervise_recommendations),
+    ("supervise_leaders", supervise_leaders),
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),

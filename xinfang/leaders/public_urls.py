@@ -1,0 +1,2 @@
+app_name = "leaders_public"
+urlpatterns: list = []
