@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.matters.access import visible_matters
 from xinfang.matters.models import Petition, Petitioner
 from xinfang.matters.selectors import find_duplicates
-from xinfang.matters.services import validation as v
 from xinfang.org.choices import BUREAU_ROLES
 from xinfang.org.models import Category, Region
 from xinfang.workdays.models import current_rules
