@@ -9,11 +9,11 @@ from collections import defaultdict
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter
-from xinfang.matters.services import validation as v
 
 from .access import require_reader, visible_cases, visible_hearings, visible_tasks
 from .choices import LIVE_BOOKING, BookingStatus, CaseStatus, SessionKind, TaskStatus

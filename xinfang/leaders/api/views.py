@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from xinfang.api.errors import error_response
-from xinfang.api.pagination import Pagination
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.errors import error_response
+from xinfang.core.api.pagination import Pagination
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.portal.errors import TooManyAttempts

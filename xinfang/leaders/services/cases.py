@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import access_matter, visible_matters
 from xinfang.matters.choices import State
-from xinfang.matters.services import validation as v
 from xinfang.org.models import User
 
 from ..access import access_case, is_case_staff, is_county_leader, works_case

@@ -13,12 +13,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.documents.context import day_text, matter_values, petitioner_names
 from xinfang.documents.services import issue_document
 from xinfang.matters.access import access_matter
 from xinfang.matters.choices import NoticeType, State
-from xinfang.matters.services import validation as v
 from xinfang.matters.services.actions import perform_action
 from xinfang.org.models import Unit
 

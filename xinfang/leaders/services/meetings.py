@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, NotVisible
-from xinfang.matters.services import validation as v
+from xinfang.org import lookups
 
 from ..access import is_case_staff
 from ..choices import MeetingKind, TaskSource
@@ -32,7 +33,7 @@ def meeting_create(*, actor, data: dict) -> Meeting:
         v.fail("units", "参会单位应为单位代码列表。")
     if len(codes) > MAX_UNITS:
         v.fail("units", f"参会单位不超过 {MAX_UNITS} 个。")
-    units = v.units_by_codes(codes, "units", "参会单位") if codes else []
+    units = lookups.units_by_codes(codes, "units", "参会单位") if codes else []
     campaign = None
     if data.get("campaign") not in (None, ""):
         campaign = Campaign.objects.filter(pk=v.integer(data, "campaign", "专项行动")).first()

@@ -16,9 +16,10 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
 from xinfang.matters.access import access_matter
-from xinfang.matters.services import validation as v
+from xinfang.org import lookups
 from xinfang.org.choices import Role
 from xinfang.org.models import Unit, User
 
@@ -86,7 +87,7 @@ def _session_values(data: dict, *, partial: bool = False, current: ReceptionSess
         out["published"] = v.boolean(data, "published", default=False)
     if has("town"):
         code = str(data.get("town") or "").strip()
-        out["town"] = v.unit_by_code(code, field="town", label="下访乡镇") if code else None
+        out["town"] = lookups.unit_by_code(code, field="town", label="下访乡镇") if code else None
     start = out.get("start_time", current.start_time if current else None)
     end = out.get("end_time", current.end_time if current else None)
     if start and end and end <= start:

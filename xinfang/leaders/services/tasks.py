@@ -11,8 +11,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
-from xinfang.matters.services import validation as v
 from xinfang.org.models import Unit
 from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
