@@ -149,24 +149,10 @@ class PublicBookingView(APIView):
                    request=OBJ, responses={201: OBJ, 200: OBJ})
     def post(self, request, pk):
         data = data_of(request)
-        matter = _proved_matter(request, data)
+        matter = reception_svc.proved_matter(data, client_ip(request))
         booking, created = reception_svc.booking_create(session_id=pk, data=data, matter=matter)
         return Response({"booking_code": booking.booking_code, "status": booking.status},
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-
-
-def _proved_matter(request, data: dict):
-    """The petitioner's own matter, proved with its 查询码 (same check and throttling as tracking)."""
-    number = str(data.get("matter_number") or "").strip()
-    code = str(data.get("query_code") or "").strip()
-    if not number and not code:
-        return None
-    if not (number and code):
-        field = "query_code" if number else "matter_number"
-        raise InvalidInput("关联已有信访事项须同时填写事项编号和查询码。", fields={field: "请同时填写事项编号和查询码"})
-    from xinfang.portal.services.track import authenticate
-
-    return authenticate(number=number, code=code, ip=client_ip(request), via="booking").matter
 
 
 # ---- cases, backlog, campaigns ---------------------------------------------------------------

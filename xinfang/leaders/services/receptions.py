@@ -22,6 +22,7 @@ from xinfang.matters.access import access_matter
 from xinfang.org import lookups
 from xinfang.org.choices import Role
 from xinfang.org.models import Unit, User
+from xinfang.portal.services.track import authenticate
 
 from ..access import is_county_leader, runs_receptions
 from ..choices import LIVE_BOOKING, BookingStatus, SessionKind, TaskSource
@@ -188,6 +189,18 @@ def booking_create(*, session_id, data: dict, matter=None) -> tuple[Booking, boo
             raise StateConflict("预约码生成失败，请重试。")
         transaction.on_commit(lambda: send_booking_sms(booking.pk, "booked"), robust=True)
         return booking, True
+
+
+def proved_matter(data: dict, ip: str | None):
+    """The petitioner's own matter, proved with its 查询码 (the portal's check and throttling)."""
+    number = str(data.get("matter_number") or "").strip()
+    code = str(data.get("query_code") or "").strip()
+    if not number and not code:
+        return None
+    if not (number and code):
+        field = "query_code" if number else "matter_number"
+        raise InvalidInput("关联已有信访事项须同时填写事项编号和查询码。", fields={field: "请同时填写事项编号和查询码"})
+    return authenticate(number=number, code=code, ip=ip, via="booking").matter
 
 
 def _booking(booking_id, *, for_update: bool = False) -> Booking:
