@@ -10,4 +10,5 @@ urlpatterns = [
     path("", public.session_list, name="list"),
     path("<int:pk>/book/", public.book, name="book"),
     path("done/", public.done, name="done"),
+    path("hearings/", public.hearing_announcements, name="hearings"),
 ]

@@ -293,3 +293,13 @@ def matter_leader_items(user, matter: Matter) -> dict:
 
 
 BOOKING_ORDER = [BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.RECEIVED, BookingStatus.CANCELLED]
+
+
+def public_hearings(limit: int = 50) -> list:
+    """Concluded public hearings for the portal: no petitioner data, only the body, date, subject and conclusion."""
+    from .choices import HearingStatus
+    from .models import Hearing
+
+    return list(Hearing.objects.filter(public=True, status=HearingStatus.CONCLUDED, matter__is_public=True,
+                                       matter__is_confidential=False)
+                .select_related("unit", "matter").order_by("-concluded_at")[:limit])

@@ -157,7 +157,7 @@ def _bookable(session: ReceptionSession, now: dt.datetime) -> None:
         raise StateConflict("该接访日已经开始或已过，不能再预约，请选择其他接访日。")
 
 
-def booking_create(*, session_id, data: dict, matter=None) -> tuple[Booking, bool]:
+def booking_create(*, session_id, data: dict, matter=None, notify: bool = True) -> tuple[Booking, bool]:
     """A petitioner books a place (no account). Returns (booking, created). ``matter`` is the matter
     the caller proved with its 查询码 (the portal checks the code, with its throttling)."""
     name = v.text(data, "name", "姓名", max_length=40)
@@ -187,7 +187,8 @@ def booking_create(*, session_id, data: dict, matter=None) -> tuple[Booking, boo
                     return existing, False
         else:  # pragma: no cover - five random collisions of 40 bits
             raise StateConflict("预约码生成失败，请重试。")
-        transaction.on_commit(lambda: send_booking_sms(booking.pk, "booked"), robust=True)
+        if notify:
+            transaction.on_commit(lambda: send_booking_sms(booking.pk, "booked"), robust=True)
         return booking, True
 
 
@@ -216,7 +217,7 @@ def _booking(booking_id, *, for_update: bool = False) -> Booking:
     return booking
 
 
-def booking_confirm(*, actor, booking_id) -> Booking:
+def booking_confirm(*, actor, booking_id, notify: bool = True) -> Booking:
     if not runs_receptions(actor):
         raise NotAllowed("只有信访局工作人员可以确认预约。")
     with transaction.atomic():
@@ -226,11 +227,12 @@ def booking_confirm(*, actor, booking_id) -> Booking:
         booking.status = BookingStatus.CONFIRMED
         booking.handled_by, booking.handled_at = actor, timezone.now()
         booking.save(update_fields=["status", "handled_by", "handled_at"])
-        transaction.on_commit(lambda: send_booking_sms(booking.pk, "confirmed"), robust=True)
+        if notify:
+            transaction.on_commit(lambda: send_booking_sms(booking.pk, "confirmed"), robust=True)
         return booking
 
 
-def booking_reschedule(*, actor, booking_id, data: dict) -> Booking:
+def booking_reschedule(*, actor, booking_id, data: dict, notify: bool = True) -> Booking:
     """Move a booking to another session (any kind), confirmed; the petitioner is told by SMS."""
     if not runs_receptions(actor):
         raise NotAllowed("只有信访局工作人员可以改约。")
@@ -257,7 +259,8 @@ def booking_reschedule(*, actor, booking_id, data: dict) -> Booking:
         booking.note = note
         booking.handled_by, booking.handled_at = actor, timezone.now()
         booking.save(update_fields=["rescheduled_from", "session", "status", "note", "handled_by", "handled_at"])
-        transaction.on_commit(lambda: send_booking_sms(booking.pk, "rescheduled"), robust=True)
+        if notify:
+            transaction.on_commit(lambda: send_booking_sms(booking.pk, "rescheduled"), robust=True)
         return booking
 
 

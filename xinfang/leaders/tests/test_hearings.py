@@ -59,6 +59,10 @@ def test_hearing_on_a_recheck_matter(api, county):
     task = Task.objects.get(hearing_id=h["id"])
     assert task.source == "execution" and task.unit == county.town and task.basis == "hearing"
     assert post(api("officer"), f"/api/v1/hearings/{h['id']}/conclude/", {"minutes": "x", "conclusion": "y"}).status_code == 409
+    from django.test import Client
+
+    page = Client().get("/public/receptions/hearings/").content.decode()
+    assert "建议维持" in page and m.title in page and "张三" not in page
 
 
 def test_hearing_refused_when_not_under_review(api, county):

@@ -57,3 +57,9 @@ def done(request):
     if booking is None:
         return redirect("leaders_public:list")
     return render(request, "leaders/public/done.html", {"b": booking})
+
+
+def hearing_announcements(request):
+    """§36: the outcome of public hearings (经过听证的复核意见可以依法向社会公示)."""
+    rows = selectors.public_hearings()
+    return render(request, "leaders/public/hearings.html", {"rows": rows})
