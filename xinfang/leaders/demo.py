@@ -62,7 +62,7 @@ def load(seed: int = 20260101) -> dict:
         return {"status": "already loaded"}
     rng = random.Random(seed)
     today = timezone.localdate()
-    officer, registrar, bleader = _user("officer"), _user("registrar"), _user("bleader")
+    officer, registrar = _user("officer"), _user("registrar")
     secretary, head = _secretary(), _user("cleader")
     counts: dict[str, int] = {}
     with transaction.atomic():
@@ -154,7 +154,7 @@ def _meetings(today, officer, matters) -> dict:
         "tasks": [{"unit": "T01", "due": _day(today, -10), "text": "牵头约谈物业公司，整改停车收费"},
                   {"unit": "D01", "due": _day(today, -10), "text": "核查物业收费备案情况"},
                   {"unit": "D03", "due": _day(today, 10), "text": "督促企业清偿拖欠工资"}]})
-    t_town, t_dept, t_hr = d.tasks.order_by("pk")
+    t_town, _overdue, t_hr = d.tasks.order_by("pk")  # the D01 task stays open and goes overdue
     for task, text in ((t_town, "已约谈物业公司，停车费已按规定调整。"), (t_hr, "已约谈企业负责人，工资已清偿，申请办结。")):
         handler = User.objects.filter(username=handler_username(task.unit.code)).first()
         if handler is not None:
