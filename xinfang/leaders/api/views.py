@@ -20,6 +20,7 @@ from xinfang.core.http import client_ip
 from xinfang.portal.errors import TooManyAttempts
 
 from .. import access, selectors
+from ..inputs import refuse_nul
 from ..services import cases as case_svc
 from ..services import hearings as hearing_svc
 from ..services import meetings as meeting_svc
@@ -33,10 +34,10 @@ OBJ = OpenApiTypes.OBJECT
 def data_of(request) -> dict:
     raw = request.data
     if hasattr(raw, "getlist"):
-        return {k: (raw.getlist(k) if len(raw.getlist(k)) > 1 else raw.get(k)) for k in raw}
+        return refuse_nul({k: (raw.getlist(k) if len(raw.getlist(k)) > 1 else raw.get(k)) for k in raw})
     if not isinstance(raw, dict):
         raise InvalidInput("请求内容应为 JSON 对象。")
-    return dict(raw)
+    return refuse_nul(dict(raw))
 
 
 def paginated(request, view, qs, render):

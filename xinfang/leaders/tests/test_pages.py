@@ -109,6 +109,8 @@ def test_forms_report_complete_and_errors(world, county):
         bad = browser(county, "officer").post(f"/leaders/meetings/{world['meeting']['id']}/",
                                               {"text": "x", "task_unit_0": "T01", "task_due_0": "2026-10-01", "task_text_0": "x"})
         assert bad.status_code == 400 and "早于会议日期" in bad.content.decode()
+        nul = browser(county, "officer").post(f"/leaders/meetings/{world['meeting']['id']}/", {"text": "x\x00"})
+        assert nul.status_code == 400
         new = browser(county, "officer").post("/leaders/sessions/new/", {"kind": "appointment", "leader": "cleader",
                                                                          "date": "2026-10-25", "start_time": "10:00",
                                                                          "place": "县委", "published": "true"})

@@ -66,6 +66,10 @@ def test_bad_bookings(api, county):
     assert bad.status_code == 400 and "phone" in bad.json()["error"]["fields"]
     wrong_code = book(anon, s["id"], matter_number="XF2026000001", query_code="WRONG")
     assert wrong_code.status_code in (400, 404)
+    nul = book(anon, s["id"], name="王\x00五")
+    assert nul.status_code == 400 and "name" in nul.json()["error"]["fields"]
+    wrong_type = post(anon, f"/api/v1/public/receptions/{s['id']}/bookings/", ["not", "an", "object"], "2026-10-13")
+    assert wrong_type.status_code == 400
     malformed = anon.post(f"/api/v1/public/receptions/{s['id']}/bookings/", "{not json", content_type="application/json")
     assert malformed.status_code == 400 and malformed.json()["error"]["code"] == "parse_error"
 

@@ -9,6 +9,7 @@ from xinfang.core.errors import AppError
 from xinfang.core.views import guarded
 
 from .. import access
+from ..inputs import refuse_nul
 
 
 def forbidden(request, message: str = "您没有权限访问此页面。"):
@@ -30,6 +31,7 @@ def leaders_page(view=None, *, who: str = "any"):
 
 
 def post_data(request) -> dict:
+    """The form's fields (a NUL byte is refused by the service call that follows: see ``attempt``)."""
     return {k: (request.POST.getlist(k) if len(request.POST.getlist(k)) > 1 else request.POST.get(k, ""))
             for k in request.POST if k != "csrfmiddlewaretoken"}
 
@@ -52,6 +54,7 @@ def show_error(request, exc: AppError) -> dict:
 def attempt(request, fn, on_error):
     """Run a service call; a refusal shows its message on the page (status 400/409), a 403/404 propagates."""
     try:
+        refuse_nul(dict(request.POST))
         return fn(), None
     except AppError as exc:
         if exc.http_status in (403, 404):

@@ -9,6 +9,7 @@ from xinfang.core.http import client_ip
 from xinfang.portal.protection import ratelimit
 
 from .. import selectors
+from ..inputs import refuse_nul
 from ..models import Booking
 from ..services import receptions as svc
 
@@ -38,6 +39,7 @@ def book(request, pk):
         else:
             ratelimit.hit("booking", ip, window=WINDOW)
             try:
+                refuse_nul(data)
                 matter = svc.proved_matter(data, ip)
                 booking, _created = svc.booking_create(session_id=pk, data=data, matter=matter)
                 request.session["leaders_booking"] = booking.pk
