@@ -49,12 +49,12 @@ def case_create(*, actor, number: str, data: dict) -> LeaderCase:
 
 
 def case_progress(*, actor, case_id, data: dict) -> CaseProgress:
-    text = v.text(data, "text", "进展情况", max_length=10000)
-    occurred = v.occurred_at(data.get("occurred_at"), last_event_at=None)
     with transaction.atomic():
         case = access_case(actor, case_id, for_update=True)
         if not works_case(actor, case):
             raise NotAllowed("只有包案领导本人或信访局案件办理人员可以记录包案进展。")
+        text = v.text(data, "text", "进展情况", max_length=10000)
+        occurred = v.occurred_at(data.get("occurred_at"), last_event_at=None)
         if case.status != CaseStatus.OPEN:
             raise StateConflict("该包案已办结，不能再记录进展。")
         if occurred < case.created_at:
@@ -66,12 +66,12 @@ def case_progress(*, actor, case_id, data: dict) -> CaseProgress:
 
 
 def case_resolve(*, actor, case_id, data: dict) -> LeaderCase:
-    outcome = v.choice(data, "outcome", "化解结果", CaseOutcome)
-    note = v.text(data, "note", "办结说明", max_length=10000)
     with transaction.atomic():
         case = access_case(actor, case_id, for_update=True)
         if not works_case(actor, case):
             raise NotAllowed("只有包案领导本人或信访局案件办理人员可以办结包案。")
+        outcome = v.choice(data, "outcome", "化解结果", CaseOutcome)
+        note = v.text(data, "note", "办结说明", max_length=10000)
         if case.status != CaseStatus.OPEN:
             raise StateConflict("该包案已办结。")
         case.status = CaseStatus.RESOLVED

@@ -78,6 +78,8 @@ def _values(hearing: Hearing) -> dict:
 
 
 def hearing_create(*, actor, data: dict) -> Hearing:
+    if not (is_case_staff(actor) or is_unit_staff(actor)):
+        raise NotAllowed("只有复查、复核机关（或代为办理的信访局）和办理单位可以安排听证。")
     number = str(data.get("matter") or "").strip()
     if not number:
         v.fail("matter", "请填写信访事项编号。")
@@ -145,13 +147,13 @@ def hearing_close(*, actor, hearing_id, data: dict) -> Hearing:
 def hearing_conclude(*, actor, hearing_id, data: dict) -> Hearing:
     """Minutes and the panel's conclusion → 听证报告; the conclusion is carried out by the handling
     unit (an execution task, 落实) unless ``execution`` is false."""
-    minutes = v.text(data, "minutes", "听证笔录", max_length=50000)
-    conclusion = v.text(data, "conclusion", "听证结论", max_length=10000)
-    execute = v.boolean(data, "execution", default=True)
     with transaction.atomic():
         hearing = access_hearing(actor, hearing_id, for_update=True)
         if not runs_hearing(actor, hearing):
             raise NotAllowed("只有组织听证的机关可以出具听证报告。")
+        minutes = v.text(data, "minutes", "听证笔录", max_length=50000)
+        conclusion = v.text(data, "conclusion", "听证结论", max_length=10000)
+        execute = v.boolean(data, "execution", default=True)
         if hearing.status != HearingStatus.CLOSED:
             raise StateConflict("听证结束后才能出具听证报告。" if hearing.status != HearingStatus.CONCLUDED
                                 else "该听证已出具听证报告。")

@@ -318,13 +318,13 @@ def may_record(user, session: ReceptionSession) -> bool:
 def record_create(*, actor, session_id, data: dict) -> ReceptionRecord:
     """Record a reception: who came (a booking, an existing matter, or a new petition registered on
     the spot), the summary, the leader's 批示 and the tasks given."""
-    summary = v.text(data, "summary", "接访情况", max_length=10000)
-    instructions = v.text(data, "instructions", "领导批示", required=False, max_length=5000)
-    visitor = v.text(data, "visitor", "来访人", required=False, max_length=80)
     with transaction.atomic():
         session = _session(session_id, for_update=True)
         if not may_record(actor, session):
             raise NotAllowed("只有信访局工作人员或接访领导本人可以录入接访记录。")
+        summary = v.text(data, "summary", "接访情况", max_length=10000)
+        instructions = v.text(data, "instructions", "领导批示", required=False, max_length=5000)
+        visitor = v.text(data, "visitor", "来访人", required=False, max_length=80)
         if session.date > timezone.localdate():
             raise StateConflict("接访尚未举行，不能录入接访记录。")
         tasks = parse_tasks(data.get("tasks"), not_before=session.date, before_label="接访日期")

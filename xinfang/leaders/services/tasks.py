@@ -64,12 +64,12 @@ def create_tasks(items: list[dict], *, source: str, actor, at: dt.datetime | Non
 
 def task_report(*, actor, task_id, data: dict) -> TaskReport:
     """The task's unit reports what it did; ``done`` asks the bureau to close the task."""
-    text = v.text(data, "text", "办理情况", max_length=5000)
-    done = v.boolean(data, "done", default=True)
     with transaction.atomic():
         task = access_task(actor, task_id, for_update=True)
         if not (is_unit_staff(actor) and actor.unit_id == task.unit_id):
             raise NotAllowed("只有承办单位的工作人员可以报告任务办理情况。")
+        text = v.text(data, "text", "办理情况", max_length=5000)
+        done = v.boolean(data, "done", default=True)
         if task.status == TaskStatus.DONE:
             raise StateConflict("该任务已办结，不能再报告。")
         report = TaskReport.objects.create(task=task, text=text, done=done, reported_by=actor, reported_at=timezone.now())
