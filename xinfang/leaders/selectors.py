@@ -14,6 +14,7 @@ from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter
+from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from .access import require_reader, visible_cases, visible_hearings, visible_tasks
 from .choices import LIVE_BOOKING, BookingStatus, CaseStatus, SessionKind, TaskStatus
@@ -107,6 +108,7 @@ def leader_day(user, leader, day: dt.date) -> dict:
     matters = {m.pk: m for m in visible_matters(user).filter(pk__in=matter_ids).select_related("handling_unit")}
     clocks = defaultdict(list)
     for d in Deadline.objects.filter(matter_id__in=matters, met_at__isnull=True, cancelled_at__isnull=True).order_by("due"):
+        d.label = CLOCK_RULES[ClockKind(d.kind)].label
         clocks[d.matter_id].append(d)
     history = defaultdict(list)
     for r in ReceptionRecord.objects.filter(matter_id__in=matters).select_related("session__leader").order_by("-recorded_at"):

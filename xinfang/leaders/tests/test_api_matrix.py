@@ -3,7 +3,6 @@
 import pytest
 
 from .helpers import on
-from .test_pages import world  # noqa: F401  (the shared fixture)
 
 pytestmark = pytest.mark.django_db
 
