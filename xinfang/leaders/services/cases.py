@@ -9,6 +9,7 @@ from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import access_matter, visible_matters
 from xinfang.matters.choices import State
+from xinfang.matters.models import Matter
 from xinfang.org.models import User
 
 from ..access import access_case, is_case_staff, is_county_leader, works_case
@@ -85,7 +86,8 @@ def case_resolve(*, actor, case_id, data: dict) -> LeaderCase:
         for record in records_for_key(f"case:{case.pk}:"):
             if record.state in (RecordState.OPEN, RecordState.RESPONDED):
                 close_quietly(record, "包案已办结，自动销号")
-        matter_acts.end_ownership(actor=actor, matter=case.matter, case=case)
+        matter = Matter.objects.select_for_update().get(pk=case.matter_id)
+        matter_acts.end_ownership(actor=actor, matter=matter, case=case)
         return case
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
 from xinfang.matters.access import access_matter
+from xinfang.matters.models import Matter
 from xinfang.org import lookups
 from xinfang.org.choices import Role
 from xinfang.org.models import Unit, User
@@ -340,11 +341,11 @@ def record_create(*, actor, session_id, data: dict) -> ReceptionRecord:
         matter = None
         number = str(data.get("matter") or "").strip()
         if number:
-            matter = access_matter(actor, number)
+            matter = access_matter(actor, number, for_update=True)
         elif data.get("new_petition"):
             matter = _register_on_the_spot(actor, data["new_petition"])
         elif booking is not None and booking.matter_id:
-            matter = booking.matter
+            matter = Matter.objects.select_for_update().get(pk=booking.matter_id)
         now = timezone.now()
         record = ReceptionRecord.objects.create(
             session=session, booking=booking, matter=matter, summary=summary, instructions=instructions,
@@ -367,7 +368,8 @@ def _register_on_the_spot(actor, petition: dict):
     if not isinstance(petition, dict):
         raise InvalidInput("现场登记的信访件格式错误。", fields={"new_petition": "应为对象"})
     data = {"channel": "visit", "received_at": timezone.now().isoformat(), **petition}
-    return register_petition(actor=actor, data=data).matter
+    matter = register_petition(actor=actor, data=data).matter
+    return Matter.objects.select_for_update().get(pk=matter.pk)
 
 
 def units_for_tasks():

@@ -55,6 +55,9 @@ def test_case_lifecycle_and_overdue_supervision(api, county):
     done = post(api("cleader"), f"/api/v1/cases/{case_id}/resolve/", {"outcome": "stopped", "note": "信访人息访"}, "2026-10-17")
     assert done.status_code == 200 and done.json()["status"] == "resolved" and done.json()["outcome"] == "stopped"
     assert SupervisionRecord.objects.get(pk=urge.pk).state == RecordState.CLOSED
+    actions = list(m.events.order_by("seq").values_list("action", flat=True))
+    assert actions[-2:] == ["take_ownership", "end_ownership"]
+    assert m.events.get(action="end_ownership").params["outcome"] == "stopped"
     assert post(api("cleader"), f"/api/v1/cases/{case_id}/resolve/", {"outcome": "stopped", "note": "x"}).status_code == 409
 
 

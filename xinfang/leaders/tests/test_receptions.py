@@ -110,6 +110,10 @@ def test_record_task_overdue_urge_order_and_completion(api, county):
     assert post(api("officer"), f"/api/v1/receptions/{s['id']}/records/", body, "2026-10-20", 16).status_code == 409
     record = ReceptionRecord.objects.get()
     assert record.booking == booking and Booking.objects.get(pk=booking.pk).status == "received"
+    # the reception is on the matter's timeline
+    event = m.events.order_by("-seq").first()
+    assert event.action == "receive" and event == record.event and event.params["instructions"] == "请城关镇十日内核查并答复"
+    assert event.actor == county.users["cleader"] and event.params["tasks"] == 1
     # the town sees the task; another town does not
     mine = get(api("handler"), "/api/v1/tasks/", "2026-10-21").json()
     assert [t["id"] for t in mine["results"]] == [task_id] and mine["results"][0]["matter"] == m.number
