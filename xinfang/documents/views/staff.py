@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import log_access
 from xinfang.matters.choices import DeliveryMethod
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from .. import selectors, services
@@ -22,7 +23,7 @@ from .common import client_ip, file_response, forbidden, log_download, staff_vie
 @staff_view
 def index(request):
     user = request.user
-    units = Unit.objects.filter(active=True).exclude(kind="external").order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
+    units = Unit.objects.filter(active=True).exclude(kind=UnitKind.EXTERNAL).order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
     return render(request, "documents/index.html", {
         "documents": selectors.recent_documents(user),
         "units": units,

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
+from xinfang.documents.choices import DocType
 from xinfang.documents.context import day_text, matter_values, petitioner_names
 from xinfang.documents.services import issue_document
 from xinfang.matters.access import access_matter
-from xinfang.matters.choices import NoticeType, State
+from xinfang.matters.choices import State
 from xinfang.matters.services.actions import perform_action
 from xinfang.org.models import Unit
 
@@ -99,7 +100,7 @@ def hearing_create(*, actor, data: dict) -> Hearing:
         hearing = Hearing.objects.create(matter=matter, unit=unit, scheduled_at=scheduled, place=place, host=host,
                                          panel=panel, participants=participants, public=public, created_by=actor)
         recipient = f"{petitioner_names(matter)}；{matter.handling_unit.name}" if matter.handling_unit else petitioner_names(matter)
-        hearing.notice = issue_document(NoticeType.HEARING_NOTICE, context=_values(hearing), issuing_unit=unit,
+        hearing.notice = issue_document(DocType.HEARING_NOTICE, context=_values(hearing), issuing_unit=unit,
                                         recipient=recipient, matter=matter, source=hearing, actor=actor)
         hearing.save(update_fields=["notice"])
         return hearing
@@ -161,7 +162,7 @@ def hearing_conclude(*, actor, hearing_id, data: dict) -> Hearing:
         hearing.status = HearingStatus.CONCLUDED
         hearing.concluded_at = timezone.now()
         matter = hearing.matter
-        hearing.report = issue_document(NoticeType.HEARING_REPORT, context=_values(hearing), issuing_unit=hearing.unit,
+        hearing.report = issue_document(DocType.HEARING_REPORT, context=_values(hearing), issuing_unit=hearing.unit,
                                         recipient=petitioner_names(matter), matter=matter, source=hearing, actor=actor)
         hearing.save(update_fields=["minutes", "conclusion", "status", "concluded_at", "report"])
         if execute and matter.handling_unit_id:

@@ -103,6 +103,13 @@ def test_state_action_pair(county, state, action):
             act(county, "officer", matter, action, **params)
         assert Matter.objects.get(pk=matter.pk).status == state
         return
+    if (state, action) == ("closed", "decline"):
+        # 不再受理 after 复核 is the registration's own act on a repeat petition (actor `system`):
+        # no member of staff may decline a closed matter.
+        assert "decline" not in allowed_actions(county.users["officer"], matter)
+        with pytest.raises(NotAllowed):
+            act(county, "officer", matter, action, **params)
+        return
     if (state, action) == ("registered", "accept"):
         # Only a matter a unit registered itself can be accepted straight away (当场告知).
         assert "accept" not in allowed_actions(county.users["officer"], matter)
