@@ -14,13 +14,23 @@ from django.db.models import Q
 
 from xinfang.core.errors import NotAllowed, NotVisible
 from xinfang.matters.access import visible_matters
-from xinfang.org.choices import UNIT_ROLES, Role
+from xinfang.org.permissions import (
+    BUREAU_CASE_ROLES,
+    BUREAU_ROLES,
+    COUNTY_WIDE_ROLES,
+    RECEPTION_LEADER_ROLES,
+    UNIT_ROLES,
+)
 
 from .models import Hearing, LeaderCase, Task
 
-RECEPTION_ROLES = (Role.REGISTRAR, Role.CASE_OFFICER, Role.BUREAU_LEADER)
-CASE_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
-READ_ROLES = (Role.REGISTRAR, Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN)
+# Roles come from the permission matrix (xinfang/org/permissions.py): bureau staff (register_at_bureau)
+# run receptions; case staff (handle_cases) run cases, hearings, meetings; county-wide readers read;
+# leaders (lead_reception) record their own receptions and work their own cases.
+RECEPTION_ROLES = tuple(BUREAU_ROLES)
+CASE_ROLES = tuple(BUREAU_CASE_ROLES)
+READ_ROLES = tuple(COUNTY_WIDE_ROLES)
+LEADER_ROLES = tuple(RECEPTION_LEADER_ROLES)
 
 
 def _active(user) -> bool:
@@ -37,7 +47,8 @@ def is_case_staff(user) -> bool:
 
 
 def is_county_leader(user) -> bool:
-    return _active(user) and user.has_role(Role.COUNTY_LEADER)
+    """A leader who receives and owns cases in person (county leaders; bureau leaders are also case staff)."""
+    return _active(user) and user.has_role(*LEADER_ROLES)
 
 
 def reads_county(user) -> bool:

@@ -13,6 +13,7 @@ from xinfang.core.masking import mask_phone
 from xinfang.documents.renderers.content import DocumentContent, chinese_date
 from xinfang.documents.renderers.docx import render_docx
 from xinfang.documents.renderers.pdf import render_pdf
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from .choices import LIVE_BOOKING
@@ -20,7 +21,7 @@ from .selectors import meeting_decisions, session_bookings, session_records
 
 
 def _bureau_name() -> str:
-    unit = Unit.objects.filter(kind="bureau", active=True).order_by("id").first()
+    unit = Unit.objects.filter(kind=UnitKind.BUREAU, active=True).order_by("id").first()
     return unit.name if unit else "信访局"
 
 

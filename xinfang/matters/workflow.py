@@ -164,6 +164,9 @@ REVIEW_BODY_PARAMS = (param("review_body", "复查机关代码", shown=False), p
 S = State
 A = Actor
 ALL_OPEN = tuple(OPEN_STATES)
+FLAG_CHOICES = (("backlog", "积案"), ("major", "重大紧急"))
+RECEPTION_KINDS = (("reception_day", "领导接访日"), ("appointment", "约访"), ("visit_down", "下访"))
+CASE_OUTCOMES = (("resolved", "化解"), ("stopped", "息访"), ("terminated", "依法终结"), ("referred", "移交"))
 AFTER_ACCEPTANCE = (S.ACCEPTED, S.REPLIED, S.REVIEW_REQUESTED, S.REVIEWED, S.RECHECK_REQUESTED, S.CLOSED)
 SAME_FACTS = DeclineReason.SAME_FACTS_AFTER_RECHECK.value
 
@@ -292,6 +295,20 @@ TRANSITIONS: tuple[Transition, ...] = (
        input_actors=(("reason", CloseReason.CONFIRMED.value, [A.BUREAU], "只有信访部门可以审核认定办结。"),),
        confirm="确认办结该事项？",
        notes="no_review / no_recheck only after the window lapsed unused; confirmed by the bureau."),
+    # The leaders' side (xinfang.leaders, docs/leaders.md): acts on the matter that change no state or clock.
+    _t("raise_level", "提级调度", ALL_OPEN, None, [A.BUREAU], "第十条",
+       inputs=(text("leader", "调度领导", max_length=150, help="县领导或信访局领导的账号（用户名）"),
+               text("reason", "提级理由", max_length=2000, lines=2)),
+       emits=(param("leader_name", "调度领导姓名"),),
+       confirm="确认将该事项提级，由所选领导调度？",
+       notes="A major or hard matter is raised to a higher leader's dispatching (domain §9)."),
+    _t("set_flags", "调整积案/重大标记", ALL_OPEN, None, [A.BUREAU], "第十条",
+       inputs=(Input("flag", Kind.CHOICE, "标记", choices=FLAG_CHOICES),
+               Input("value", Kind.BOOLEAN, "设置", required=False, default=True, yes_no=("加上标记", "取消标记")),
+               text("reason", "调整理由", max_length=2000, lines=2)),
+       emits=(param("was", "调整前", Kind.BOOLEAN, yes_no=("有标记", "无标记")),),
+       confirm="确认调整该事项的标记？",
+       notes="积案 / 重大紧急 flags set at registration become editable, with a reason (docs/leaders.md)."),
 )
 
 WORKFLOW: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
@@ -302,6 +319,19 @@ OTHER_EVENTS: dict[str, EventType] = {e.action: e for e in (
     EventType("register", "登记", emits=(
         param("petition", "信访件编号"), param("channel", "信访形式", Kind.CHOICE, choices=tuple(Channel.choices)),
         param("duplicates", "疑似重复事项", Kind.CODES)), notices=(Notice("registration_receipt"),)),
+    # Written by xinfang.leaders next to its own rows (a reception record, a 包案), like registration.
+    EventType("receive", "领导接访", emits=(
+        param("session", "接访编号", Kind.INTEGER, shown=False), param("record", "接访记录编号", Kind.INTEGER, shown=False),
+        param("kind", "接访类型", Kind.CHOICE, choices=RECEPTION_KINDS), param("leader", "接访领导账号", shown=False),
+        param("leader_name", "接访领导"), param("date", "接访日期", Kind.DATE), param("summary", "接访情况"),
+        param("instructions", "领导批示"), param("tasks", "交办任务数", Kind.INTEGER))),
+    EventType("take_ownership", "领导包案", emits=(
+        param("case", "包案编号", Kind.INTEGER, shown=False), param("leader", "包案领导账号", shown=False),
+        param("leader_name", "包案领导"), param("target_date", "化解目标日期", Kind.DATE), param("plan", "化解方案"))),
+    EventType("end_ownership", "包案办结", emits=(
+        param("case", "包案编号", Kind.INTEGER, shown=False), param("leader", "包案领导账号", shown=False),
+        param("leader_name", "包案领导"), param("outcome", "化解结果", Kind.CHOICE, choices=CASE_OUTCOMES),
+        param("note", "办结说明"))),
     EventType("add_petition", "登记重复件", emits=(
         param("petition", "信访件编号"), param("channel", "信访形式", Kind.CHOICE, choices=tuple(Channel.choices)),
         param("received_at", "收到时间", Kind.DATETIME)), notices=(Notice("registration_receipt"),)),

@@ -166,6 +166,11 @@ COMPOSERS: dict[str, Composer | None] = {
     "recheck_decide": lambda p, m, rules: Composition(TemplateKey.RECHECK_DECIDED, {
         "number": m.number, "body": m.recheck_body.name if m.recheck_body else "复核机关", "outcome": p.text("outcome")}),
     "close": None,
+    "receive": None,
+    "take_ownership": None,
+    "end_ownership": None,
+    "raise_level": None,
+    "set_flags": None,
 }
 
 

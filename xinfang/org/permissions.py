@@ -28,6 +28,7 @@ class Ability(StrEnum):
     LEAD_BUREAU = "lead_bureau"
     SUPERVISE = "supervise"
     ADMINISTER = "administer"
+    LEAD_RECEPTION = "lead_reception"
 
 
 ABILITY_LABELS = {
@@ -43,6 +44,7 @@ ABILITY_LABELS = {
     Ability.LEAD_BUREAU: "信访局领导：签发通报、改派回访",
     Ability.SUPERVISE: "督查督办：督办、催办、回访、建议书",
     Ability.ADMINISTER: "系统管理：单位、人员、设置、模板",
+    Ability.LEAD_RECEPTION: "作为领导接访、包案：录入本人接访记录和批示，本人包案的进展与办结（docs/leaders.md）",
 }
 
 A = Ability
@@ -50,10 +52,10 @@ MATRIX: dict[Role, frozenset[Ability]] = {
     Role.REGISTRAR: frozenset({A.SEE_COUNTY, A.REVEAL, A.REGISTER_AT_BUREAU, A.INTAKE}),
     Role.CASE_OFFICER: frozenset({A.SEE_COUNTY, A.REVEAL, A.REGISTER_AT_BUREAU, A.INTAKE, A.HANDLE_CASES, A.SUPERVISE}),
     Role.BUREAU_LEADER: frozenset({A.SEE_COUNTY, A.REVEAL, A.REGISTER_AT_BUREAU, A.INTAKE, A.HANDLE_CASES, A.SUPERVISE,
-                                   A.LEAD_BUREAU}),
+                                   A.LEAD_BUREAU, A.LEAD_RECEPTION}),
     Role.UNIT_HANDLER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT}),
     Role.UNIT_LEADER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT, A.LEAD_UNIT}),
-    Role.COUNTY_LEADER: frozenset({A.SEE_COUNTY}),
+    Role.COUNTY_LEADER: frozenset({A.SEE_COUNTY, A.LEAD_RECEPTION}),
     Role.AUDITOR: frozenset({A.SEE_COUNTY}),
     Role.ADMIN: frozenset({A.SEE_COUNTY, A.ADMINISTER}),
 }
@@ -84,6 +86,7 @@ BUREAU_ROLES = roles_with(A.REGISTER_AT_BUREAU)
 BUREAU_CASE_ROLES = roles_with(A.HANDLE_CASES)
 INTAKE_ROLES = roles_with(A.INTAKE)
 UNIT_LEADER_ROLES = roles_with(A.LEAD_UNIT)
+RECEPTION_LEADER_ROLES = roles_with(A.LEAD_RECEPTION)
 
 
 def permissions_markdown() -> str:

@@ -112,6 +112,11 @@ PUBLIC_TIMELINE: dict[str, PublicLine | None] = {
     "request_recheck": lambda p, own: _ask_for_body(p, "recheck_body_name", "复核机关", "复核"),
     "recheck_decide": lambda p, own: ("出具复核意见", f"复核结果：{p.text('outcome')}。{p.text('opinion')}"),
     "close": lambda p, own: ("办结", p.text("reason")),
+    "receive": lambda p, own: ("领导接访", f"{p.text('leader_name') or '领导'}接待来访，听取诉求。"),
+    "take_ownership": None,
+    "end_ownership": None,
+    "raise_level": None,
+    "set_flags": None,
 }
 
 

@@ -12,7 +12,7 @@ from xinfang.matters.choices import State
 from xinfang.matters.models import Matter
 from xinfang.org.models import User
 
-from ..access import access_case, is_case_staff, is_county_leader, works_case
+from ..access import LEADER_ROLES, access_case, is_case_staff, is_county_leader, works_case
 from ..choices import CaseOutcome, CaseStatus, TaskSource
 from ..models import Campaign, CaseProgress, LeaderCase
 from . import matter_acts
@@ -153,4 +153,4 @@ def campaign_add_matters(*, actor, campaign_id, data: dict) -> Campaign:
 
 
 def leaders_choices():
-    return [u for u in User.objects.filter(is_active=True).order_by("username") if u.has_role("county_leader", "bureau_leader")]
+    return [u for u in User.objects.filter(is_active=True).order_by("username") if u.has_role(*LEADER_ROLES)]

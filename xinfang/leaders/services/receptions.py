@@ -21,10 +21,11 @@ from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConfl
 from xinfang.matters.access import access_matter
 from xinfang.matters.models import Matter
 from xinfang.org import lookups
-from xinfang.org.choices import Role
+from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit, User
 from xinfang.portal.services.track import authenticate
 
+from .. import access
 from ..access import is_county_leader, runs_receptions
 from ..choices import LIVE_BOOKING, BookingStatus, SessionKind, TaskSource
 from ..models import Booking, ReceptionRecord, ReceptionSession
@@ -33,7 +34,7 @@ from .tasks import create_tasks, parse_tasks
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-LEADER_ROLES = (Role.COUNTY_LEADER, Role.BUREAU_LEADER)
+LEADER_ROLES = access.LEADER_ROLES
 
 
 def leader_by_username(username, field: str = "leader") -> User:
@@ -373,5 +374,4 @@ def _register_on_the_spot(actor, petition: dict):
 
 
 def units_for_tasks():
-    return Unit.objects.filter(active=True, kind__in=["town", "department", "government", "legal_affairs",
-                                                      "discipline", "organization", "bureau"]).order_by("kind", "code")
+    return Unit.objects.filter(active=True, kind__in=COUNTY_KINDS).order_by("kind", "code")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
+from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit
 from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
@@ -22,7 +23,7 @@ from ..access import access_task, is_case_staff, is_unit_staff
 from ..choices import TaskStatus
 from ..models import Task, TaskReport
 
-TASK_UNIT_KINDS = {"town", "department", "government", "legal_affairs", "discipline", "organization", "bureau"}
+TASK_UNIT_KINDS = set(COUNTY_KINDS)  # the county's own bodies, the bureau included
 MAX_TASKS = 50
 
 

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from xinfang.org.choices import UnitKind
+
 from .. import access, selectors
 from ..choices import LIVE_BOOKING, SessionKind
 from ..models import ReceptionSession
@@ -32,7 +34,7 @@ def _form_ctx(data, errors):
     from ..services.receptions import units_for_tasks
 
     return {"data": data, "errors": errors, "kinds": SessionKind.choices, "leaders": leaders_choices(),
-            "towns": [u for u in units_for_tasks() if u.kind == "town"]}
+            "towns": [u for u in units_for_tasks() if u.kind == UnitKind.TOWN]}
 
 
 def _detail_ctx(request, session, data=None, errors=None):

@@ -28,7 +28,8 @@ from xinfang.core.inputs import jsonable
 from xinfang.core.inputs import parse as parse_inputs
 from xinfang.org import lookups
 from xinfang.org.choices import ROUTABLE_KINDS, UnitKind
-from xinfang.org.models import Unit
+from xinfang.org.models import Unit, User
+from xinfang.org.permissions import RECEPTION_LEADER_ROLES
 from xinfang.workdays.clocks import excluded_interval_days
 from xinfang.workdays.models import current_rules, load_calendar
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
@@ -353,6 +354,25 @@ def matter_close(ctx: Ctx) -> None:
     ctx.close_reason = reason
 
 
+def matter_raise_level(ctx: Ctx) -> None:
+    """提级调度: the leader named must be a county or bureau leader (the permission matrix)."""
+    username = ctx.params["leader"]
+    leader = User.objects.filter(username=username, is_active=True).first()
+    if leader is None or not leader.has_role(*RECEPTION_LEADER_ROLES):
+        v.fail("leader", f"“{username}”不是县领导或信访局领导账号。")
+    ctx.event_params["leader_name"] = leader.full_name or leader.username
+
+
+def matter_set_flags(ctx: Ctx) -> None:
+    """积案 / 重大紧急 edited after registration, with a reason (the event keeps the old value)."""
+    m, field = ctx.matter, {"backlog": "is_backlog", "major": "is_major"}[ctx.params["flag"]]
+    was, value = getattr(m, field), bool(ctx.params["value"])
+    if was == value:
+        raise StateConflict("该事项" + ("已有" if value else "没有") + "这一标记，无需调整。")
+    setattr(m, field, value)
+    ctx.event_params["was"] = was
+
+
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "forward": matter_forward,
     "assign": matter_assign,
@@ -372,6 +392,8 @@ HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "review_decide": matter_review_decide,
     "request_recheck": matter_request_recheck,
     "close": matter_close,
+    "raise_level": matter_raise_level,
+    "set_flags": matter_set_flags,
 }
 assert set(HANDLERS) <= set(WORKFLOW), "a handler for an action the workflow table does not declare"
 

@@ -76,6 +76,8 @@ VALID = {
     "request_recheck": ("registrar", {"reason": "不服"}, [("officer", "deliver", {"method": "mail"})]),
     "recheck_decide": ("officer", {"outcome": "uphold", "opinion": "维持"}, []),
     "close": ("officer", {"reason": "confirmed"}, []),
+    "raise_level": ("officer", {"leader": "cleader", "reason": "重大疑难，提请县领导调度"}, []),
+    "set_flags": ("officer", {"flag": "backlog", "value": True, "reason": "办理超过半年"}, []),
 }
 
 PAIRS = [(s.value, t.action) for s in State for t in TRANSITIONS]
