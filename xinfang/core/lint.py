@@ -36,7 +36,7 @@ ALLOWED = {
     ("core/lint.py", "remote_addr"),
 }
 # Models whose own ``status`` the code may set (their services own them).
-OTHER_STATUS_OWNERS = {"notification", "job", "row", "run", "record", "task", "self", "case", "hearing", "booking"}
+OTHER_STATUS_OWNERS = {"notification", "job", "row", "run", "record", "task", "self", "hearing", "booking"}
 
 
 def _is_view(rel: str) -> bool:

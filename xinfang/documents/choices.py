@@ -59,6 +59,8 @@ PETITIONER_TYPES = frozenset({
 DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
 # Rendered from supervision records (xinfang.supervision), not from matter events.
 SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
+# Issued by xinfang.leaders from a hearing record (``source``), on the matter but from no event.
+HEARING_TYPES = frozenset({DocType.HEARING_NOTICE, DocType.HEARING_REPORT})
 
 
 class DeliveryOutcome(models.TextChoices):

@@ -206,6 +206,13 @@ class LeaderCase(models.Model):
     def __str__(self) -> str:
         return f"包案 {self.matter_id}"
 
+    def resolve(self, *, outcome: str, note: str, at) -> None:
+        """Set the resolution (``services.cases.case_resolve`` checks and saves)."""
+        self.status = CaseStatus.RESOLVED
+        self.outcome = outcome
+        self.resolution_note = note
+        self.resolved_at = at
+
 
 class CaseProgress(models.Model):
     case = models.ForeignKey(LeaderCase, on_delete=models.PROTECT, related_name="progress")

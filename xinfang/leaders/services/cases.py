@@ -75,10 +75,7 @@ def case_resolve(*, actor, case_id, data: dict) -> LeaderCase:
         note = v.text(data, "note", "办结说明", max_length=10000)
         if case.status != CaseStatus.OPEN:
             raise StateConflict("该包案已办结。")
-        case.status = CaseStatus.RESOLVED
-        case.outcome = outcome
-        case.resolution_note = note
-        case.resolved_at = timezone.now()
+        case.resolve(outcome=outcome, note=note, at=timezone.now())
         case.save(update_fields=["status", "outcome", "resolution_note", "resolved_at"])
         from xinfang.supervision.choices import RecordState
         from xinfang.supervision.services.records import close_quietly
