@@ -368,7 +368,7 @@ def matter_set_flags(ctx: Ctx) -> None:
     m, field = ctx.matter, {"backlog": "is_backlog", "major": "is_major"}[ctx.params["flag"]]
     was, value = getattr(m, field), bool(ctx.params["value"])
     if was == value:
-        raise StateConflict("该事项" + ("已有" if value else "没有") + "这一标记，无需调整。")
+        v.fail("value", "该事项" + ("已有" if value else "没有") + "这一标记，无需调整。")
     setattr(m, field, value)
     ctx.event_params["was"] = was
 
