@@ -38,7 +38,7 @@
     var chip = event.target.closest && event.target.closest("[data-pick-unit]");
     if (!chip) { return; }
     var form = chip.closest("form");
-    var select = form && form.querySelector("select[name=unit]");
+    var select = form && form.querySelector("select[name=unit], select[name$=\"-unit\"]");
     if (select) {
       select.value = chip.dataset.pickUnit;
       select.dispatchEvent(new Event("change", { bubbles: true }));
