@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.routing",
 ]
 
 MIDDLEWARE = [
@@ -269,3 +270,9 @@ XINFANG_PORTAL_CLIENT_IP_HEADER = os.environ.get("XINFANG_PORTAL_CLIENT_IP_HEADE
 XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
     "XINFANG_BUREAU_RECEPTION_HOURS", "法定工作日 上午 8:30—12:00，下午 14:30—17:30（节假日除外）"
 )
+
+# Routing help (转送辅助, docs/routing.md): retrained by the daily engine when older than this many days;
+# the rules that always apply (涉法涉诉 → 政法委, 检举控告 → 纪委监委) may be replaced as JSON.
+XINFANG_ROUTING_RETRAIN_DAYS = int(os.environ.get("XINFANG_ROUTING_RETRAIN_DAYS", "7"))
+XINFANG_ROUTING_MAX_SAMPLES = int(os.environ.get("XINFANG_ROUTING_MAX_SAMPLES", "50000"))
+XINFANG_ROUTING_RULES = json.loads(os.environ.get("XINFANG_ROUTING_RULES", "null"))
