@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.matters.choices import Purpose
 from xinfang.org.models import Region
 
