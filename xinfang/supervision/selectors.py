@@ -71,8 +71,8 @@ def record_queryset(user, params=None) -> QuerySet[SupervisionRecord]:
     return qs.prefetch_related(Prefetch("matters", queryset=matters))
 
 
-def record_matters(user, record: SupervisionRecord) -> QuerySet[Matter]:
-    """The matters a record names, as far as the reader may see them."""
+def record_matters(user, record) -> QuerySet[Matter]:
+    """The matters a 督办 record or a 建议书 names, as far as the reader may see them."""
     return visible_matters(user, record.matters.select_related("handling_unit")).order_by("number")
 
 

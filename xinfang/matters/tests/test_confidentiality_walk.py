@@ -25,6 +25,7 @@ from xinfang.matters.choices import EvaluationTarget, NoticeType
 from xinfang.matters.models import Matter, Petition
 from xinfang.matters.workflow import ACTIONS
 from xinfang.supervision.models import SupervisionRecord
+from xinfang.supervision.services.recommendations import recommendation_create
 from xinfang.supervision.services.records import record_create
 from xinfang.testing.factories import act, petition_data, register, valid_id
 from xinfang.workbench.forms.registration import CHANNEL_PAGES
@@ -66,6 +67,10 @@ def world(county):
         "kind": "order", "method": "online", "target_unit": "T01", "title": "请加快办理",
         "content": "请按期办结。", "matters": [mine.number]})
     record.matters.add(other, secret)  # as a record issued before record_create refused that
+    rec = recommendation_create(actor=county.users["officer"], data={
+        "kind": "improve_work", "title": "改进补贴发放", "content": "建议公开补贴发放名单。", "recipient_unit": "T01",
+        "matters": mine.number})
+    rec.matters.add(other, secret)  # a 建议书 may name other units' matters; the reader sees only its own
     return {"secret": secret, "other": other, "mine": mine, "own": own}
 
 
@@ -203,6 +208,20 @@ def test_a_record_never_names_a_matter_its_addressee_may_not_see(county, world):
                 "kind": "reminder", "method": "online", "target_unit": "T01", "title": "请加快办理",
                 "content": "请按期办结。", "matters": [world["mine"].number, matter.number]})
         assert matter.number in exc.value.message and "无权查看" in exc.value.message
+
+
+def test_a_recommendation_never_names_an_accusation_against_its_recipient(county, world):
+    from xinfang.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as exc:
+        recommendation_create(actor=county.users["officer"], data={
+            "kind": "improve_work", "title": "改进", "content": "建议。", "recipient_unit": "T01",
+            "matters": f"{world['mine'].number},{world['secret'].number}"})
+    assert world["secret"].number in exc.value.message and "检举控告" in exc.value.message
+    rec = recommendation_create(actor=county.users["officer"], data={  # to another unit: allowed
+        "kind": "improve_work", "title": "改进", "content": "建议。", "recipient_unit": "GOV",
+        "matters": f"{world['mine'].number},{world['secret'].number}"})
+    assert rec.matters.count() == 2
 
 
 def test_duplicates_are_found_among_visible_matters_only(county, world):
