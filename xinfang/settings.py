@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -52,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.tokens",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +169,7 @@ XINFANG_PETITION_PREFIX = os.environ.get("XINFANG_PETITION_PREFIX", "XJ")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xinfang.tokens.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -269,3 +269,7 @@ XINFANG_PORTAL_CLIENT_IP_HEADER = os.environ.get("XINFANG_PORTAL_CLIENT_IP_HEADE
 XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
     "XINFANG_BUREAU_RECEPTION_HOURS", "法定工作日 上午 8:30—12:00，下午 14:30—17:30（节假日除外）"
 )
+
+# API tokens (docs/security.md): a new token per login, valid this many hours, revoked on logout
+# and on password change.
+XINFANG_TOKEN_TTL_HOURS = float(os.environ.get("XINFANG_TOKEN_TTL_HOURS", "12"))

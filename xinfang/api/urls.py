@@ -1,22 +1,10 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import AnonRateThrottle
 
 from xinfang.matters.api.views import ACTION_VIEWS, MatterDetailView, MatterListCreateView, MatterPetitionView
 from xinfang.org.api.views import CategoryViewSet, RegionViewSet, UnitViewSet, UserViewSet
-
-
-class TokenThrottle(AnonRateThrottle):
-    scope = "token"
-
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as ``Authorization: Token <token>``."""
-
-    throttle_classes = [TokenThrottle]
-
+from xinfang.tokens import api as token_api
 
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -27,7 +15,10 @@ router.register("categories", CategoryViewSet, basename="category")
 NUMBER = "<str:number>"
 
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/", token_api.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/logout/", token_api.LogoutView.as_view(), name="api-logout"),
+    path("auth/tokens/", token_api.TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", token_api.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
