@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.demo",
     "xinfang.tokens",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Security headers (docs/security.md): CSP, Permissions-Policy, no-store on personal data.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "xinfang.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "xinfang.urls"
@@ -273,3 +278,34 @@ XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
 # API tokens (docs/security.md): a new token per login, valid this many hours, revoked on logout
 # and on password change.
 XINFANG_TOKEN_TTL_HOURS = float(os.environ.get("XINFANG_TOKEN_TTL_HOURS", "12"))
+
+# Security headers (docs/security.md). Everything is served by the deployment itself, so the
+# policy is strict: no inline or eval'd script, no third-party origin. Inline style *attributes*
+# stay allowed (templates use them for layout; they cannot run code); <style> elements do not.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list] = {
+    feature: [] for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+        "display-capture", "serial", "hid", "midi",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", False)
