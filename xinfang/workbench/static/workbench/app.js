@@ -46,6 +46,11 @@
     }
   });
 
+  // 打印 buttons (no inline handlers: the Content-Security-Policy forbids them).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // Pages restored from the back/forward cache can be submitted again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitted]").forEach(function (f) {
