@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)
     },
+    "document-rendering": {  # documents left pending by a process that died after commit
+        "task": "xinfang.documents.tasks.render_pending_documents_task",
+        "schedule": 300,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("XINFANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -269,3 +273,7 @@ XINFANG_PORTAL_CLIENT_IP_HEADER = os.environ.get("XINFANG_PORTAL_CLIENT_IP_HEADE
 XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
     "XINFANG_BUREAU_RECEPTION_HOURS", "法定工作日 上午 8:30—12:00，下午 14:30—17:30（节假日除外）"
 )
+
+# Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
+# (docs/documents.md "How a document comes into existence").
+XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
