@@ -222,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)
     },
+    "document-rendering": {  # documents left pending by a process that died after commit
+        "task": "xinfang.documents.tasks.render_pending_documents_task",
+        "schedule": 300,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("XINFANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -315,3 +319,6 @@ PERMISSIONS_POLICY: dict[str, list] = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", False)
+# Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
+# (docs/documents.md "How a document comes into existence").
+XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
