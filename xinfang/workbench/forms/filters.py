@@ -68,3 +68,20 @@ class MatterFilterForm(forms.Form):
     def has_advanced(self) -> bool:
         data = self.data
         return any(data.get(f) for f in (*FLAG_FIELDS, "due_after", "due_before", "overdue", "purpose", "region"))
+
+
+def describe_filters(query: str) -> str:
+    """A matter-list query string in words (“收到自：2026-12-04；排序：收到时间（新→旧）”) for people, not URLs."""
+    from django.http import QueryDict
+
+    data = QueryDict(query or "")
+    form = MatterFilterForm(data)
+    parts = []
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if not value or name == "per_page":
+            continue
+        if isinstance(field, forms.ChoiceField):
+            value = dict(field.choices).get(value, value)
+        parts.append(f"{field.label}：{value}")
+    return "；".join(parts)
