@@ -33,7 +33,7 @@ def numbers(response) -> list[str]:
 
 
 def test_filters_pick_exactly_their_rows(county, papers):
-    a, b = papers
+    a, _b = papers
     everything = page(county, "officer")
     assert everything.status_code == 200 and everything.context["page"].paginator.count >= 5
     by_type = page(county, "officer", doc_type="forwarding_letter")
@@ -51,7 +51,7 @@ def test_filters_pick_exactly_their_rows(county, papers):
 
 
 def test_a_town_sees_only_its_matters_papers(county, papers):
-    a, b = papers
+    a, _b = papers
     seen = {d.matter.number for d in page(county, "handler").context["documents"] if d.matter}
     assert seen == {a.number}
 
