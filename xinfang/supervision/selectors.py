@@ -105,6 +105,7 @@ def dashboard(user, today: dt.date) -> dict:
                               "data": [None if v is None else round(v * 100, 1) for v in series[k]]} for k in rates.MEASURES]},
         "recommendations_due": visible_recommendations(user).filter(state="sent").order_by("feedback_due")[:5],
         "last_run": EngineRun.objects.order_by("-started_at").first(),
+        "min_sample": current_rules().ranking_min_sample,
     }
 
 
