@@ -38,3 +38,8 @@ def overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
 def overdue_unit_of(user) -> int | None:
     """Whose clocks count when ``user`` asks for overdue matters: their unit's, or every unit's for county-wide readers."""
     return None if user.is_county_wide else user.unit_id
+
+
+def overdue_flag(today: dt.date, unit_id: int | None = None) -> Exists:
+    """The same rule as an annotation: ``.annotate(is_overdue=overdue_flag(today, unit))``."""
+    return Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk")))
