@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/", include("xinfang.documents.urls")),
     path("leaders/", include("xinfang.leaders.urls")),
     path("public/receptions/", include("xinfang.leaders.public_urls")),
+    path("", include("xinfang.tokens.urls")),
     path("", include("xinfang.workbench.urls")),
 ]
 

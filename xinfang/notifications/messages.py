@@ -154,6 +154,8 @@ COMPOSERS: dict[str, Composer | None] = {
     "request_extension": None,
     "approve_extension": lambda p, m, rules: Composition(TemplateKey.EXTENDED, {
         "number": m.number, "new_due": p["new_due"], "reason": p.text("reason")}),
+    "refuse_extension": None,
+    "withdraw_extension": None,
     "start_hearing": None,
     "end_hearing": None,
     "mediate": lambda p, m, rules: Composition(TemplateKey.MEDIATED, {"number": m.number}),

@@ -101,6 +101,8 @@ PUBLIC_TIMELINE: dict[str, PublicLine | None] = {
     "request_extension": None,
     "approve_extension": lambda p, own: ("延长办理期限", f"经批准延长 {p['days']} 日，办理期限至 {p['new_due']}。"
                                                         f"延期理由：{p.text('reason')}"),
+    "refuse_extension": None,
+    "withdraw_extension": None,
     "start_hearing": lambda p, own: ("举行听证", "听证期间不计入复核期限。"),
     "end_hearing": lambda p, own: ("听证结束", ""),
     "mediate": lambda p, own: ("调解和解办结", p.text("agreement")),

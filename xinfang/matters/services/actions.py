@@ -224,6 +224,14 @@ def matter_approve_extension(ctx: Ctx) -> None:
     })
 
 
+def matter_drop_extension_request(ctx: Ctx) -> None:
+    """不批准 or 撤回: the pending request lapses (the clock is unchanged); a new one may follow."""
+    m = ctx.matter
+    ctx.event_params["days"] = m.extension_days
+    m.extension_days = 0
+    m.extension_reason = ""
+
+
 def matter_start_hearing(ctx: Ctx) -> None:
     ctx.matter.hearing_started_on = ctx.day
 
@@ -383,6 +391,8 @@ HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "accept": matter_accept,
     "request_extension": matter_request_extension,
     "approve_extension": matter_approve_extension,
+    "refuse_extension": matter_drop_extension_request,
+    "withdraw_extension": matter_drop_extension_request,
     "start_hearing": matter_start_hearing,
     "end_hearing": matter_end_hearing,
     "reply": matter_reply,
