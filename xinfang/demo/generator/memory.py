@@ -181,12 +181,12 @@ class MemoryStore:
         return self.save(Petitioner(name=p.name, id_number=p.id_number, phone=p.phone, address=p.address,
                                      email=p.email, gender=p.gender))
 
-    def find_duplicates(self, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
+    def find_duplicates(self, user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
                         exclude_pk=None, limit=10):
         since = selectors._day_start(today - selectors.dt.timedelta(days=lookback_days))
 
         def recent(m):
-            return m.status in OPEN_STATES or (m.closed_at is not None and m.closed_at >= since)
+            return (m.status in OPEN_STATES or (m.closed_at is not None and m.closed_at >= since)) and self._visible(user, m)
 
         # Matters are registered in arrival order, so the newest come last.
         found: dict[int, dict] = {}

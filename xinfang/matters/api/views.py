@@ -19,7 +19,7 @@ from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
 from ..models import IdempotencyRecord
-from ..selectors import detail_queryset, filter_matters, list_queryset
+from ..selectors import detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, WORKFLOW, allowed_actions
@@ -59,7 +59,8 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
                    detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
-               "today": timezone.localdate(), "user": user}
+               "today": timezone.localdate(), "user": user,
+               "event_params": redacted_event_params(user, matter.events.all())}
     return MatterDetailSerializer(matter, context=context).data
 
 

@@ -228,6 +228,7 @@ def register_petition(
     from ..selectors import find_duplicates
 
     duplicates = find_duplicates(
+        actor,  # only matters the registrar may see (§30); none for the anonymous portal
         ids=[p.id_number for p in persons if p.id_number],
         phones=[p.phone for p in persons if p.phone],
         names_addresses=[(p.name, p.address) for p in persons if p.address],

@@ -14,6 +14,7 @@ from django.utils import timezone
 from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters
+from xinfang.matters.choices import HandlingClass
 from xinfang.org import lookups
 from xinfang.org.choices import UnitKind
 from xinfang.workdays.clocks import PeriodUnit, compute_due
@@ -49,6 +50,10 @@ def recommendation_create(*, actor, data: dict) -> Recommendation:
     missing = sorted(set(numbers) - {m.number for m in matters})
     if missing:
         v.fail("matters", f"事项编号“{'、'.join(missing)}”不存在或您无权查看。")
+    accused = sorted(m.number for m in matters if m.handling_class == HandlingClass.ACCUSATION
+                     and m.accused_unit_id == recipient.pk)
+    if accused:  # §30: the accused unit never receives the accusation, not even by its number
+        v.fail("matters", f"事项“{'、'.join(accused)}”是反映“{recipient.name}”的检举控告，不能列入发给该单位的建议书。")
     today = timezone.localdate()
     due = v.date_value(data, "feedback_due", "反馈期限", required=False) or feedback_due_from(today)
     if due <= today:
