@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "xinfang-demo"  # the demo accounts' password (docs/demo.md)
 WORDS = ["征地", "补偿", "工资", "拖欠", "物业", "噪音", "拆迁", "低保", "医保", "学校", "道路", "污水", "养老"]
-STATUSES = ["registered", "forwarded", "accepted", "in_progress", "answered", "closed"]
+STATUSES = ["registered", "forwarded", "assigned", "accepted", "replied", "closed"]
 MIXES = {
     # kind: weight; "act" is a write (registrars and case officers only)
     "officer": {"home": 15, "list": 25, "matter": 25, "search": 15, "act": 20},
@@ -56,7 +56,8 @@ def parse_args(argv):
     p.add_argument("--threads", type=int, default=8, help="waitress threads (./run serve uses 8)")
     p.add_argument("--database-url", default=os.environ.get("XINFANG_SOAK_DATABASE_URL",
                                                             "postgres://postgres@127.0.0.1:5432/xinfang_soak"))
-    p.add_argument("--timeout", type=float, default=60, help="per-request timeout, seconds")
+    p.add_argument("--timeout", type=float, default=120, help="per-request timeout, seconds")
+    p.add_argument("--ramp", type=float, default=120, help="sessions sign in spread over this many seconds")
     p.add_argument("--output", default="", help="JSON results (default var/bench/soak-<time>.json)")
     args = p.parse_args(argv)
     name = urllib.parse.urlparse(args.database_url).path.rsplit("/", 1)[-1]
@@ -138,7 +139,10 @@ class Session:
         req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
         try:
             with self.opener.open(req, timeout=self.timeout) as response:
-                return response.status, response.read()
+                content = response.read()
+                if "/login/" in response.geturl() and not path.startswith("/login/"):
+                    return 401, b"signed out: redirected to the login page"  # counted as an error
+                return response.status, content
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
 
@@ -217,7 +221,7 @@ def run_load(args, data: dict) -> dict:
     def worker(i, role, username):
         rng = random.Random(f"soak-{i}")
         s = Session(base, role, username, data, args.timeout, rng)
-        time.sleep(i * 0.2)  # people sign in over a few seconds, not in the same instant
+        time.sleep(i * args.ramp / max(len(data["sessions"]), 1))  # people sign in over a while, not at once
         t0 = time.perf_counter()
         try:
             status, _ = s.login()
@@ -242,6 +246,11 @@ def run_load(args, data: dict) -> dict:
             except Exception as exc:  # timeouts, resets: errors
                 status, detail = 0, repr(exc)
             record(kind, status, time.perf_counter() - t0, f"{username} {detail}")
+            if status in (0, 401) and kind != "act":
+                try:
+                    s.login()  # a session that lost its sign-in signs in again (the error is counted)
+                except Exception as exc:  # counted as an error too
+                    record("login", 0, 0.0, repr(exc))
             time.sleep(rng.uniform(0, 2 * args.think))
 
     threads = [threading.Thread(target=worker, args=(i, role, username), daemon=True)
