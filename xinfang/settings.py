@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.routing",
     "xinfang.tokens",
     "csp",
 ]
@@ -178,10 +179,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "xinfang.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "xinfang.core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "xinfang.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "xinfang.core.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "DEFAULT_THROTTLE_RATES": {"public_track": "20/hour", "token": "30/min"},
@@ -224,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "notification-queue": {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)
+    },
+    "document-rendering": {  # documents left pending by a process that died after commit
+        "task": "xinfang.documents.tasks.render_pending_documents_task",
+        "schedule": 300,
     },
 }
 
@@ -279,6 +284,11 @@ XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
     "XINFANG_BUREAU_RECEPTION_HOURS", "法定工作日 上午 8:30—12:00，下午 14:30—17:30（节假日除外）"
 )
 
+# Routing help (转送辅助, docs/routing.md): retrained by the daily engine when older than this many days;
+# the rules that always apply (涉法涉诉 → 政法委, 检举控告 → 纪委监委) may be replaced as JSON.
+XINFANG_ROUTING_RETRAIN_DAYS = int(os.environ.get("XINFANG_ROUTING_RETRAIN_DAYS", "7"))
+XINFANG_ROUTING_MAX_SAMPLES = int(os.environ.get("XINFANG_ROUTING_MAX_SAMPLES", "50000"))
+XINFANG_ROUTING_RULES = json.loads(os.environ.get("XINFANG_ROUTING_RULES", "null"))
 # API tokens (docs/security.md): a new token per login, valid this many hours, revoked on logout
 # and on password change.
 XINFANG_TOKEN_TTL_HOURS = float(os.environ.get("XINFANG_TOKEN_TTL_HOURS", "12"))
@@ -313,3 +323,6 @@ PERMISSIONS_POLICY: dict[str, list] = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", False)
+# Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
+# (docs/documents.md "How a document comes into existence").
+XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")

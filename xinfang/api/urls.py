@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from xinfang.matters.api.views import ACTION_VIEWS, MatterDetailView, MatterListCreateView, MatterPetitionView
 from xinfang.org.api.views import CategoryViewSet, RegionViewSet, UnitViewSet, UserViewSet
+from xinfang.routing.api import SuggestView
 from xinfang.tokens import api as token_api
 
 router = SimpleRouter()
@@ -35,5 +36,6 @@ urlpatterns = [
     *[path(f"matters/{NUMBER}/{action}/", view, name=f"api-matter-{action}") for action, view in ACTION_VIEWS.items()],
     path("public/", include("xinfang.portal.api_urls")),
     path("stats/", include("xinfang.supervision.api_urls")),
+    path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("", include(router.urls)),
 ]

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.core.http import client_ip
 

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,19 +13,30 @@ from django.views.decorators.http import require_POST
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import log_access
 from xinfang.matters.choices import DeliveryMethod
+from xinfang.matters.workflow import WORKFLOW
 from xinfang.org.models import Unit
 
 from .. import selectors, services
 from ..choices import DELIVERED_BY_ACTION, PETITIONER_TYPES, DeliveryOutcome
+from ..rendering import file_bytes, render_document
+from ..selectors import DocumentFilter
 from .common import client_ip, file_response, forbidden, log_download, staff_view
+from .filters import PER_PAGE, DocumentFilterForm
 
 
 @staff_view
 def index(request):
     user = request.user
     units = Unit.objects.filter(active=True).exclude(kind="external").order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
+    form = DocumentFilterForm(request.GET or None, units=units)
+    paginator = Paginator(selectors.filter_documents(user, form.to_filter() if request.GET else DocumentFilter()),
+                          PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "documents/index.html", {
-        "documents": selectors.recent_documents(user),
+        "documents": page.object_list,
+        "page": page,
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "form": form,
         "units": units,
         "today": timezone.localdate(),
         "may_edit_templates": services.may_edit_templates(user),
@@ -41,9 +53,13 @@ def matter_documents(request, number):
 @staff_view
 def detail(request, doc_id):
     doc = selectors.document_for(request.user, doc_id, full=True)
+    if not doc.is_rendered:  # the runner has not got to it yet: render now, the page shows the hashes
+        render_document(doc.pk)
+        doc = selectors.document_for(request.user, doc_id, full=True)
     log_access(user=request.user, kind="view", object_type="document", object_ref=doc.doc_number, ip=client_ip(request))
     return render(request, "documents/detail.html", {
         "doc": doc,
+        "event_label": WORKFLOW[doc.event.action].label if doc.event and doc.event.action in WORKFLOW else "",
         "deliveries": doc.deliveries.select_related("recorded_by").all(),
         "delivered_by_action": doc.doc_type in DELIVERED_BY_ACTION,
         "to_petitioner": doc.doc_type in PETITIONER_TYPES,
@@ -59,7 +75,7 @@ def detail(request, doc_id):
 def download(request, doc_id, fmt):
     doc = selectors.document_for(request.user, doc_id, full=True)
     log_download(request, doc, fmt)
-    return file_response(doc, fmt, doc.pdf_data if fmt == "pdf" else doc.docx_data)
+    return file_response(doc, fmt, file_bytes(doc, fmt))
 
 
 @require_POST
@@ -114,7 +130,8 @@ def print_batch(request):
     from pypdf import PdfReader
 
     for doc in docs:
-        writer.append(PdfReader(io.BytesIO(bytes(doc.pdf_data))))
+        data = bytes(doc.pdf_data) if doc.rendered_at else file_bytes(doc, "pdf")  # pending: render now
+        writer.append(PdfReader(io.BytesIO(data)))
         log_access(user=user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": "pdf", "batch": day.isoformat()}, ip=client_ip(request))
     buf = io.BytesIO()
