@@ -83,12 +83,7 @@ def machine() -> dict:
 
 
 def main(argv=None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["soak"]:  # ./run bench soak …: the concurrent-sessions soak (soak.py)
-        from .soak import main as soak_main
-
-        return soak_main(argv[1:])
-    args = parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     url = target_url(args)
     ensure_postgres_database(url)
     os.environ["DATABASE_URL"] = url

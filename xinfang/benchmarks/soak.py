@@ -90,13 +90,14 @@ def plan(args) -> dict:
 
     django.setup()
     from xinfang.matters.access import visible_matters
+    from xinfang.org.choices import Role, UnitKind
     from xinfang.org.models import Category, Region, Unit, User
 
     users = list(User.objects.filter(is_active=True).select_related("unit").order_by("username"))
-    officers = [u for u in users if u.has_role("case_officer")]
-    registrars = [u for u in users if u.has_role("registrar")]
-    readers = [u for u in users if u.has_role("bureau_leader", "county_leader", "auditor")]
-    handlers = [u for u in users if u.has_role("unit_handler") and u.unit_id and not u.in_bureau]
+    officers = [u for u in users if u.has_role(Role.CASE_OFFICER)]
+    registrars = [u for u in users if u.has_role(Role.REGISTRAR)]
+    readers = [u for u in users if u.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR)]
+    handlers = [u for u in users if u.has_role(Role.UNIT_HANDLER) and u.unit_id and not u.in_bureau]
     # 50 sessions: 40 % case officers, 20 % registrars, 10 % leaders/auditors, 30 % unit handlers.
     shares = [("officer", officers, 0.4), ("registrar", registrars, 0.2), ("reader", readers, 0.1)]
     sessions = []
@@ -111,7 +112,7 @@ def plan(args) -> dict:
                                           .values_list("number", flat=True)[:300])
     leaf_regions = list(Region.objects.filter(level=3).order_by("code").values_list("code", flat=True)[:50])
     leaf_categories = list(Category.objects.filter(level=3).order_by("code").values_list("code", flat=True)[:50])
-    towns = list(Unit.objects.filter(kind="town", active=True).values_list("code", flat=True))
+    towns = list(Unit.objects.filter(kind=UnitKind.TOWN, active=True).values_list("code", flat=True))
     return {
         "sessions": [(role, u.username) for role, u in sessions], "numbers": numbers,
         "regions": leaf_regions, "categories": leaf_categories, "towns": towns,
