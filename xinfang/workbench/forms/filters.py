@@ -78,12 +78,15 @@ def describe_filters(query: str) -> str:
     """A matter-list query string in words (“收到自：2026-12-04；排序：收到时间（新→旧）”) for people, not URLs."""
     from django.http import QueryDict
 
-    data = QueryDict(query or "")
-    form = MatterFilterForm(data)
+    return describe_query_with(MatterFilterForm(QueryDict(query or "")))
+
+
+def describe_query_with(form: forms.Form) -> str:
+    """Any filter form's submitted values in words, by its fields' labels and choice labels."""
     parts = []
     for name, field in form.fields.items():
-        value = data.get(name)
-        if not value or name == "per_page":
+        value = form.data.get(name) if hasattr(form.data, "get") else None
+        if not value or name in ("per_page", "page", "format"):
             continue
         if isinstance(field, forms.ChoiceField):
             value = dict(field.choices).get(value, value)

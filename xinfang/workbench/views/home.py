@@ -7,6 +7,7 @@ from django.shortcuts import render
 from xinfang.org.choices import Role
 
 from ..selectors import home
+from ..selectors.audit import unusual_volumes
 from ..selectors.due import due_context
 from .helpers import staff_required
 
@@ -32,6 +33,8 @@ def home_view(request):
         sections["unit"] = home.unit_inbox(user, ctx)
     if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN):
         sections["overview"] = home.overview(user, ctx)
+    if user.has_role(Role.AUDITOR):
+        sections["audit"] = {"alerts": unusual_volumes(ctx.today)}
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
         "is_admin": user.has_role(Role.ADMIN),
