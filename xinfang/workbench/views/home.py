@@ -6,18 +6,15 @@ from django.shortcuts import render
 
 from xinfang.org.choices import Role
 
+from ..forms.registration import CHANNEL_PAGES
+
 from ..selectors import home
 from ..selectors.audit import unusual_volumes
 from ..selectors.due import due_context
 from .helpers import staff_required
 
-CHANNEL_SHORTCUTS = [
-    ("visit", "来访登记", "1"),
-    ("letter", "来信登记", "2"),
-    ("phone", "来电登记", "3"),
-    ("online", "网上信访转录", "4"),
-    ("upstream", "上级交办/转送", "5"),
-]
+# The registration pages and their Alt+digit keys, as the registration form defines them.
+CHANNEL_SHORTCUTS = [(code, page["label"], page["key"]) for code, page in CHANNEL_PAGES.items()]
 
 
 @staff_required
