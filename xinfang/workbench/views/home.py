@@ -7,7 +7,6 @@ from django.shortcuts import render
 from xinfang.org.choices import Role
 
 from ..forms.registration import CHANNEL_PAGES
-
 from ..selectors import home
 from ..selectors.audit import unusual_volumes
 from ..selectors.due import due_context
