@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.demo",
     "xinfang.routing",
+    "xinfang.notices",
     "xinfang.tokens",
     "csp",
 ]
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.core.context_processors.site",
+                "xinfang.notices.context_processors.notices",
             ],
         },
     },
