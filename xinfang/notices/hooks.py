@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xinfang.org.choices import Role
+from xinfang.org.permissions import Ability, roles_with
 
 from .models import NoticeKind
 from .services import bureau_caseworkers, notify, unit_staff
@@ -21,7 +21,7 @@ def on_event(event, matter) -> None:
         notify(unit_staff(matter.handling_unit), kind=NoticeKind.ROUTED, key=key, matter=matter, url=_url(matter),
                title=f"{verb}到本单位：{head}", body="请按期签收受理（《信访工作条例》第二十三条）。")
     elif a == "request_extension":
-        notify(unit_staff(matter.handling_unit, roles=(Role.UNIT_LEADER,)), kind=NoticeKind.EXTENSION, key=key,
+        notify(unit_staff(matter.handling_unit, roles=tuple(roles_with(Ability.LEAD_UNIT))), kind=NoticeKind.EXTENSION, key=key,
                matter=matter, url=_url(matter), title=f"延期申请待批准：{head}",
                body=f"申请延期 {matter.extension_days} 日：{matter.extension_reason[:200]}")
     elif a == "object":

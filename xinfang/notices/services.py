@@ -14,13 +14,14 @@ from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import OPEN_STATES as OPEN
 from xinfang.matters.overdue import running_clocks
 from xinfang.notifications.senders import OutgoingMessage, SendError, get_sender
-from xinfang.org.choices import UNIT_ROLES, Role
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit, User
+from xinfang.org.permissions import UNIT_ROLES, Ability, roles_with
 
 from .models import DigestChoice, NoticeKind, NoticePreference, StaffNotice
 
 log = logging.getLogger(__name__)
-CASEWORK_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
+CASEWORK_ROLES = tuple(roles_with(Ability.HANDLE_CASES))
 
 
 def unit_staff(unit: Unit | None, roles: Iterable[str] = UNIT_ROLES) -> list[User]:
@@ -64,7 +65,7 @@ def set_digest(user, digest: str) -> NoticePreference:
 
 
 def bureau_caseworkers() -> list[User]:
-    return [u for u in User.objects.filter(is_active=True, unit__kind="bureau") if u.has_role(*CASEWORK_ROLES)]
+    return [u for u in User.objects.filter(is_active=True, unit__kind=UnitKind.BUREAU) if u.has_role(*CASEWORK_ROLES)]
 
 
 def digest_text(user, notices: list[StaffNotice]) -> str:

@@ -180,7 +180,7 @@ def test_done_page_without_a_submission_goes_to_the_form(client, county):
 
 
 def test_done_page_offers_the_receipt_pdf(client, county, submit_petition):
-    response, matter, petition = submit_petition()
+    submit_petition()
     done = client.get("/public/submit/done/").content.decode()
     assert 'data-testid="receipt-pdf"' in done
     href = done.split('data-testid="receipt-pdf"')[0].rsplit('href="', 1)[1].split('"')[0]

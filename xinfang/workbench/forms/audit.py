@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from xinfang.core.models import AccessLog
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..selectors.audit import AuditFilter
@@ -21,7 +22,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "全部"), *Unit.objects.exclude(kind="external").order_by("kind", "code")
+        self.fields["unit"].choices = [("", "全部"), *Unit.objects.exclude(kind=UnitKind.EXTERNAL).order_by("kind", "code")
                                        .values_list("code", "name")]
 
     def clean(self):

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from xinfang.core.excel import DATETIME, Column, ReportSheet, meta_line
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
-from xinfang.org.choices import Role
+from xinfang.org.permissions import Ability, roles_with
 
 from ..forms.audit import AuditFilterForm
 from ..forms.filters import describe_query_with
@@ -30,7 +30,7 @@ def _detail(log: AccessLog) -> str:
     return "；".join(f"{k}：{v}" for k, v in (log.detail or {}).items())
 
 
-@staff_required(roles=(Role.AUDITOR,))
+@staff_required(roles=tuple(roles_with(Ability.AUDIT)))
 def audit_view(request):
     form = AuditFilterForm(request.GET or None)
     qs = audit_log(form.to_filter())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from xinfang.org.choices import Role
+from xinfang.org.permissions import Ability, may
 
 from ..forms.registration import CHANNEL_PAGES
 from ..selectors import home
@@ -29,7 +30,7 @@ def home_view(request):
         sections["unit"] = home.unit_inbox(user, ctx)
     if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN):
         sections["overview"] = home.overview(user, ctx)
-    if user.has_role(Role.AUDITOR):
+    if may(user, Ability.AUDIT):
         sections["audit"] = {"alerts": unusual_volumes(ctx.today)}
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
