@@ -142,6 +142,7 @@ def _hand_to_unit(ctx: Ctx, unit: Unit, co_units: list[Unit]) -> None:
     for c in co_units:
         _link(m, c, MatterUnit.Role.CO, ctx.occurred_at)
     m.return_locked = False
+    m.acknowledged_at = None  # a new handling unit has not yet signed for it
     ctx.event_params.update({"unit_name": unit.name})
     ctx.starts[ClockKind.ACCEPT] = {"unit": unit}
     ctx.starts[ClockKind.OBJECT] = {"unit": unit}
@@ -194,6 +195,10 @@ def matter_refuse_return(ctx: Ctx) -> None:
     ctx.target = State(m.previous_status or State.FORWARDED)
     m.previous_status = ""
     m.return_locked = True
+
+
+def matter_acknowledge(ctx: Ctx) -> None:
+    ctx.matter.acknowledged_at = ctx.occurred_at
 
 
 def matter_accept(ctx: Ctx) -> None:
@@ -363,6 +368,7 @@ def matter_close(ctx: Ctx) -> None:
 
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "forward": matter_forward,
+    "acknowledge": matter_acknowledge,
     "assign": matter_assign,
     "decline": matter_decline,
     "object": matter_object,

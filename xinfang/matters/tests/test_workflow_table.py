@@ -61,6 +61,7 @@ VALID = {
     "object": ("handler", {"reason": "不属本单位职责"}, []),
     "approve_return": ("officer", {}, []),
     "refuse_return": ("officer", {"reason": "属于本单位职责"}, []),
+    "acknowledge": ("handler", {}, []),
     "accept": ("handler", {}, []),
     "route": ("handler", {"procedure": "litigation", "note": "请依法提起诉讼"}, []),
     "request_extension": ("handler", {"days": 20, "reason": "情况复杂"}, []),
@@ -148,7 +149,7 @@ def test_other_units_do_not_even_see_the_matter(county, action):
 
 
 def test_table_is_complete_and_consistent():
-    assert len(WORKFLOW) == 24
+    assert len(WORKFLOW) == 25
     for t in TRANSITIONS:
         assert t.sources, t.action
         assert t.article.startswith("第"), t.action

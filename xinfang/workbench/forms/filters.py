@@ -42,6 +42,7 @@ class MatterFilterForm(forms.Form):
     due_after = forms.DateField(label="期限自", required=False, widget=DateInput())
     due_before = forms.DateField(label="期限至", required=False, widget=DateInput())
     overdue = forms.ChoiceField(label="超期", required=False, choices=TRI)
+    acknowledged = forms.ChoiceField(label="已签收", required=False, choices=TRI)
     overdue_for = forms.ChoiceField(label="对该单位超期", required=False,
                                     help_text="该单位自己的受理、办理、复查等时限已过期（复查机关的时限不算原办理单位超期）")
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
@@ -72,7 +73,7 @@ class MatterFilterForm(forms.Form):
     def has_advanced(self) -> bool:
         data = self.data
         return any(data.get(f) for f in (*FLAG_FIELDS, "due_after", "due_before", "overdue", "purpose", "region",
-                                          "overdue_for"))
+                                          "overdue_for", "acknowledged"))
 
 
 def describe_filters(query: str) -> str:
