@@ -112,15 +112,12 @@ def register_form(request, page):
     link_to = request.POST.get("link_to") or (repeat_matter.number if repeat_matter else "")
 
     if not link_to and not sel.already_registered(request.user, key):
-        # Duplicate candidates are shown before anything is saved; registering anyway is a choice.
+        # Duplicate candidates are shown before anything is saved, and registering is an explicit decision:
+        # 作为重复件登记 (link_to) or 不是重复，登记为新事项 (confirm_new) — having seen the live warning is not one.
         candidates = sel.duplicate_candidates(request.user, persons=persons, title=data.get("title") or "",
                                               region_code=data.get("region") or "",
                                               category_code=data.get("category") or "")
-        seen = set(filter(None, (form.cleaned_data.get("dup_seen") or "").split(",")))
-        unseen = [c for c in candidates if c["number"] not in seen]
-        if unseen and "confirm_new" not in request.POST:
-            form.data = form.data.copy()
-            form.data["dup_seen"] = ",".join(c["number"] for c in candidates)
+        if candidates and "confirm_new" not in request.POST:
             return _render(request, page, form, formset, duplicates=candidates, repeat_matter=repeat_matter,
                            files_dropped=bool(files))
     try:
