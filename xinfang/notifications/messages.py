@@ -156,6 +156,8 @@ COMPOSERS: dict[str, Composer | None] = {
         "number": m.number, "new_due": p["new_due"], "reason": p.text("reason")}),
     "refuse_extension": None,
     "acknowledge": None,
+    "merge": None,
+    "absorb": None,
     "withdraw_extension": None,
     "start_hearing": None,
     "end_hearing": None,

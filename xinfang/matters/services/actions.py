@@ -59,6 +59,7 @@ from .deadlines import (
     start_clock,
 )
 from .events import count_evaluations, record_event
+from .merge import matter_absorb, matter_merge
 
 STATE_LABELS = dict(State.choices)
 
@@ -79,6 +80,8 @@ class Ctx:
     close_reason: str = ""
     starts: dict = field(default_factory=dict)  # kind -> kwargs for start_clock, or None to skip
     after_event: list[Callable] = field(default_factory=list)
+    # a follow-on act on another matter in the same transaction (``merge`` records ``absorb``)
+    perform: Callable | None = None
 
     @property
     def day(self) -> dt.date:
@@ -369,6 +372,8 @@ def matter_close(ctx: Ctx) -> None:
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "forward": matter_forward,
     "acknowledge": matter_acknowledge,
+    "merge": matter_merge,
+    "absorb": matter_absorb,
     "assign": matter_assign,
     "decline": matter_decline,
     "object": matter_object,
@@ -461,7 +466,7 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
         if inputs.get(name) == value and not (actors & kinds):
             raise NotAllowed(message)
     ctx = Ctx(actor=actor, matter=matter, action=action, params=inputs, occurred_at=occurred,
-              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via)
+              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via, perform=perform_action)
     ctx.event_params.update({i.name: jsonable(inputs[i.name]) for i in transition.inputs if i.record})
     ctx.event_params.update(facts or {})
     if "note" in transition.fields:
