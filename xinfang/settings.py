@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.demo",
     "xinfang.routing",
+    "xinfang.notices",
     "xinfang.tokens",
     "csp",
 ]
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.core.context_processors.site",
+                "xinfang.notices.context_processors.notices",
             ],
         },
     },
@@ -326,3 +328,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", Fal
 # Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
 # (docs/documents.md "How a document comes into existence").
 XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
+
+# The auditor's screen (docs/security.md): a notice when one person reveals this many full identities in a
+# day; access-log rows are kept at least this many days (等保 2.0 level 3: six months or more).
+XINFANG_AUDIT_REVEAL_ALERT = int(os.environ.get("XINFANG_AUDIT_REVEAL_ALERT", "20"))
+XINFANG_ACCESS_LOG_RETENTION_DAYS = max(180, int(os.environ.get("XINFANG_ACCESS_LOG_RETENTION_DAYS", "180")))

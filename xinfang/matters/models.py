@@ -109,6 +109,7 @@ class Matter(models.Model):
     hearing_started_on = models.DateField("听证开始日", null=True, blank=True)
     reply_outcome = models.CharField("答复结果", max_length=20, blank=True)
     delivered = models.BooleanField("当前意见已送达", default=False)
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
 
     next_due = models.DateField("最近期限", null=True, blank=True, db_index=True)
     next_due_kind = models.CharField("最近期限类型", max_length=20, blank=True)

@@ -110,6 +110,9 @@ def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Ma
         qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
         qs = qs.exclude(overdue_q(today, overdue_unit))
+    acknowledged = _as_bool(get("acknowledged") or "")
+    if acknowledged is not None:  # 签收: whether the handling unit has signed for the matter
+        qs = qs.filter(acknowledged_at__isnull=not acknowledged)
     if get("due_before"):
         qs = qs.filter(next_due__lte=_parse_date(get("due_before"), "due_before"))
     if get("due_after"):

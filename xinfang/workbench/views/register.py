@@ -116,8 +116,9 @@ def register_form(request, page):
     key = form.cleaned_data.get("idempotency_key") or ""
     link_to = request.POST.get("link_to") or (repeat_matter.number if repeat_matter else "")
 
-    # The duplicate rule is the service's: it refuses while candidates were not shown yet.
-    seen = None if "confirm_new" in request.POST else (form.cleaned_data.get("dup_seen") or "")
+    # The duplicate rule is the service's: while candidates exist it refuses until the registrar decides —
+    # 作为重复件登记 (link_to) or 不是重复，登记为新事项 (confirm_new); having seen the live warning is not a decision.
+    seen = None if "confirm_new" in request.POST else ""
     try:
         if link_to:
             target = access_matter(request.user, link_to)
@@ -126,8 +127,6 @@ def register_form(request, page):
             result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key,
                                        duplicates_seen=seen)
     except DuplicatesToConfirm as exc:
-        form.data = form.data.copy()
-        form.data["dup_seen"] = ",".join(c["number"] for c in exc.candidates)
         return _render(request, page, form, formset, duplicates=exc.candidates, repeat_matter=repeat_matter,
                        files_dropped=bool(files))
     except AppError as exc:
