@@ -58,13 +58,32 @@ def unit_code_char(unit: Unit) -> str:
     return name[:2]
 
 
+def _prefetched(obj, name: str):
+    """Rows the caller already holds (registration hands over what it just wrote), else None."""
+    return getattr(obj, "_prefetched_objects_cache", {}).get(name)
+
+
+def first_petition(matter: Matter) -> Petition | None:
+    held = _prefetched(matter, "petitions")
+    if held is not None:
+        return min(held, key=lambda p: (p.received_at, p.pk)) if held else None
+    return matter.petitions.order_by("received_at", "id").first()
+
+
+def person_links(petition: Petition) -> list:
+    held = _prefetched(petition, "person_links")
+    if held is not None:
+        return sorted(held, key=lambda link: (link.position, link.pk))
+    return list(petition.person_links.select_related("petitioner").order_by("position", "id"))
+
+
 def petitioner_names(matter: Matter, petition: Petition | None = None) -> str:
     if matter.is_anonymous:
         return "匿名信访人"
-    petition = petition or matter.petitions.order_by("received_at", "id").first()
+    petition = petition or first_petition(matter)
     names = []
     if petition is not None:
-        names = [link.petitioner.name for link in petition.person_links.select_related("petitioner").order_by("position", "id")]
+        names = [link.petitioner.name for link in person_links(petition)]
     if not names:
         names = [n for n in (matter.petitioner_names or "").split("、") if n]
     if len(names) > 5:
@@ -128,7 +147,9 @@ def build(doc_type: str, event: Event, matter: Matter) -> tuple[dict[str, str | 
     day = day_text(event.occurred_at)
 
     if t == D.REGISTRATION_RECEIPT:
-        petition = Petition.objects.filter(matter=matter, number=p.get("petition", "")).first() or matter.petitions.first()
+        held = [x for x in (_prefetched(matter, "petitions") or []) if x.number == p.get("petition", "")]
+        petition = (held[0] if held else Petition.objects.filter(matter=matter, number=p.get("petition", "")).first()
+                    or matter.petitions.first())
         v["信访件编号"] = petition.number if petition else ""
         v["查询码"] = petition.query_code if petition else ""
         v["登记日期"] = day_text(petition.registered_at if petition and petition.registered_at else event.recorded_at)

@@ -52,9 +52,13 @@ def _data(request) -> dict:
     return data
 
 
-def render_matter(request, matter, *, reveal: bool = False) -> dict:
-    """The detail representation for this user (one access decision for masking)."""
-    matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+def render_matter(request, matter, *, reveal: bool = False, held: bool = False) -> dict:
+    """The detail representation for this user (one access decision for masking).
+
+    ``held``: the matter comes straight from the registration service with every related row it
+    wrote attached (prefetch caches), so nothing is read again (issue 14)."""
+    if not held:
+        matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
     user = request.user
     hidden = identity_hidden(user, matter)
     reveal = reveal and can_reveal(user, matter)
@@ -118,7 +122,7 @@ class MatterListCreateView(APIView):
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter)
+        body = render_matter(request, result.matter, held=not result.replayed)
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code
