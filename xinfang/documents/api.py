@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import NotVisible
 from xinfang.core.models import log_access
 
