@@ -60,7 +60,8 @@ def test_registration_with_its_notice(county, api, deferred_rendering):
     client = api("registrar")
     _warm(client, county)
     sql = _statements(lambda: client.post("/api/v1/matters/", petition_data(county), format="json"))
-    assert len(sql) <= 28, "\n".join(sql)  # 16 + the notice's own transaction (see docs/benchmarks.md)
+    # 17 + the notice (12 today: its own transaction after commit; issue 10 moves it into an outbox)
+    assert len(sql) <= 30, "\n".join(sql)
 
 
 @pytest.mark.parametrize("page_size", [5, 50, 200])
