@@ -236,7 +236,7 @@ def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int) 
     }
 
 
-def wait_rendered(url: str, timeout: float = 900.0) -> dict:
+def wait_rendered(url: str, timeout: float = 300.0) -> dict:
     import psycopg
 
     started = time.perf_counter()
@@ -252,6 +252,7 @@ def wait_rendered(url: str, timeout: float = 900.0) -> dict:
 
 def main(argv=None) -> None:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     say = lambda *a: print(*a, flush=True)  # noqa: E731
     ref = prepare(args.database_url)
     counts = statements_per_registration(ref)
