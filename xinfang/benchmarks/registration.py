@@ -12,6 +12,7 @@ same rows written by raw psycopg (one transaction per registration) for the rati
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -42,6 +43,10 @@ def parse_args(argv):
                    help="who renders documents during the run (celery: a niced worker process)")
     p.add_argument("--redis-url", default=os.environ.get("XINFANG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
     p.add_argument("--raw", action="store_true", help="also measure raw psycopg inserts of the same rows")
+    p.add_argument("--baseline-root", default="",
+                   help="an older checkout (git archive <commit> | tar -x -C DIR) measured the same way, interleaved")
+    p.add_argument("--baseline-database-url", default=DEFAULT_URL + "_base")
+    p.add_argument("--prepare-json", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--output", default=str(ROOT / "var" / "bench" / "results-registration.json"))
     return p.parse_args(argv)
 
@@ -66,22 +71,35 @@ def prepare(url: str) -> dict:
 
     from xinfang.org.data.loader import load_reference
     from xinfang.org.models import Category, Region, Unit, User
-    from xinfang.tokens.services import issue_token
 
     call_command("migrate", verbosity=0)
     if not Unit.objects.exists():
         load_reference()
     bureau = Unit.objects.get(code="XFJ")
     user, _ = User.objects.get_or_create(username="bench_registrar", defaults={"unit": bureau, "roles": ["registrar"]})
-    _token, key = issue_token(user, label="benchmark")
+    from django.apps import apps
+
+    if apps.is_installed("xinfang.tokens"):
+        from xinfang.tokens.services import issue_token
+
+        key = issue_token(user, label="benchmark")[1]
+    else:  # an older checkout (--baseline-root): DRF's plain tokens
+        from rest_framework.authtoken.models import Token
+
+        key = Token.objects.get_or_create(user=user)[0].key
     leaves = list(Category.objects.filter(level=3, active=True).values_list("code", flat=True))
     villages = list(Region.objects.filter(level=3).values_list("code", flat=True))
     return {"token": key, "categories": leaves, "regions": villages}
 
 
-def petition(ref: dict, n: int) -> dict:
-    from xinfang.testing.factories import valid_id
+def valid_id(seed: int) -> str:
+    from stdnum.cn import ric
 
+    base = f"110105{1970 + seed % 40:04d}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 1000:03d}"
+    return base + ric.calc_check_digit(base + "0")
+
+
+def petition(ref: dict, n: int) -> dict:
     rnd = random.Random(n)
     return {
         "channel": rnd.choice(["visit", "letter", "phone", "online"]), "purpose": "request",
@@ -100,11 +118,15 @@ def statements_per_registration(ref: dict) -> dict:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from xinfang.documents import rendering
-
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {ref['token']}")
-    with mock.patch.object(rendering, "dispatch", lambda doc_id: None):
+    if Path(__file__).with_name("..").resolve().joinpath("documents", "rendering.py").exists():
+        from xinfang.documents import rendering
+
+        patch = mock.patch.object(rendering, "dispatch", lambda doc_id: None)
+    else:  # an older checkout renders inside the act: counted with it
+        patch = contextlib.nullcontext()
+    with patch:
         client.post("/api/v1/matters/", petition(ref, 10**9), format="json")  # warm caches
         with CaptureQueriesContext(connection) as ctx:
             r = client.post("/api/v1/matters/", petition(ref, 10**9 + 1), format="json")
@@ -117,19 +139,27 @@ def statements_per_registration(ref: dict) -> dict:
 # ---- server ---------------------------------------------------------------------------------
 
 
-def start_server(args, url: str) -> list[subprocess.Popen]:
-    env = {**os.environ, "DATABASE_URL": url, "XINFANG_AXES_ENABLED": "0", "XINFANG_DEBUG": "0",
+def prepare_in(root: Path, url: str) -> dict:
+    """prepare() and the statement count run by the code under ``root`` (its own schema)."""
+    env = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "xinfang.settings"}
+    out = subprocess.run([sys.executable, "-m", "xinfang.benchmarks.registration", "--prepare-json", "--database-url", url],
+                         cwd=root, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_server(args, url: str, root: Path = ROOT) -> list[subprocess.Popen]:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root), "XINFANG_AXES_ENABLED": "0", "XINFANG_DEBUG": "0",
            "XINFANG_DOCUMENT_RENDERING": args.rendering, "CELERY_BROKER_URL": args.redis_url,
            "XINFANG_NOTIFY_SEND_IMMEDIATELY": os.environ.get("XINFANG_NOTIFY_SEND_IMMEDIATELY", "1")}
     procs = [subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "xinfang.wsgi:application", "--workers", str(args.workers),
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning", "--keep-alive", "30", "--preload"],
-        cwd=ROOT, env=env, start_new_session=True)]
-    if args.rendering == "celery":
+        cwd=root, env=env, start_new_session=True)]
+    if args.rendering == "celery" and root == ROOT:
         procs.append(subprocess.Popen(
             ["nice", "-n", "19", sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--concurrency", "1",
              "--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-            cwd=ROOT, env=env, start_new_session=True))
+            cwd=root, env=env, start_new_session=True))
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -179,7 +209,7 @@ class LockSampler(threading.Thread):
             time.sleep(0.02)
 
 
-def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int) -> dict:
+def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, url: str = "") -> dict:
     body_counter = iter(range(seq_start, seq_start + 10**7))
     lock = threading.Lock()
     latencies: list[float] = []
@@ -210,7 +240,7 @@ def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int) 
                     (latencies.append(elapsed) if status == 201 else errors.append(str(status)))
         conn.close()
 
-    sampler = LockSampler(args.database_url)
+    sampler = LockSampler(url or args.database_url)
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     stop_at[0] = time.perf_counter() + args.warmup + seconds
     for t in threads:
@@ -250,39 +280,61 @@ def wait_rendered(url: str, timeout: float = 300.0) -> dict:
     return {"pending_after_run": pending0, "pending_now": pending, "drain_seconds": round(time.perf_counter() - started, 1)}
 
 
-def main(argv=None) -> None:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
-    say = lambda *a: print(*a, flush=True)  # noqa: E731
-    ref = prepare(args.database_url)
-    counts = statements_per_registration(ref)
-    say(f"每次登记的 SQL 语句：{counts}")
-    from django.db import connections
-
-    connections.close_all()
-    from . import __main__ as bench_main
-
-    results = {"machine": bench_main.machine(), "workers": args.workers, "rendering": args.rendering,
-               "statements": counts, "runs": []}
-    procs = start_server(args, args.database_url)
+def measure_target(args, label: str, root: Path, url: str, ref: dict, levels: list[int], say) -> list[dict]:
+    procs = start_server(args, url, root)
+    runs = []
     try:
         # Every worker's first requests import views and load the segmentation dictionary.
-        say(f"预热：{json.dumps(run_load(args, ref, 2 * args.workers, args.warmup, seq_start=9 * 10**8 + int(time.time()) % 10**5 * 10), ensure_ascii=False)}")
-        for i, c in enumerate(int(x) for x in args.concurrency.split(",")):
+        warm = run_load(args, ref, 2 * args.workers, 1, seq_start=_seq_base(9), url=url)
+        say(f"[{label}] 预热：{warm['registrations']} 件")
+        for c in levels:
             load_before = os.getloadavg()
-            r = run_load(args, ref, c, args.seconds, seq_start=(i + 1) * 10**6 + int(time.time()) % 10**5 * 10)
-            r["load_before"] = [round(x, 2) for x in load_before]
-            r["load_after"] = [round(x, 2) for x in os.getloadavg()]
+            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url)
+            r.update(target=label, load_before=[round(x, 2) for x in load_before],
+                     load_after=[round(x, 2) for x in os.getloadavg()])
             say(json.dumps(r, ensure_ascii=False))
-            results["runs"].append(r)
-        results["rendering_catch_up"] = wait_rendered(args.database_url)
-        say(f"文书生成追赶：{results['rendering_catch_up']}")
+            runs.append(r)
     finally:
         stop(procs)
+    return runs
+
+
+def _seq_base(k: int) -> int:
+    return k * 10**8 + int(time.time() * 1000) % 10**7 * 10
+
+
+def main(argv=None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.prepare_json:
+        ref = prepare(args.database_url)
+        ref["statements"] = statements_per_registration(ref)
+        print(json.dumps(ref, ensure_ascii=False))
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
+    say = lambda *a: print(*a, flush=True)  # noqa: E731
+    from . import __main__ as bench_main
+
+    levels = [int(x) for x in args.concurrency.split(",")]
+    targets = [("current", ROOT, args.database_url)]
+    if args.baseline_root:
+        targets.append(("baseline", Path(args.baseline_root).resolve(), args.baseline_database_url))
+    refs = {}
+    for label, root, url in targets:
+        bench_main.ensure_postgres_database(url)
+        refs[label] = prepare_in(root, url)
+        say(f"[{label}] 每次登记的 SQL 语句：{refs[label]['statements']}")
+    results = {"machine": bench_main.machine(), "workers": args.workers, "rendering": args.rendering,
+               "statements": {k: v["statements"] for k, v in refs.items()}, "runs": []}
+    # Interleaved: current, baseline, current again (the load of the shared machine drifts).
+    order = targets + targets[:1] if len(targets) > 1 else targets
+    for label, root, url in order:
+        results["runs"] += measure_target(args, label, root, url, refs[label], levels, say)
+    results["rendering_catch_up"] = wait_rendered(args.database_url)
+    say(f"文书生成追赶：{results['rendering_catch_up']}")
     if args.raw:
         from .raw_rows import measure_raw
 
-        for c in (int(x) for x in args.concurrency.split(",")):
+        for c in levels:
             raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
             say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
             results.setdefault("raw", []).append(raw)

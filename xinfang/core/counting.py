@@ -35,9 +35,16 @@ def estimated_total(qs) -> int | None:
 
 
 class EstimatingPaginator(Paginator):
-    """A Django paginator whose ``count`` may be an estimate (``estimated`` then is True)."""
+    """A Django paginator whose ``count`` may be an estimate (``estimated`` then is True).
+
+    ``count_source``: the same rows written for counting (a unit's list counted from its links,
+    ``filter_matters(for_count=True)``); the page is still read from ``object_list``."""
 
     estimated = False
+
+    def __init__(self, object_list, per_page, *args, count_source=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_source = count_source
 
     @cached_property
     def count(self) -> int:
@@ -45,4 +52,6 @@ class EstimatingPaginator(Paginator):
         if estimate is not None:
             self.estimated = True
             return estimate
+        if self.count_source is not None:
+            return self.count_source.count()
         return super().count

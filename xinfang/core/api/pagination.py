@@ -7,7 +7,15 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 200
-    django_paginator_class = EstimatingPaginator
+    count_source = None
+
+    def django_paginator_class(self, object_list, per_page):
+        return EstimatingPaginator(object_list, per_page, count_source=self.count_source)
+
+    def paginate_queryset(self, queryset, request, view=None, count_source=None):
+        """``count_source``: the same rows written for counting (see EstimatingPaginator)."""
+        self.count_source = count_source
+        return super().paginate_queryset(queryset, request, view=view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -37,3 +37,18 @@ def test_api_says_whether_the_total_is_exact(county, api):
     register(county)
     body = api("officer").get("/api/v1/matters/").json()
     assert body["count"] == 1 and body["count_estimated"] is False
+
+
+def test_a_unit_list_is_counted_from_its_links_with_the_same_result(county, api):
+    """The count of a unit user's list uses `id IN (the unit's links)`; the page uses EXISTS: same rows."""
+    from xinfang.matters.access import visible_matters
+    from xinfang.testing.factories import act
+
+    mine = register(county).matter
+    act(county, "officer", mine, "forward", unit="T01")
+    register(county)  # not linked to T01
+    handler = county.users["handler"]
+    assert set(visible_matters(handler, from_links=True)) == set(visible_matters(handler)) == {mine}
+    body = api("handler").get("/api/v1/matters/").json()
+    assert body["count"] == 1 and [row["number"] for row in body["results"]] == [mine.number]
+    assert api("handler2").get("/api/v1/matters/").json()["count"] == 0

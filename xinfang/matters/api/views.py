@@ -109,10 +109,11 @@ class MatterListCreateView(APIView):
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
+        count_source = filter_matters(request.user, request.query_params, for_count=True)
         from xinfang.core.api.pagination import Pagination
 
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
         context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
@@ -123,7 +124,7 @@ class MatterListCreateView(APIView):
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter, held=not result.replayed)
+        body = render_matter(request, result.matter_with_rows(), held=bool(result.held))
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code

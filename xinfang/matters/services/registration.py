@@ -45,6 +45,15 @@ class RegistrationResult:
     petition: Petition
     duplicates: list = field(default_factory=list)
     replayed: bool = False
+    held: dict = field(default_factory=dict)  # the rows just written (see matter_with_rows)
+
+    def matter_with_rows(self) -> Matter:
+        """The matter with the rows the registration wrote attached as prefetched relations, so
+        that the API response reads nothing again (issue 14). Only right at registration."""
+        if self.held:
+            self.petition._prefetched_objects_cache = {"person_links": self.held["person_links"]}
+            self.matter._prefetched_objects_cache = {k: v for k, v in self.held.items() if k != "person_links"}
+        return self.matter
 
 
 def _parse_persons(raw, *, anonymous: bool, max_representatives: int) -> list[PersonInput]:
@@ -320,21 +329,24 @@ def register_petition(
             deadline.matter, deadline.event = matter, event
             deadline.save()
             attachments = _save_attachments(matter, petition, files, actor)
+            held = {}
             if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
-                # What the response and the receipt read, from memory instead of the database.
-                petition._prefetched_objects_cache = {"person_links": _held(petition.person_links, links)}
-                matter._prefetched_objects_cache = {
-                    "petitions": _held(matter.petitions, [petition]), "events": _held(matter.events, [event]),
-                    "deadlines": _held(matter.deadlines, [deadline]),
-                    "attachments": _held(matter.attachments, attachments),
-                }
+                # What the receipt and the response read, from memory instead of the database.
+                held = {"person_links": _held(petition.person_links, links),
+                        "petitions": _held(matter.petitions, [petition]), "events": _held(matter.events, [event]),
+                        "deadlines": _held(matter.deadlines, [deadline]),
+                        "attachments": _held(matter.attachments, attachments)}
+                RegistrationResult(matter, petition, held=held).matter_with_rows()
             hooks.run(event, matter)
     except IntegrityError:
         replayed = _replayed(actor, idempotency_key)  # the same key, committed meanwhile by a retry
         if replayed is not None:
             return replayed
         raise
-    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates)
+    # Callers keep the matter: no stale relation caches once more rows are added to it.
+    matter._prefetched_objects_cache = {}
+    petition._prefetched_objects_cache = {}
+    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates, held=held)
 
 
 def add_petition(

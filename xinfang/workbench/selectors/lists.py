@@ -36,7 +36,7 @@ def displayed_names(user, matter) -> str:
 def matter_list(user, params, ctx: DueContext, *, page_number=1, per_page=DEFAULT_PER_PAGE) -> MatterList:
     """Raises InvalidInput (with the offending field) for bad filter values."""
     qs = list_queryset(filter_matters(user, params, today=ctx.today))
-    paginator = EstimatingPaginator(qs, per_page)
+    paginator = EstimatingPaginator(qs, per_page, count_source=filter_matters(user, params, today=ctx.today, for_count=True))
     page = paginator.get_page(page_number)
     for m in page.object_list:
         m.due_state = ctx.state(m.next_due) if m.is_open else ""
