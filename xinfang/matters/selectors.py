@@ -107,7 +107,8 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
     overdue = _as_bool(get("overdue") or "")
     overdue_unit = overdue_unit_of(user)
     if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
-        overdue_unit = Unit.objects.filter(code=get("overdue_for")).values_list("id", flat=True).first()
+        found = reference.unit_by_code(str(get("overdue_for")))  # cached per process
+        overdue_unit = found.pk if found is not None else None
         if overdue_unit is None:
             raise InvalidInput(f"单位代码“{get('overdue_for')}”不存在。", fields={"overdue_for": "无效的单位代码"})
         overdue = True if overdue is None else overdue
