@@ -114,6 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Named per process so that parallel test runs never share (or delete) each other's file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"].setdefault("TEST", {})
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections (CONN_MAX_AGE) survive a PostgreSQL restart
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

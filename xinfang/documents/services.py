@@ -46,7 +46,11 @@ def active_template(doc_type: str) -> DocumentTemplate:
     Seeding here as well as in migration 0002 keeps issuing working on a database whose tables
     were emptied (a flushed test database, a restored partial dump).
     """
-    template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
+    from xinfang.core import refcache
+
+    active = refcache.get("documents.active_templates",
+                          lambda: {t.doc_type: t for t in DocumentTemplate.objects.filter(active=True)})
+    template = active.get(doc_type)
     if template is None and not DocumentTemplate.objects.filter(doc_type=doc_type).exists():
         from .defaults import DEFAULT_TEMPLATES
 
@@ -241,5 +245,8 @@ def template_activate(*, actor, template: DocumentTemplate) -> DocumentTemplate:
     with transaction.atomic():
         DocumentTemplate.objects.filter(doc_type=template.doc_type, active=True).update(active=False)
         DocumentTemplate.objects.filter(pk=template.pk).update(active=True)
+        from xinfang.core import refcache
+
+        refcache.invalidate()  # queryset updates send no signal
     template.refresh_from_db()
     return template

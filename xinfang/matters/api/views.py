@@ -49,9 +49,13 @@ def _data(request) -> dict:
     return data
 
 
-def render_matter(request, matter, *, reveal: bool = False) -> dict:
-    """The detail representation for this user (one access decision for masking)."""
-    matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+def render_matter(request, matter, *, reveal: bool = False, held: bool = False) -> dict:
+    """The detail representation for this user (one access decision for masking).
+
+    ``held``: the matter comes straight from the registration service with every related row it
+    wrote attached (prefetch caches), so nothing is read again (issue 14)."""
+    if not held:
+        matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
     user = request.user
     hidden = identity_hidden(user, matter)
     reveal = reveal and can_reveal(user, matter)
@@ -102,10 +106,11 @@ class MatterListCreateView(APIView):
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
+        count_source = filter_matters(request.user, request.query_params, for_count=True)
         from xinfang.core.api.pagination import Pagination
 
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
         context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
@@ -116,7 +121,7 @@ class MatterListCreateView(APIView):
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter)
+        body = render_matter(request, result.matter_with_rows(), held=bool(result.held))
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code
