@@ -24,6 +24,10 @@ TYPE_CODES = {
     DocType.SUPERVISION_ORDER: "督",
     DocType.BULLETIN: "通",
     DocType.RECOMMENDATION: "建",
+    DocType.ANNUAL_REPORT: "报",
+    DocType.SITUATION_REPORT: "情",
+    DocType.BRIEFING: "简",
+    DocType.ASSESSMENT_NOTICE: "考",
 }
 
 # Addressed to the petitioner (downloadable on the portal) vs. to a unit (internal).
@@ -36,6 +40,8 @@ PETITIONER_TYPES = frozenset({
 DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
 # Rendered from supervision records (xinfang.supervision), not from matter events.
 SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
+# Rendered from the figures app's reports and assessments (xinfang.figures): body text + tables/charts.
+REPORT_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.SITUATION_REPORT, DocType.BRIEFING, DocType.ASSESSMENT_NOTICE})
 
 
 class DeliveryOutcome(models.TextChoices):

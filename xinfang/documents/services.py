@@ -101,11 +101,12 @@ def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, ye
 
 
 def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str, matter=None, event=None,
-                   source=None, recipient_unit=None, actor=None, issued_at=None) -> IssuedDocument:
+                   source=None, recipient_unit=None, actor=None, issued_at=None, blocks=None) -> IssuedDocument:
     """Number, render and store one document. Runs in (or opens) a transaction.
 
     ``context`` maps placeholder names (Chinese, see ``placeholders``) to text. Supervision
-    records call this with plain contexts and ``source`` (the record they come from).
+    records call this with plain contexts and ``source`` (the record they come from). ``blocks``
+    (reports): tables and charts placed where a body paragraph reads ``[[key]]``.
     """
     doc_type = DocType(doc_type).value
     label = DocType(doc_type).label
@@ -125,6 +126,7 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
             key, doc_number, seq = _number(template, values, issuing_unit, day.year)
             content = compose(template, values, issuing_unit_name=issuing_unit.name, doc_number=doc_number,
                               recipient=recipient, date_text=chinese_date(day))
+            content.blocks = dict(blocks or {})
         except KeyError as exc:
             raise DocumentGenerationFailed(
                 f"生成“{label}”失败：模板第{template.version}版使用的占位符 {{{{{exc.args[0]}}}}} 没有对应的数据，本次操作未执行。",

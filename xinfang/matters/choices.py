@@ -148,3 +148,8 @@ class NoticeType(models.TextChoices):
     SUPERVISION_ORDER = "supervision_order", "督办单"
     BULLETIN = "bulletin", "通报"
     RECOMMENDATION = "recommendation", "建议书"
+    # figures and reports (xinfang.figures)
+    ANNUAL_REPORT = "annual_report", "信访工作年度报告"
+    SITUATION_REPORT = "situation_report", "信访形势通报"
+    BRIEFING = "briefing", "信访工作简报"
+    ASSESSMENT_NOTICE = "assessment_notice", "考核结果通报"

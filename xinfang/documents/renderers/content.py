@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 CN_DIGITS = "〇一二三四五六七八九"
@@ -27,6 +28,40 @@ def chinese_date(day: dt.date) -> str:
 
 
 @dataclass
+class Table:
+    """A table placed in the body where a paragraph reads ``[[key]]`` (reports, figures)."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+    def plain_text(self) -> str:
+        lines = [self.caption, "\t".join(self.header)]
+        lines.extend("\t".join(str(c) for c in row) for row in self.rows)
+        return "\n".join(lines)
+
+
+@dataclass
+class Chart:
+    """A chart (PNG, rendered server-side) placed where a paragraph reads ``[[key]]``."""
+
+    caption: str
+    png: bytes
+    width_mm: float = 150.0
+
+    def plain_text(self) -> str:
+        return f"〔图〕{self.caption}"
+
+
+BLOCK_MARK = re.compile(r"^\[\[(.{1,20})\]\]$")
+
+
+def block_key(paragraph: str) -> str | None:
+    m = BLOCK_MARK.match(paragraph.strip())
+    return m.group(1) if m else None
+
+
+@dataclass
 class DocumentContent:
     """The parts of an official document (GB/T 9704-2012 版头, 主体, 版记)."""
 
@@ -39,13 +74,21 @@ class DocumentContent:
     date_text: str  # 成文日期, Chinese numerals
     copy_to: str = ""  # 抄送
     notes: list[str] = field(default_factory=list)  # 附注 lines under the date
+    blocks: dict[str, Table | Chart] = field(default_factory=dict)  # tables and charts by ``[[key]]``
+
+    def body_text(self) -> list[str]:
+        out = []
+        for p in self.paragraphs:
+            key = block_key(p)
+            out.append(self.blocks[key].plain_text() if key in self.blocks else p)
+        return out
 
     def plain_text(self) -> str:
         """The document as plain text: what is stored, hashed and searched."""
         parts = [self.letterhead, self.doc_number, self.title]
         if self.recipient:
             parts.append(f"{self.recipient}：")
-        parts.extend(self.paragraphs)
+        parts.extend(self.body_text())
         parts.extend([self.signature, self.date_text])
         parts.extend(f"（{n}）" for n in self.notes)
         if self.copy_to:
