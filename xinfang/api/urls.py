@@ -38,5 +38,6 @@ urlpatterns = [
     *[path(f"matters/{NUMBER}/{action}/", view, name=f"api-matter-{action}") for action, view in ACTION_VIEWS.items()],
     path("public/", include("xinfang.portal.api_urls")),
     path("stats/", include("xinfang.supervision.api_urls")),
+    path("", include("xinfang.figures.api_urls")),
     path("", include(router.urls)),
 ]

@@ -204,9 +204,10 @@ def report_figures_placeholder() -> str:
 
 
 def prepare_monthly_draft(today: dt.date, calendar) -> Report | None:
-    """On the first working day of a month, the previous month's 信访形势通报 as a draft (once)."""
+    """From the first working day of a month on, the previous month's 信访形势通报 as a draft, once
+    (a day the engine did not run is caught up on its next run, like every other step)."""
     first = today.replace(day=1)
-    if calendar.next_workday(first) != today:
+    if today < calendar.next_workday(first):
         return None
     start = add_months(first, -1)
     if Report.objects.filter(kind=ReportKind.MONTHLY, period_from=start, prepared_by_engine=True).exists():

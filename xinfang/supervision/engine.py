@@ -368,6 +368,15 @@ def send_notifications(ctx: Ctx) -> None:
                 ctx.add(f"notifications_{key}", value)
 
 
+def prepare_reports(ctx: Ctx) -> None:
+    """The previous month's 信访形势通报 as a draft, from the month's first working day on (the
+    figures app; the bureau edits and issues it)."""
+    from xinfang.figures.reports import prepare_monthly_draft
+
+    if prepare_monthly_draft(ctx.today, ctx.calendar) is not None:
+        ctx.add("report_drafts")
+
+
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("lapse_evaluations", lapse_evaluations),
     ("close_lapsed_windows", close_lapsed_windows),
@@ -379,6 +388,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
+    ("prepare_reports", prepare_reports),
 ]
 
 

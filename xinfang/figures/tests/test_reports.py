@@ -107,4 +107,13 @@ def test_engine_prepares_the_monthly_draft_once(county, october):
     assert draft.prepared_by_engine and draft.created_by is None
     assert "全县共收到信访件6件" in draft.body
     assert reports.prepare_monthly_draft(dt.date(2026, 11, 2), calendar) is None
+    assert reports.prepare_monthly_draft(dt.date(2026, 11, 20), calendar) is None
     assert Report.objects.count() == 1
+
+
+def test_the_daily_engine_runs_the_step(county, october):
+    from xinfang.supervision import engine
+
+    result = engine.run(dt.date(2026, 11, 22))
+    assert result.counts.get("report_drafts") == 1
+    assert engine.run(dt.date(2026, 11, 22)).counts.get("report_drafts") is None
