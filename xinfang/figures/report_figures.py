@@ -137,3 +137,15 @@ def blocks(kind: str, data: dict) -> dict:
                           [[r["label"], str(r["made"]), str(r["answered"]), str(r["adopted"]), str(r["partial"]),
                             str(r["not_adopted"])] for r in rec])
     return out
+
+
+def blocks_available(kind: str, data: dict) -> list[tuple[str, str]]:
+    """(key, caption) of the tables and charts a draft may place, without rendering the charts."""
+    out = [("表1", "信访总量（按信访形式）"), ("表2", "涉及领域（按内容分类）"), ("表3", "问题属地（按乡镇）")]
+    if data.get("by_month"):
+        out.append(("图1", "各月信访件数及来访人次（折线图）"))
+    if data.get("by_category"):
+        out.append(("图2", "信访件较多的领域（柱状图）"))
+    if kind == "annual":
+        out += [("表4", "信访目的"), ("表5", "被反映较多的机关、单位"), ("表6", "提出建议及采纳情况")]
+    return out

@@ -192,7 +192,7 @@ def _month_key(value) -> str:
     return f"{value:%Y-%m}"
 
 
-def volume(user, period: Period, by: str, level: int = 1) -> dict:
+def volume(user, period: Period, by: str, level: int = 1, *, with_total: bool = True) -> dict:
     """``{rows: [{key, label, petitions, matters, batches, persons, …}], total}``, rows by key."""
     check_dimension(by)
     threshold = current_rules().collective_threshold
@@ -218,7 +218,7 @@ def volume(user, period: Period, by: str, level: int = 1) -> dict:
         order = [c.value for c in (Channel if by == "channel" else Purpose)]
         rows.sort(key=lambda r: order.index(r["key"]) if r["key"] in order else 99)
     return {"by": by, "level": level if by in ("category", "region") else None, "period": period,
-            "rows": rows, "total": totals(user, period)}
+            "rows": rows, "total": totals(user, period) if with_total else None}
 
 
 def _keys(by: str, level: int):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from xinfang.figures.selectors import home_card as figures_card
 from xinfang.org.choices import Role
 
 from ..selectors import home
@@ -32,6 +33,8 @@ def home_view(request):
         sections["unit"] = home.unit_inbox(user, ctx)
     if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN):
         sections["overview"] = home.overview(user, ctx)
+    if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER):
+        sections["figures"] = figures_card(user, ctx.today)
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
         "is_admin": user.has_role(Role.ADMIN),
