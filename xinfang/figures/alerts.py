@@ -78,9 +78,9 @@ def spikes(user, day: dt.date, s) -> list[dict]:
         if count < s.spike_min_count or count < ratio * baseline or z <= sigma:
             continue
         who = "、".join(x for x in (names_r.get(town, "") if town else "", f"“{names_c.get(cat, '')}”类" if cat else "") if x)
-        times = f"{count / baseline:.1f}倍" if baseline else "（基线为0）"
+        times = f"本期为基线的{count / baseline:.1f}倍，" if baseline else "此前没有同类信访，"
         text = (f"{who}近{w}日（{day_text(window.date_from)}至{day_text(day)}）收到信访{count}件；"
-                f"此前{k}个{w}日周期平均每期{baseline:.1f}件（基线）。本期为基线的{times}，"
+                f"此前{k}个{w}日周期平均每期{baseline:.1f}件（基线）。{times}"
                 f"超出基线{z:.1f}个标准差（按泊松分布，标准差取√基线且不小于1，为{sd:.1f}件）。"
                 f"预警条件：不少于{s.spike_min_count}件、不低于基线的{ratio:g}倍、超出基线{sigma:g}个标准差。")
         out.append(_alert("spike", count, round(baseline, 1), text, period=window, score=z,

@@ -28,6 +28,8 @@
 
   var heatEl = document.getElementById("fig-heat");
   if (heatEl && data.heat.cells.length) {
+    // one readable row per category (20 first-level categories need more than the trend's height)
+    heatEl.style.height = Math.max(300, data.heat.categories.length * 22 + 90) + "px";
     var h = window.echarts.init(heatEl, null, { renderer: "svg" });
     h.setOption({
       animation: false,
