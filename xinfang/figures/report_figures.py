@@ -19,6 +19,13 @@ from .periods import Period
 from .summary import headline
 from .volume import _restrict, volume
 
+
+def trend_period(period: Period) -> Period:
+    """The 12 months ending with the period's last month (the chart of every report)."""
+    from .periods import add_months
+
+    return Period(add_months(period.date_to.replace(day=1), -11), period.date_to)
+
 COLUMNS = ["petitions", "matters", "batches", "persons"]
 
 
@@ -85,7 +92,8 @@ def snapshot(user, kind: str, period: Period, today: dt.date) -> dict:
             "by_channel": _rows(volume(user, period, "channel")),
             "by_category": _rows(volume(user, period, "category")),
             "by_region": _rows(volume(user, period, "region")),
-            "by_month": _rows(volume(user, period, "month")),
+            "by_month": _rows(volume(user, period, "month", with_total=False)),
+            "trend": _rows(volume(user, trend_period(period), "month", with_total=False)),
             "rates": _rates(user, period, today)}
     if kind == "annual":
         data["by_purpose"] = _rows(volume(user, period, "purpose"))
@@ -118,9 +126,9 @@ def blocks(kind: str, data: dict) -> dict:
         "表2": _volume_table("表2 信访事项涉及领域（按内容分类）", "内容分类", data["by_category"]),
         "表3": _volume_table("表3 问题属地（按乡镇）", "乡镇（街道）", data["by_region"]),
     }
-    months = data["by_month"]
+    months = data.get("trend") or data["by_month"]
     if months:
-        out["图1"] = Chart("图1 各月信访件数及来访人次", charts.line_chart(
+        out["图1"] = Chart("图1 近12个月信访件数及来访人次", charts.line_chart(
             [r["key"][2:] for r in months],
             [("信访件", [r["petitions"] for r in months]), ("来访人次", [r["visit_persons"] for r in months])]))
     cats = data["by_category"][:8]
@@ -142,8 +150,8 @@ def blocks(kind: str, data: dict) -> dict:
 def blocks_available(kind: str, data: dict) -> list[tuple[str, str]]:
     """(key, caption) of the tables and charts a draft may place, without rendering the charts."""
     out = [("表1", "信访总量（按信访形式）"), ("表2", "涉及领域（按内容分类）"), ("表3", "问题属地（按乡镇）")]
-    if data.get("by_month"):
-        out.append(("图1", "各月信访件数及来访人次（折线图）"))
+    if data.get("trend") or data.get("by_month"):
+        out.append(("图1", "近12个月信访件数及来访人次（折线图）"))
     if data.get("by_category"):
         out.append(("图2", "信访件较多的领域（柱状图）"))
     if kind == "annual":

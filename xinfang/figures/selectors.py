@@ -9,6 +9,7 @@ from django.db.models import Count
 
 from .alerts import alerts
 from .periods import Period, add_months
+from .report_figures import trend_period
 from .summary import headline
 from .volume import Tree, petition_rows, totals, volume
 
@@ -52,11 +53,6 @@ def heat_and_tops(user, period: Period) -> dict:
         "places": [{"key": k, "label": name(by_code_r, k), "town": parent_name(k), "petitions": n}
                    for k, n in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]],
     }
-
-
-def trend_period(period: Period) -> Period:
-    """The 12 months ending with the period's last month (the trend chart)."""
-    return Period(add_months(period.date_to.replace(day=1), -11), period.date_to)
 
 
 def dashboard(user, period: Period) -> dict:

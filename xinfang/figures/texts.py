@@ -40,8 +40,10 @@ def volume_sentence(data: dict, when: str) -> str:
     backlog = data["headline"]["backlog"]
     change = backlog["change"]
     moved = "持平" if change == 0 else f"{'增加' if change > 0 else '减少'}{abs(change)}件"
-    return (f"{when}，全县共收到信访件{h['petitions']['value']}件，{trend(h['petitions']['vs_last_year'], '同比')}，"
-            f"{trend(h['petitions']['vs_previous'], '环比')}；涉及信访事项{h['matters']['value']}件。"
+    compared = trend(h["petitions"]["vs_last_year"], "同比")
+    if data["headline"]["previous"] != data["headline"]["last_year"]:  # a whole year: 上期 is last year
+        compared += "，" + trend(h["petitions"]["vs_previous"], "环比")
+    return (f"{when}，全县共收到信访件{h['petitions']['value']}件，{compared}；涉及信访事项{h['matters']['value']}件。"
             f"其中来访{h['visits']['value']}批{h['visit_persons']['value']}人次，集体访{h['collective']['value']}批"
             f"{h['collective_persons']['value']}人次；网上信访{h['online']['value']}件，占{pct(shares['online_share'])}；"
             f"重复件{h['repeats']['value']}件，占{pct(shares['repeat_share'])}；越级信访事项{h['skip_level']['value']}件，"
@@ -79,7 +81,7 @@ def write_body(kind: str, data: dict, when: str, county: str) -> str:
 
 def _charts(data: dict) -> set[str]:
     out = set()
-    if data.get("by_month"):
+    if data.get("trend") or data.get("by_month"):
         out.add("图1")
     if data.get("by_category"):
         out.add("图2")

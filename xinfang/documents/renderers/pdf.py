@@ -152,13 +152,11 @@ class Layout:
             self.line(line, x, w, justify=full)
 
 
-def _bold(pdf: FPDF, on: bool, color=(0, 0, 0)) -> None:
-    if on:
-        pdf.text_mode = TextMode.FILL_STROKE
-        pdf.set_line_width(0.25)
-        pdf.set_draw_color(*color)
-    else:
-        pdf.text_mode = TextMode.FILL
+def _bold(pdf: FPDF, color=(0, 0, 0)):
+    """Faux bold (fill + a thin stroke) inside its own graphics state: fpdf2's ``text()`` writes
+    ``2 Tr`` but never ``0 Tr`` again, so without the q/Q of a local context every later line of
+    the page was stroked too."""
+    return pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=0.25, draw_color=color)
 
 
 def _add_document_font(pdf: FPDF, data: bytes) -> None:
@@ -203,10 +201,9 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
         size -= 1
         pdf.set_font(FAMILY, size=size)
     pdf.set_text_color(*RED)
-    _bold(pdf, True, RED)
     pdf.set_y(TOP - 2)
-    pdf.text(LEFT + (TEXT_W - lay.width(head)) / 2, TOP + size * PT * 0.8, head)
-    _bold(pdf, False)
+    with _bold(pdf, RED):
+        pdf.text(LEFT + (TEXT_W - lay.width(head)) / 2, TOP + size * PT * 0.8, head)
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(TOP + size * PT + 8)
     if content.doc_number:
@@ -220,11 +217,10 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
 
     # 标题
     pdf.set_font(FAMILY, size=TITLE_PT)
-    _bold(pdf, True)
     title_lines = lay.wrap(content.title, TEXT_W, TEXT_W)
-    for line, _ in title_lines:
-        lay.line(line, LEFT, TEXT_W, justify=False, align="C")
-    _bold(pdf, False)
+    with _bold(pdf):
+        for line, _ in title_lines:
+            lay.line(line, LEFT, TEXT_W, justify=False, align="C")
     pdf.set_y(pdf.get_y() + line_h * 0.4)
 
     # 主送机关 / 信访人
@@ -295,9 +291,7 @@ def _table(lay: Layout, table: Table) -> None:
     row_h = size * PT * 1.9
     lay.need(row_h * 3 + lay.line_h)
     pdf.set_font(FAMILY, size=12)
-    _bold(pdf, True)
     lay.line(lay.clean(table.caption), LEFT, TEXT_W, justify=False, align="C")
-    _bold(pdf, False)
 
     def draw(cells, *, head: bool) -> None:
         pdf.set_font(FAMILY, size=size)

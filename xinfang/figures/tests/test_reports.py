@@ -48,6 +48,33 @@ def test_monthly_draft_edit_issue(county, october):
         reports.issue_report(actor=officer, pk=report.pk)
 
 
+def test_every_report_type_renders_to_artifacts(county, october):
+    """PDF and DOCX of the four report types next to the other documents (test-artifacts/documents)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from xinfang.figures import assessment, assessment_papers
+
+    officer = county.users["officer"]
+    docs = [reports.issue_report(actor=officer, pk=reports.create_report(
+        actor=officer, kind=kind, date_from=OCT[0], date_to=OCT[1]).pk).document for kind in ("monthly", "briefing")]
+    docs.append(reports.issue_annual(actor=officer, year=2026).document)
+    scheme = assessment.create_scheme(actor=officer, data={"year": 2026, "indicators": [
+        {"code": "a", "label": "及时受理率", "weight": 100, "measure": "timely_acceptance"}]})
+    assessment.publish_scheme(actor=officer, pk=scheme.pk)
+    docs.append(assessment_papers.issue_notice(actor=officer, pk=scheme.pk))
+    out = Path(settings.BASE_DIR) / "test-artifacts" / "documents"
+    out.mkdir(parents=True, exist_ok=True)
+    for doc in IssuedDocument.objects.defer(None).filter(pk__in=[d.pk for d in docs]):
+        (out / f"{doc.doc_type}.pdf").write_bytes(bytes(doc.pdf_data))
+        (out / f"{doc.doc_type}.docx").write_bytes(bytes(doc.docx_data))
+        assert doc.verify() and pdf_text(bytes(doc.pdf_data))
+        if doc.doc_type == "assessment_notice":
+            assert "表1 2026年度信访工作考核得分" in doc.rendered_text
+    assert {d.doc_type for d in docs} == {"situation_report", "briefing", "annual_report", "assessment_notice"}
+
+
 def test_unknown_block_mark_is_refused(county, october):
     officer = county.users["officer"]
     report = reports.create_report(actor=officer, kind="briefing", date_from=OCT[0], date_to=OCT[1])
