@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,13 +19,11 @@ from xinfang.core.errors import AppError, InvalidInput, NotAllowed, StateConflic
 from xinfang.matters.choices import DeliveryMethod
 from xinfang.matters.services import numbering
 
-from . import placeholders
+from . import placeholders, rendering
 from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from .renderers.content import DocumentContent, chinese_date
-from .renderers.docx import render_docx
-from .renderers.pdf import render_pdf
+from .renderers.content import BLOCKS_KEY, DocumentContent, blocks_from_json, blocks_to_json, chinese_date
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -83,14 +80,8 @@ def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_
         date_text=date_text,
         copy_to=f(template.copy_to),
         notes=placeholders.fill_lines(template.notes, values),
+        blocks=blocks_from_json(values.get(BLOCKS_KEY)),  # a report's tables and charts (frozen with it)
     )
-
-
-def render(content: DocumentContent) -> tuple[bytes, bytes, set[str], int]:
-    started = time.perf_counter()
-    pdf, missing = render_pdf(content)
-    docx = render_docx(content)
-    return pdf, docx, missing, int((time.perf_counter() - started) * 1000)
 
 
 def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, year: int) -> tuple[str, str, int]:
@@ -112,9 +103,11 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
     label = DocType(doc_type).label
     issued_at = issued_at or (event.occurred_at if event is not None else timezone.now())
     day = timezone.localtime(issued_at).date()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the act's transaction: no savepoints to pay for
         template = active_template(doc_type)
         values = {str(k): None if v is None else str(v) for k, v in (context or {}).items()}
+        if blocks:
+            values[BLOCKS_KEY] = blocks_to_json(blocks)
         values.update({
             "发文机关": issuing_unit.name,
             "机关代字": unit_code_char(issuing_unit),
@@ -126,17 +119,11 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
             key, doc_number, seq = _number(template, values, issuing_unit, day.year)
             content = compose(template, values, issuing_unit_name=issuing_unit.name, doc_number=doc_number,
                               recipient=recipient, date_text=chinese_date(day))
-            content.blocks = dict(blocks or {})
         except KeyError as exc:
             raise DocumentGenerationFailed(
                 f"生成“{label}”失败：模板第{template.version}版使用的占位符 {{{{{exc.args[0]}}}}} 没有对应的数据，本次操作未执行。",
                 fields={"template": f"缺少 {exc.args[0]}"},
             ) from None
-        try:
-            pdf, docx, missing, elapsed = render(content)
-        except Exception as exc:
-            log.exception("rendering %s failed", doc_type)
-            raise DocumentGenerationFailed(f"生成“{label}”失败（{type(exc).__name__}），本次操作未执行，请稍后重试或联系管理员。") from exc
         doc = IssuedDocument(
             doc_type=doc_type, doc_number=doc_number, number_key=key, year=day.year, seq=seq,
             matter=matter, event=event,
@@ -145,14 +132,14 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
             issuing_unit=issuing_unit, recipient=recipient[:300], recipient_unit=recipient_unit,
             title=content.title[:200], issued_at=issued_at, issued_by=actor,
             template=template, template_version=template.version, context=values,
-            rendered_text=content.plain_text(), pdf_data=pdf, docx_data=docx,
-            missing_glyphs="".join(sorted(missing))[:200], render_ms=elapsed,
+            rendered_text=content.plain_text(),
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):  # a conflict fails the whole act anyway
                 doc.save()
         except IntegrityError:
             raise StateConflict(f"该操作的“{label}”已经生成，不能重复生成。") from None
+        rendering.schedule(doc)  # PDF and DOCX after commit (rendering.py), never inside the lock
     return doc
 
 

@@ -10,11 +10,12 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.pagination import Pagination
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.pagination import Pagination
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.models import log_access
 from xinfang.documents import selectors as doc_selectors
+from xinfang.documents.rendering import file_bytes
 from xinfang.documents.views.common import file_response
 
 from . import assessment, reports, volume
@@ -235,8 +236,8 @@ class ReportFileView(APIView):
         report = reports.access_report(request.user, pk)
         if report.document_id is None:
             raise NotVisible("该报告尚未印发。")
-        doc = doc_selectors.document_for(request.user, report.document_id, full=True)
+        doc = doc_selectors.document_for(request.user, report.document_id)
         log_access(user=request.user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": fmt, "report": report.pk, "via": "api"},
                    ip=request.META.get("REMOTE_ADDR"))
-        return file_response(doc, fmt, doc.pdf_data if fmt == "pdf" else doc.docx_data, inline=False)
+        return file_response(doc, fmt, file_bytes(doc, fmt), inline=False)

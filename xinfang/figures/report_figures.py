@@ -13,7 +13,6 @@ from xinfang.supervision import rates
 from xinfang.supervision.choices import Adoption, RecommendationKind, RecordKind
 from xinfang.supervision.models import Recommendation, SupervisionRecord
 
-from . import charts
 from .alerts import alerts
 from .periods import Period
 from .summary import headline
@@ -93,8 +92,9 @@ def snapshot(user, kind: str, period: Period, today: dt.date) -> dict:
             "by_category": _rows(volume(user, period, "category")),
             "by_region": _rows(volume(user, period, "region")),
             "by_month": _rows(volume(user, period, "month", with_total=False)),
-            "trend": _rows(volume(user, trend_period(period), "month", with_total=False)),
             "rates": _rates(user, period, today)}
+    trend = trend_period(period)
+    data["trend"] = data["by_month"] if trend == period else _rows(volume(user, trend, "month", with_total=False))
     if kind == "annual":
         data["by_purpose"] = _rows(volume(user, period, "purpose"))
         data["accused"] = _accused(user, period)
@@ -120,7 +120,7 @@ def _volume_table(caption: str, first: str, rows: list[dict]) -> Table:
 
 
 def blocks(kind: str, data: dict) -> dict:
-    """The ``[[key]]`` blocks of a report: tables from the snapshot, charts rendered now."""
+    """The ``[[key]]`` blocks of a report: tables and charts (their data; drawn when rendered)."""
     out: dict = {
         "表1": _volume_table("表1 信访总量（按信访形式）", "信访形式", data["by_channel"]),
         "表2": _volume_table("表2 信访事项涉及领域（按内容分类）", "内容分类", data["by_category"]),
@@ -128,13 +128,12 @@ def blocks(kind: str, data: dict) -> dict:
     }
     months = data.get("trend") or data["by_month"]
     if months:
-        out["图1"] = Chart("图1 近12个月信访件数及来访人次", charts.line_chart(
-            [r["key"][2:] for r in months],
-            [("信访件", [r["petitions"] for r in months]), ("来访人次", [r["visit_persons"] for r in months])]))
+        out["图1"] = Chart("图1 近12个月信访件数及来访人次", "line", [r["key"][2:] for r in months],
+                          [("信访件", [r["petitions"] for r in months]), ("来访人次", [r["visit_persons"] for r in months])])
     cats = data["by_category"][:8]
     if cats:
-        out["图2"] = Chart("图2 信访件较多的领域", charts.bar_chart([r["label"][:6] for r in cats],
-                                                            [("信访件", [r["petitions"] for r in cats])]))
+        out["图2"] = Chart("图2 信访件较多的领域", "bar", [r["label"][:6] for r in cats],
+                          [("信访件", [r["petitions"] for r in cats])])
     if kind == "annual":
         out["表4"] = _volume_table("表4 信访目的", "信访目的", data["by_purpose"])
         accused = data.get("accused") or []

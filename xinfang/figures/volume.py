@@ -25,7 +25,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput
@@ -199,8 +198,7 @@ def volume(user, period: Period, by: str, level: int = 1, *, with_total: bool = 
     petitions = petition_rows(user, period)
     matters = matter_rows(user, period)
     if by == "month":
-        p_rows = petitions.annotate(k=TruncMonth("received_at")).values("k").annotate(**_petition_aggregates(threshold))
-        m_rows = matters.annotate(k=TruncMonth("received_at")).values("k").annotate(**MATTER_AGGREGATES)
+        p_rows, m_rows = _by_month(petitions, matters, period, threshold)
     else:
         p_rows = petitions.values(k=F(PETITION_KEYS[by])).annotate(**_petition_aggregates(threshold))
         m_rows = matters.values(k=F(MATTER_KEYS[by])).annotate(**MATTER_AGGREGATES)
@@ -217,8 +215,31 @@ def volume(user, period: Period, by: str, level: int = 1, *, with_total: bool = 
     if by in ("channel", "purpose"):
         order = [c.value for c in (Channel if by == "channel" else Purpose)]
         rows.sort(key=lambda r: order.index(r["key"]) if r["key"] in order else 99)
+    # every row is counted under exactly one key (unassigned ones under "-"): the total is their sum
+    total = _finish({k: sum(r[k] for r in rows) for k in ZERO}) if with_total else None
     return {"by": by, "level": level if by in ("category", "region") else None, "period": period,
-            "rows": rows, "total": totals(user, period) if with_total else None}
+            "rows": rows, "total": total}
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months of a period, cut to it (first and last may be partial)."""
+    out, first = [], period.date_from.replace(day=1)
+    while first <= period.date_to:
+        nxt = add_months(first, 1)
+        out.append(Period(max(first, period.date_from), min(nxt - dt.timedelta(days=1), period.date_to)))
+        first = nxt
+    return out
+
+
+def _by_month(petitions, matters, period: Period, threshold: int) -> tuple[list, list]:
+    """One aggregate per month and table, each a range of the ``received_at`` index: grouping by a
+    truncated local date would convert every row's time zone (on SQLite in Python, row by row)."""
+    p_rows, m_rows = [], []
+    for month in months_of(period):
+        rng = Q(received_at__gte=month.start, received_at__lt=month.end)
+        p_rows.append({"k": month.date_from, **petitions.filter(rng).aggregate(**_petition_aggregates(threshold))})
+        m_rows.append({"k": month.date_from, **matters.filter(rng).aggregate(**MATTER_AGGREGATES)})
+    return p_rows, m_rows
 
 
 def _keys(by: str, level: int):

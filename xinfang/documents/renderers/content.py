@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -43,14 +45,50 @@ class Table:
 
 @dataclass
 class Chart:
-    """A chart (PNG, rendered server-side) placed where a paragraph reads ``[[key]]``."""
+    """A chart placed where a paragraph reads ``[[key]]``: its data, drawn as PNG when rendered
+    (``renderers/charts.py``), so a document frozen at issue is drawn again from its context."""
 
     caption: str
-    png: bytes
+    kind: str  # "line" | "bar"
+    labels: list[str]
+    series: list[tuple[str, list[float]]]
     width_mm: float = 150.0
 
     def plain_text(self) -> str:
         return f"〔图〕{self.caption}"
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        from . import charts
+
+        draw = charts.line_chart if self.kind == "line" else charts.bar_chart
+        return draw(self.labels, [(name, list(values)) for name, values in self.series])
+
+
+# Tables and charts travel in the document's frozen ``context`` under this key (JSON text), so the
+# renderer that runs after commit composes exactly what was issued.
+BLOCKS_KEY = "__blocks__"
+
+
+def blocks_to_json(blocks: dict) -> str:
+    out = {}
+    for key, b in blocks.items():
+        if isinstance(b, Table):
+            out[key] = {"type": "table", "caption": b.caption, "header": b.header, "rows": b.rows}
+        else:
+            out[key] = {"type": "chart", "caption": b.caption, "kind": b.kind, "labels": b.labels,
+                        "series": [[name, values] for name, values in b.series], "width_mm": b.width_mm}
+    return json.dumps(out, ensure_ascii=False)
+
+
+def blocks_from_json(text: str | None) -> dict:
+    out: dict[str, Table | Chart] = {}
+    for key, b in (json.loads(text) if text else {}).items():
+        if b["type"] == "table":
+            out[key] = Table(b["caption"], b["header"], b["rows"])
+        else:
+            out[key] = Chart(b["caption"], b["kind"], b["labels"], [(n, v) for n, v in b["series"]], b["width_mm"])
+    return out
 
 
 BLOCK_MARK = re.compile(r"^\[\[(.{1,20})\]\]$")

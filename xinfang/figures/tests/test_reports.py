@@ -8,7 +8,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
-from xinfang.documents.models import IssuedDocument
+from xinfang.documents.rendering import ensure_rendered
 from xinfang.figures import reports
 from xinfang.figures.models import Report, ReportKind
 from xinfang.workdays.models import load_calendar
@@ -31,7 +31,7 @@ def test_monthly_draft_edit_issue(county, october):
     with pytest.raises(InvalidInput):
         reports.update_report(actor=officer, pk=report.pk, body="  ")
     report = reports.issue_report(actor=officer, pk=report.pk)
-    doc = IssuedDocument.objects.defer(None).get(pk=report.document_id)
+    doc = ensure_rendered(report.document)
     assert doc.doc_type == "situation_report" and doc.doc_number.endswith("〔2026〕1号") and "情" in doc.doc_number
     assert doc.source_type == "figures.Report" and doc.source_id == str(report.pk)
     assert "表1 信访总量（按信访形式）" in doc.rendered_text and "请各单位高度重视。" in doc.rendered_text
@@ -66,7 +66,7 @@ def test_every_report_type_renders_to_artifacts(county, october):
     docs.append(assessment_papers.issue_notice(actor=officer, pk=scheme.pk))
     out = Path(settings.BASE_DIR) / "test-artifacts" / "documents"
     out.mkdir(parents=True, exist_ok=True)
-    for doc in IssuedDocument.objects.defer(None).filter(pk__in=[d.pk for d in docs]):
+    for doc in [ensure_rendered(d) for d in docs]:
         (out / f"{doc.doc_type}.pdf").write_bytes(bytes(doc.pdf_data))
         (out / f"{doc.doc_type}.docx").write_bytes(bytes(doc.docx_data))
         assert doc.verify() and pdf_text(bytes(doc.pdf_data))
@@ -86,7 +86,7 @@ def test_unknown_block_mark_is_refused(county, october):
 
 def test_annual_report_has_the_figures_of_article_41(county, october):
     report = reports.issue_annual(actor=county.users["bleader"], year=2026, work="全年开展领导接访12次。")
-    doc = IssuedDocument.objects.defer(None).get(pk=report.document_id)
+    doc = ensure_rendered(report.document)
     assert doc.doc_type == "annual_report" and report.title == "关于示范县2026年度信访工作情况的报告"
     text = doc.rendered_text
     for heading in ("一、信访事项的数据统计", "二、信访事项涉及的领域以及被投诉较多的机关、单位",

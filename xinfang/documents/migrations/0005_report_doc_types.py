@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0003_issueddocument_source_index'),
+        ('documents', '0004_deferred_rendering'),
     ]
 
     operations = [
