@@ -19,14 +19,22 @@ from .periods import moment
 from .volume import _restrict
 
 
-def backlog_matters(user, day: dt.date, *, days: int | None = None) -> QuerySet[Matter]:
+def _parts(day: dt.date, days: int | None) -> tuple[Q, Q, Q]:
     days = current_settings().backlog_days if days is None else days
     end = moment(day + dt.timedelta(days=1))
     old = moment(day - dt.timedelta(days=days))  # received before this day: open more than ``days`` days on D
-    qs = Matter.objects.filter(received_at__lt=end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
-    qs = qs.filter(Q(is_backlog=True) | Q(received_at__lt=old))
-    return _restrict(qs, user, "pk")
+    rule = Q(received_at__lt=end) & (Q(is_backlog=True) | Q(received_at__lt=old))
+    return rule, Q(closed_at__isnull=True), Q(closed_at__gte=end)
+
+
+def backlog_matters(user, day: dt.date, *, days: int | None = None) -> QuerySet[Matter]:
+    rule, still_open, closed_later = _parts(day, days)
+    return _restrict(Matter.objects.filter(rule).filter(still_open | closed_later), user, "pk")
 
 
 def backlog_count(user, day: dt.date) -> int:
-    return backlog_matters(user, day).count()
+    """The same rows as ``backlog_matters``, counted as two disjoint parts (open now; closed after
+    the day) so that each is a range of the ``closed_at`` index instead of a scan of every matter."""
+    rule, still_open, closed_later = _parts(day, None)
+    base = _restrict(Matter.objects.filter(rule), user, "pk")
+    return base.filter(still_open).count() + base.filter(closed_later).count()

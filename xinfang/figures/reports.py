@@ -51,9 +51,9 @@ def require_write(user) -> None:
 
 def access_report(user, pk, *, for_update: bool = False) -> Report:
     require_read(user)
-    qs = Report.objects.select_related("document")
+    qs = Report.objects.all() if for_update else Report.objects.select_related("document")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update()  # the document is a nullable join: PostgreSQL cannot lock its side
     report = qs.filter(pk=pk).first() if str(pk).isdigit() else None
     if report is None:
         raise NotVisible("未找到该报告。")

@@ -142,6 +142,8 @@ class Matter(models.Model):
             models.Index(fields=["region", "received_at"]),
             models.Index(fields=["channel", "received_at"]),
             models.Index(fields=["purpose", "received_at"]),
+            # 积案 on a past day: still open then (closed_at NULL or later) — xinfang.figures.backlog
+            models.Index(fields=["closed_at"], name="matter_closed_at"),
         ]
 
     def __str__(self) -> str:

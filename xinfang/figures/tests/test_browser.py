@@ -55,7 +55,6 @@ def test_dashboard_assessment_and_report(live_url, page, login, screenshot):
     page.click("[data-testid=report-form] button[type=submit]")
     page.wait_for_selector("[data-testid=report-edit]")
     screenshot(page, "figures-report-draft")
-    page.once("dialog", lambda d: d.accept())
     page.click("[data-testid=issue]")
     page.wait_for_load_state("networkidle")
     report = Report.objects.get()
