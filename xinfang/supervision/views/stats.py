@@ -1,5 +1,6 @@
 """The rates page (with ranking), the drill-down to matters, and the Excel export."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -10,17 +11,20 @@ from xinfang.workdays.models import current_rules
 
 from .. import rates
 from ..export import rates_workbook
-from ..scope import parse_scope
+from ..scope import parse_scope, year_start
 from .common import show_error, supervision_page
 
 PARTS = {"numerator": "分子", "denominator": "分母"}
+DRILL_PER_PAGE = 50
 
 
 def _scope(request):
+    """The pages default to this year so far (a month's handful of clocks says little); the API keeps its
+    documented default of this month."""
     try:
-        return parse_scope(request.GET), {}
+        return parse_scope(request.GET, default_from=year_start), {}
     except AppError as exc:
-        return parse_scope({}), show_error(request, exc)
+        return parse_scope({}, default_from=year_start), show_error(request, exc)
 
 
 def _choices():
@@ -40,7 +44,7 @@ def rates_page(request):
     ranking = rates.ranking(request.user, scope, measure, min_sample)
     return render(request, "supervision/rates.html", {
         "scope": scope, "errors": errors, "measure": measure, "measure_label": rates.MEASURE_LABELS[measure], "figures": data["figures"], "stages": data["stages"],
-        "ranking": ranking, "query": request.GET.urlencode(), **_choices(),
+        "ranking": ranking, "query": request.GET.urlencode(), "min_sample": min_sample, **_choices(),
         "four": [(k, rates.MEASURE_LABELS[k], data["figures"][k]) for k in rates.MEASURES],
     })
 
@@ -63,10 +67,16 @@ def drill(request):
         measure, part = "on_time_completion", "denominator"
     items = rates.drill(request.user, scope, measure, part)
     stage = measure.startswith("stage_")
+    paginator = Paginator(items, DRILL_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "supervision/drill.html", {
         "scope": scope, "measure": measure, "measure_label": rates.drill_label(measure), "part": part,
-        "part_label": "所计时限" if stage else PARTS[part], "items": items, "query": request.GET.urlencode(),
-        "matter_count": len({d.matter.pk for d in items}), "acts": measure in ("repeat", "returns"), "stage": stage,
+        "part_label": "所计时限" if stage else PARTS[part], "items": page.object_list, "page": page,
+        "total": paginator.count, "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": query.urlencode(), "matter_count": len({d.matter.pk for d in items}),
+        "acts": measure in ("repeat", "returns"), "stage": stage,
     })
 
 
