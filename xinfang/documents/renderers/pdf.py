@@ -152,11 +152,13 @@ class Layout:
             self.line(line, x, w, justify=full)
 
 
-def _bold(pdf: FPDF, color=(0, 0, 0)):
-    """Faux bold (fill + a thin stroke) inside its own graphics state: fpdf2's ``text()`` writes
-    ``2 Tr`` but never ``0 Tr`` again, so without the q/Q of a local context every later line of
-    the page was stroked too."""
-    return pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=0.25, draw_color=color)
+def _bold(pdf: FPDF, on: bool, color=(0, 0, 0)) -> None:
+    if on:
+        pdf.text_mode = TextMode.FILL_STROKE
+        pdf.set_line_width(0.25)
+        pdf.set_draw_color(*color)
+    else:
+        pdf.text_mode = TextMode.FILL
 
 
 def _add_document_font(pdf: FPDF, data: bytes) -> None:
@@ -203,9 +205,10 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
         size -= 1
         pdf.set_font(FAMILY, size=size)
     pdf.set_text_color(*RED)
+    _bold(pdf, True, RED)
     pdf.set_y(TOP - 2)
-    with _bold(pdf, RED):
-        pdf.text(LEFT + (TEXT_W - lay.width(head)) / 2, TOP + size * PT * 0.8, head)
+    pdf.text(LEFT + (TEXT_W - lay.width(head)) / 2, TOP + size * PT * 0.8, head)
+    _bold(pdf, False)
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(TOP + size * PT + 8)
     if content.doc_number:
@@ -219,10 +222,11 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
 
     # 标题
     pdf.set_font(FAMILY, size=TITLE_PT)
+    _bold(pdf, True)
     title_lines = lay.wrap(content.title, TEXT_W, TEXT_W)
-    with _bold(pdf):
-        for line, _ in title_lines:
-            lay.line(line, LEFT, TEXT_W, justify=False, align="C")
+    for line, _ in title_lines:
+        lay.line(line, LEFT, TEXT_W, justify=False, align="C")
+    _bold(pdf, False)
     pdf.set_y(pdf.get_y() + line_h * 0.4)
 
     # 主送机关 / 信访人
