@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
-from xinfang.org.choices import COUNTY_WIDE_ROLES, Role
+from xinfang.org.choices import Role
 from xinfang.org.models import Unit
+from xinfang.org.permissions import COUNTY_WIDE_ROLES
 from xinfang.workdays.models import current_rules
 
 from . import measures

@@ -18,8 +18,9 @@ from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConfl
 from xinfang.documents.context import day_text
 from xinfang.documents.renderers.content import BLOCK_MARK
 from xinfang.documents.services import issue_document
-from xinfang.org.choices import COUNTY_WIDE_ROLES, Role
+from xinfang.org.choices import Role
 from xinfang.org.models import Region, Unit
+from xinfang.org.permissions import COUNTY_WIDE_ROLES
 from xinfang.supervision.services.papers import issuing_bureau
 
 from . import report_figures

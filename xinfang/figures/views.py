@@ -11,7 +11,7 @@ from django.utils import timezone
 from xinfang.core.errors import AppError
 from xinfang.core.models import AccessLog, log_access
 from xinfang.core.views import guarded
-from xinfang.org.choices import COUNTY_WIDE_ROLES
+from xinfang.org.permissions import COUNTY_WIDE_ROLES
 
 from . import assessment, assessment_papers, measures, reports, selectors, volume
 from .models import AssessmentScheme, Report, ReportKind, ReportState, Rule

@@ -13,13 +13,14 @@ from xinfang.matters.choices import OPEN_STATES
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.overdue import running_clocks
 from xinfang.org.models import Unit
+from xinfang.portal.selectors import open_reminders
 from xinfang.workdays.models import current_rules, load_calendar
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from . import rates
 from .access import sees_county, visible_callbacks, visible_recommendations, visible_records
 from .choices import CallbackState, RecordKind, RecordState
-from .engine import due_soon_days
+from .dues import due_soon_days
 from .models import CallbackTask, EngineRun, SupervisionRecord
 from .rates import Scope
 
@@ -150,19 +151,11 @@ def bulletin_data(user, date_from: dt.date, date_to: dt.date, *, today: dt.date 
             "totals": {k: sum(len(r[k]) for r in rows) for k in ("overdue", "dissatisfied", "problems")}}
 
 
-def petitioner_reminders(user) -> list | None:
-    """Petitioners' 催办 requests from the portal, when the portal app provides them (else None)."""
-    try:
-        from xinfang.portal import open_reminders  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from xinfang.portal.services import open_reminders  # type: ignore[no-redef]
-        except ImportError:
-            return None
+def petitioner_reminders(user) -> list:
+    """Petitioners' open 催办 requests from the portal, on matters this user may see."""
     items = list(open_reminders())
-    visible = set(visible_matters(user).filter(pk__in=[getattr(i, "matter_id", None) for i in items])
-                  .values_list("pk", flat=True))
-    return [i for i in items if getattr(i, "matter_id", None) in visible]
+    visible = set(visible_matters(user).filter(pk__in=[i.matter_id for i in items]).values_list("pk", flat=True))
+    return [i for i in items if i.matter_id in visible]
 
 
 def callback_queryset(user, params=None) -> QuerySet[CallbackTask]:

@@ -14,6 +14,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.models import log_access
 from xinfang.matters.choices import DeliveryMethod
 from xinfang.matters.workflow import WORKFLOW
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from .. import selectors, services
@@ -27,7 +28,7 @@ from .filters import PER_PAGE, DocumentFilterForm
 @staff_view
 def index(request):
     user = request.user
-    units = Unit.objects.filter(active=True).exclude(kind="external").order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
+    units = Unit.objects.filter(active=True).exclude(kind=UnitKind.EXTERNAL).order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
     form = DocumentFilterForm(request.GET or None, units=units)
     paginator = Paginator(selectors.filter_documents(user, form.to_filter() if request.GET else DocumentFilter()),
                           PER_PAGE)

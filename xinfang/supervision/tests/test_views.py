@@ -26,7 +26,7 @@ def world(county):
     act(county, "officer", m, "forward", unit="T01", occurred_at=ago(19))
     act(county, "handler", m, "accept", occurred_at=ago(18))
     act(county, "handler", m, "reply", outcome="explain", opinion="已答复", legal_basis="规定", occurred_at=ago(10))
-    act(county, "registrar", m, "evaluate", target="unit", rating="dissatisfied", occurred_at=ago(9))
+    act(county, "registrar", m, "evaluate", target="unit", rating="dissatisfied", comment="问题没有解决", occurred_at=ago(9))
     other = register(county, received_at=ago(5)).matter
     act(county, "officer", other, "forward", unit="T01", occurred_at=ago(4))
     record = record_create(actor=county.users["officer"], data={

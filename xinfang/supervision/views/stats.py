@@ -5,7 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Region, Unit
 from xinfang.workdays.models import current_rules
 
@@ -29,7 +31,7 @@ def _scope(request):
 
 def _choices():
     return {
-        "units": Unit.objects.exclude(kind="external").filter(active=True).order_by("kind", "code"),
+        "units": Unit.objects.exclude(kind=UnitKind.EXTERNAL).filter(active=True).order_by("kind", "code"),
         "towns": Region.objects.filter(level=2).order_by("code"),
         "measures": [(k, rates.MEASURE_LABELS[k]) for k in rates.MEASURES],
     }
@@ -94,7 +96,7 @@ def export(request):
     body = rates_workbook(request.user, scope, current_rules().ranking_min_sample, drill_args)
     log_access(user=request.user, kind=AccessLog.Kind.EXPORT, object_type="rates",
                object_ref=f"{scope.date_from}~{scope.date_to}", detail={"query": request.GET.dict()},
-               ip=request.META.get("REMOTE_ADDR"))
+               ip=client_ip(request))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rates-{scope.date_from}-{scope.date_to}.xlsx"'
     return response

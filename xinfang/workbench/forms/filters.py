@@ -6,6 +6,7 @@ from django import forms
 
 from xinfang.matters.choices import Channel, Purpose, State
 from xinfang.matters.selectors import FLAG_FIELDS
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..labels import FLAG_LABELS
@@ -54,7 +55,7 @@ class MatterFilterForm(forms.Form):
             labels = dict(State.choices)
             status_choices.append((current, "、".join(labels.get(s, s) for s in current.split(","))))
         self.fields["status"].choices = status_choices
-        self.fields["unit"].choices = [("", "不限"), *Unit.objects.filter(active=True).exclude(kind="external")
+        self.fields["unit"].choices = [("", "不限"), *Unit.objects.filter(active=True).exclude(kind=UnitKind.EXTERNAL)
                                        .order_by("kind", "code").values_list("code", "name")]
         self.fields["overdue_for"].choices = self.fields["unit"].choices
         cats = category_choices()
