@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "xinfang.notices",
     "xinfang.tokens",
     "csp",
+    "xinfang.figures",
 ]
 
 MIDDLEWARE = [

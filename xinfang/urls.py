@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/", include("xinfang.documents.urls")),
     path("notices/", include("xinfang.notices.urls")),
     path("", include("xinfang.tokens.urls")),
+    path("figures/", include("xinfang.figures.urls")),
     path("", include("xinfang.workbench.urls")),
 ]
 

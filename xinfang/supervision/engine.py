@@ -379,6 +379,15 @@ def retrain_routing(ctx: Ctx) -> None:
         ctx.add("routing_retrained")
 
 
+def prepare_reports(ctx: Ctx) -> None:
+    """The previous month's 信访形势通报 as a draft, from the month's first working day on (the
+    figures app; the bureau edits and issues it)."""
+    from xinfang.figures.reports import prepare_monthly_draft
+
+    if prepare_monthly_draft(ctx.today, ctx.calendar) is not None:
+        ctx.add("report_drafts")
+
+
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("lapse_evaluations", lapse_evaluations),
     ("close_lapsed_windows", close_lapsed_windows),
@@ -392,6 +401,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("send_notifications", send_notifications),
     ("notify_staff", notify_staff),
     ("retrain_routing", retrain_routing),
+    ("prepare_reports", prepare_reports),
 ]
 
 
