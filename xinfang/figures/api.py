@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from xinfang.core.api.pagination import Pagination
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput, NotVisible
+from xinfang.core.http import client_ip
 from xinfang.core.models import log_access
 from xinfang.documents import selectors as doc_selectors
 from xinfang.documents.rendering import file_bytes
@@ -239,5 +240,5 @@ class ReportFileView(APIView):
         doc = doc_selectors.document_for(request.user, report.document_id)
         log_access(user=request.user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": fmt, "report": report.pk, "via": "api"},
-                   ip=request.META.get("REMOTE_ADDR"))
+                   ip=client_ip(request))
         return file_response(doc, fmt, file_bytes(doc, fmt), inline=False)

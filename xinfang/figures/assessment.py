@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
-from xinfang.org.choices import Role
+from xinfang.org.choices import Role, UnitKind
 from xinfang.org.models import Unit
 from xinfang.org.permissions import COUNTY_WIDE_ROLES
 from xinfang.workdays.models import current_rules
@@ -32,7 +32,7 @@ from . import measures
 from .models import AssessmentScheme, Indicator, ManualScore, Rule, SchemeState
 from .periods import parse_year, year_period
 
-ASSESSED_KINDS = ("town", "department")
+ASSESSED_KINDS = (UnitKind.TOWN, UnitKind.DEPARTMENT)
 EDIT_ROLES = (Role.BUREAU_LEADER, Role.CASE_OFFICER, Role.ADMIN)
 CENT = Decimal("0.01")
 

@@ -18,7 +18,7 @@ from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConfl
 from xinfang.documents.context import day_text
 from xinfang.documents.renderers.content import BLOCK_MARK
 from xinfang.documents.services import issue_document
-from xinfang.org.choices import Role
+from xinfang.org.choices import Role, UnitKind
 from xinfang.org.models import Region, Unit
 from xinfang.org.permissions import COUNTY_WIDE_ROLES
 from xinfang.supervision.services.papers import issuing_bureau
@@ -147,7 +147,7 @@ def refresh_figures(*, actor, pk, today: dt.date | None = None) -> Report:
 
 def recipient_of(kind: str) -> tuple[str, Unit | None]:
     county = county_name()
-    government = Unit.objects.filter(kind="government", active=True).order_by("code").first()
+    government = Unit.objects.filter(kind=UnitKind.GOVERNMENT, active=True).order_by("code").first()
     if kind == ReportKind.ANNUAL:
         return f"中共{county}委、{government.name if government else county + '人民政府'}", government
     if kind == ReportKind.MONTHLY:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xinfang.core.errors import AppError
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.core.views import guarded
 from xinfang.org.permissions import COUNTY_WIDE_ROLES
@@ -161,7 +162,7 @@ def assessment_export(request, pk):
     scheme = assessment.access_scheme(request.user, pk)
     body = assessment_papers.workbook(request.user, scheme)
     log_access(user=request.user, kind=AccessLog.Kind.EXPORT, object_type="assessment", object_ref=str(scheme.pk),
-               detail={"year": scheme.year}, ip=request.META.get("REMOTE_ADDR"))
+               detail={"year": scheme.year}, ip=client_ip(request))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="assessment-{scheme.year}-{scheme.pk}.xlsx"'
     return response
