@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.ledgers",
 ]
 
 MIDDLEWARE = [

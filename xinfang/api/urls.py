@@ -39,4 +39,5 @@ urlpatterns = [
     path("public/", include("xinfang.portal.api_urls")),
     path("stats/", include("xinfang.supervision.api_urls")),
     path("", include(router.urls)),
+    path("", include("xinfang.ledgers.api_urls")),
 ]
