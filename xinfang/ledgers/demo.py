@@ -153,8 +153,8 @@ def _proposals(rng, users, today) -> int:
             proposals.proposal_reply(actor=replier, pk=p.pk, data={
                 "text": "经认真研究，已会同有关部门制定整改措施并落实，现将办理情况答复如下……",
                 "doc_number": f"示{unit.short_name or unit.name[:2]}函〔{when.year}〕{i + 10}号", "occurred_at": _at(when).isoformat()})
-            if i % 2 == 0 or i == 7:
-                rating = ["satisfied", "basically_satisfied", "dissatisfied", "satisfied"][i % 4]
+            if i in (0, 1, 4, 7):
+                rating = {0: "satisfied", 1: "basically_satisfied", 4: "dissatisfied", 7: "satisfied"}[i]
                 proposals.proposal_feedback(actor=officer, pk=p.pk, data={"rating": rating})
                 Proposal.objects.filter(pk=p.pk).update(feedback_at=_at(min(today, when + dt.timedelta(days=10))))
     return n

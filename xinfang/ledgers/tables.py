@@ -78,7 +78,7 @@ GRANTS = [
     Column("编号", lambda g: g.pk, 7, link=lambda g: reverse("ledgers:grant", args=[g.pk]), css="mono"),
     Column("年度", lambda g: g.fund_year.year, 7),
     Column("事项编号", lambda g: g.matter.number, 18, link=lambda g: f"/matters/{g.matter.number}/", css="mono nowrap"),
-    Column("申请金额（元）", lambda g: g.amount, 13, css="num"),
+    Column("申请金额（元）", lambda g: g.amount, 13, css="right"),
     Column("申请理由", lambda g: g.reason, 40),
     Column("申请人", lambda g: str(g.requested_by), 10),
     Column("申请时间", lambda g: _dt(g.requested_at), 16, css="nowrap"),
@@ -105,7 +105,7 @@ PUBLICITY = [
     Column("日期", lambda a: _d(a.date), 11, css="nowrap"),
     Column("活动名称", lambda a: a.title, 34),
     Column("地点", lambda a: a.place, 20),
-    Column("受众人数", lambda a: a.audience_count, 9, css="num"),
+    Column("受众人数", lambda a: a.audience_count, 9, css="right"),
     Column("宣传材料/形式", lambda a: a.material, 36),
     Column("组织单位", lambda a: a.unit.name, 16),
 ]
@@ -113,18 +113,18 @@ PUBLICITY = [
 TRAININGS = [
     Column("日期", lambda t: _d(t.date), 11, css="nowrap"),
     Column("培训名称", lambda t: t.title, 34, link=lambda t: reverse("ledgers:training", args=[t.pk])),
-    Column("学时", lambda t: t.hours, 6, css="num"),
+    Column("学时", lambda t: t.hours, 6, css="right"),
     Column("地点", lambda t: t.place, 20),
     Column("主办", lambda t: t.organizer, 16),
-    Column("参训人数", lambda t: t.attendee_count, 8, css="num"),
+    Column("参训人数", lambda t: t.attendee_count, 8, css="right"),
 ]
 
 HOURS = [
     Column("用户名", lambda r: r["username"], 14),
     Column("姓名", lambda r: r["full_name"], 12),
     Column("单位", lambda r: r["unit__name"] or "", 22),
-    Column("参训次数", lambda r: r["sessions"], 9, css="num"),
-    Column("学时合计", lambda r: r["hours"], 9, css="num"),
+    Column("参训次数", lambda r: r["sessions"], 9, css="right"),
+    Column("学时合计", lambda r: r["hours"], 9, css="right"),
 ]
 
 
