@@ -44,7 +44,8 @@ def code_prefix(code: str) -> str:
 
 def suggestion_matters(user, params) -> QuerySet[Matter]:
     """Suggestions the user may see, filtered: from/to (received), theme (category code prefix),
-    adoption (a value, or ``pending`` = answered without a decision), reward, published, q."""
+    adoption (a value, or ``pending`` = answered without a decision), reward, published, q;
+    ``sort=theme`` orders by content category (主题), the default by received date."""
     start, end = period(params)
     qs = _received(visible_matters(user).filter(purpose=Purpose.SUGGESTION), start, end)
     theme = str(params.get("theme") or "").strip()
@@ -73,7 +74,11 @@ def suggestion_matters(user, params) -> QuerySet[Matter]:
         cond = text_filter(q)
         if cond is not None:
             qs = qs.filter(cond)
-    return qs.select_related("category__parent__parent", "handling_unit", "adoption").order_by("-received_at", "-id")
+    sort = str(params.get("sort") or "").strip()
+    order = {"": ("-received_at", "-id"), "received": ("-received_at", "-id"), "theme": ("category__code", "-received_at", "-id")}
+    if sort not in order:
+        v.fail("sort", "排序方式无效，可选：theme（按主题）、received（按收到日期）。")
+    return qs.select_related("category__parent__parent", "handling_unit", "adoption").order_by(*order[sort])
 
 
 def suggestion_figures(user, params) -> dict:

@@ -95,3 +95,18 @@ def test_a_unit_sees_figures_of_its_own_matters_only(county):
     assert suggestion_figures(county.users["handler2"], {})["received"] == 0
     with pytest.raises(NotVisible):
         svc.adoption_of(county.users["handler2"], suggestion(county).number)
+
+
+def test_the_list_sorts_by_theme_and_refuses_a_bad_sort(county):
+    from xinfang.core.errors import InvalidInput
+    from xinfang.ledgers.selectors.suggestions import suggestion_matters
+    from xinfang.org.models import Category
+
+    other = Category.objects.create(code="000100", name="甲类", level=1)
+    late = suggestion(county, answered=False)
+    first = suggestion(county, answered=False, category=other.code)
+    officer = county.users["officer"]
+    assert [m.pk for m in suggestion_matters(officer, {"sort": "theme"})] == [first.pk, late.pk]
+    with pytest.raises(InvalidInput, match="排序方式无效"):
+        suggestion_matters(officer, {"sort": "name"})
+    assert [m.pk for m in suggestion_matters(officer, {"theme": "010000"})] == [late.pk]

@@ -33,6 +33,7 @@ def suggestion_list(request):
         Field("theme", "主题（内容分类）", "select", _themes()),
         Field("adoption", "采纳情况", "select", [("pending", "已答复待记录"), *Adoption.choices]),
         Field("reward", "奖励", "select", Reward.choices), Field("q", "关键词", span=2),
+        Field("sort", "排序", "select", [("theme", "按主题"), ("received", "按收到日期（新在前）")]),
     ]
 
     def figures(params):
