@@ -10,6 +10,7 @@ urlpatterns = [
     path("supervision/", include("xinfang.supervision.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("ledgers/", include("xinfang.ledgers.urls")),
+    path("", include("xinfang.tokens.urls")),
     path("", include("xinfang.workbench.urls")),
 ]
 

@@ -9,8 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from xinfang.matters.services import validation as v
-from xinfang.matters.services.validation import boolean, choice, date_value, fail, integer, unit_by_code
+from xinfang.core import validation as v
+from xinfang.core.validation import boolean, choice, date_value, fail, integer
+from xinfang.org.lookups import unit_by_code
 
 MAX_AMOUNT = Decimal("99999999.99")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

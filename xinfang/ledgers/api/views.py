@@ -12,8 +12,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.pagination import Pagination
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.pagination import Pagination
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput, NotAllowed
 
 from .. import access

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, NotVisible, StateConflict
-from xinfang.matters.services.validation import occurred_at, units_by_codes
+from xinfang.core.validation import occurred_at
+from xinfang.org.lookups import units_by_codes
 from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
 
