@@ -95,7 +95,7 @@ class SuggestionAdoption(models.Model):
 class Proposal(models.Model):
     """人大代表建议 / 政协委员提案 handled by the bureau or a co-handling unit."""
 
-    kind = models.CharField("类别", max_length=8, choices=ProposalKind.choices)
+    kind = models.CharField("类别", max_length=8, choices=ProposalKind.choices, db_index=True)
     number = models.CharField("建议/提案号", max_length=40)
     session = models.CharField("届次", max_length=60, blank=True)
     title = models.CharField("标题", max_length=200)
@@ -371,8 +371,25 @@ class Training(models.Model):
         return self.title
 
 
+class FormToken(models.Model):
+    """A ledger form's one-time token: a double submission (double click, reload) of the same form
+    is recognised and sent to the first result instead of saving twice."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "表单提交记录"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.token
+
+
 __all__ = [
-    "Adoption", "FundAllocation", "FundGrant", "FundYear", "GrantFile", "LedgerPolicy", "LibraryComment", "LibraryItem",
+    "Adoption", "FormToken", "FundAllocation", "FundGrant", "FundYear", "GrantFile", "LedgerPolicy", "LibraryComment", "LibraryItem",
     "LibraryKind", "LibraryVersion", "Proposal", "ProposalKind", "PublicityActivity", "Rating", "Risk", "RiskLevel",
     "RiskReport", "RiskState", "SuggestionAdoption", "Training", "current_policy",
 ]

@@ -138,3 +138,19 @@ def test_list_pages_query_counts_are_flat(county, web, world, django_assert_max_
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             c.get(url)
+
+
+def test_a_form_submitted_twice_saves_once(county, web, world):
+    from xinfang.ledgers.models import PublicityActivity
+
+    c = web("officer")
+    page = c.get("/ledgers/publicity/new/").content.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    data = {"form_token": token, "date": "2026-03-01", "title": "条例宣传进村", "place": "东关村", "audience_count": "50"}
+    first = c.post("/ledgers/publicity/new/", data)
+    second = c.post("/ledgers/publicity/new/", data)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert PublicityActivity.objects.filter(title="条例宣传进村").count() == 1
+    assert "重复提交已忽略" in c.get(second["Location"]).content.decode()
+    bad = c.post("/ledgers/publicity/new/", {**data, "form_token": "other", "audience_count": "-1"})
+    assert bad.status_code == 400 and 'value="other"' in bad.content.decode()  # the token survives the error

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import uuid
+
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
@@ -14,6 +17,7 @@ from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.views import guarded, role_refusal
 
 from .. import access
+from ..models import FormToken
 from ..exports import xlsx_response
 from ..tables import cells
 
@@ -101,18 +105,34 @@ def form_page(request, *, title: str, tab: str, fields: list[Field], service, su
     data, errors, status = dict(initial or {}), {}, 200
     if request.method == "POST":
         data = post_data(request, lists=lists)
+        token = str(data.pop("form_token", ""))[:64]
+        first = FormToken.objects.filter(token=token, user=request.user).first() if token else None
+        if first is not None:
+            messages.info(request, "重复提交已忽略。")
+            return redirect(first.url)
         try:
-            result = service(data, request.FILES.getlist(files)) if files else service(data)
+            with transaction.atomic():  # the act and its token: both or neither
+                result = service(data, request.FILES.getlist(files)) if files else service(data)
+                url, message = success(result)
+                if token:
+                    FormToken.objects.create(token=token, user=request.user, url=url[:300])
+        except IntegrityError:  # the same form submitted twice at once: the first one won
+            first = FormToken.objects.filter(token=token, user=request.user).first()
+            if first is None:
+                raise
+            messages.info(request, "重复提交已忽略。")
+            return redirect(first.url)
         except AppError as exc:
             if exc.http_status in (403, 404):
                 raise
             messages.error(request, exc.message)
             errors = {k: "；".join(v) for k, v in exc.fields.items()}
             status = exc.http_status
+            data["form_token"] = token
         else:
-            url, message = success(result)
             messages.success(request, message)
             return redirect(url)
+    data.setdefault("form_token", uuid.uuid4().hex)
     return render(request, "ledgers/form.html", {
         "title": title, "tab": tab, "fields": fields, "data": data, "errors": errors, "intro": intro,
         "breadcrumb": breadcrumb or [], "submit": submit, "multipart": bool(files), **tabs_context(request.user),
