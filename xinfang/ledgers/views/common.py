@@ -4,21 +4,20 @@ service's field errors put back next to the fields)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
-import uuid
-
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 
 from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.views import guarded, role_refusal
 
 from .. import access
-from ..models import FormToken
 from ..exports import xlsx_response
+from ..models import FormToken
 from ..tables import cells
 
 PER_PAGE = 20
