@@ -17,7 +17,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from xinfang.core.errors import NotAllowed
-from xinfang.org.choices import BUREAU_ROLES, COUNTY_WIDE_ROLES, UNIT_ROLES, Role
+from xinfang.org.choices import Role
+from xinfang.org.permissions import BUREAU_ROLES, COUNTY_WIDE_ROLES, UNIT_ROLES
 
 BUREAU_WRITERS = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
 FUND_READERS = (*BUREAU_ROLES, Role.AUDITOR)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from xinfang.org.choices import UnitKind
+
 
 class Adoption(models.TextChoices):
     ADOPTED = "adopted", "采纳"
@@ -65,4 +67,4 @@ class LibraryKind(models.TextChoices):
 
 
 # The units that file the monthly risk-screening report (api-v1.md: "every town and department").
-REPORTING_UNIT_KINDS = ("town", "department")
+REPORTING_UNIT_KINDS = (UnitKind.TOWN, UnitKind.DEPARTMENT)

@@ -20,9 +20,10 @@ from django.utils import timezone
 from xinfang.core.errors import AppError
 from xinfang.matters.choices import Purpose
 from xinfang.matters.models import Matter
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Unit, User
 
-from .choices import Adoption
+from .choices import REPORTING_UNIT_KINDS, Adoption
 from .models import (
     FundGrant,
     LedgerPolicy,
@@ -128,7 +129,7 @@ def _suggestions(rng, users, today) -> int:
 
 def _proposals(rng, users, today) -> int:
     officer = users["officer"]
-    units = list(Unit.objects.filter(kind__in=["town", "department"], active=True).order_by("code")[:10])
+    units = list(Unit.objects.filter(kind__in=REPORTING_UNIT_KINDS, active=True).order_by("code")[:10])
     topics = ["关于加强农村饮水安全保障的建议", "关于规范住宅小区物业服务收费的建议", "关于解决城区停车难问题的提案",
               "关于加大农民工工资支付保障力度的建议", "关于推进信访事项网上办理的提案", "关于完善农村养老服务体系的提案",
               "关于整治城区噪声污染的建议", "关于加快老旧小区改造的建议", "关于规范校外培训机构的提案",
@@ -162,7 +163,7 @@ def _proposals(rng, users, today) -> int:
 
 def _risks(rng, users, today) -> tuple[int, int]:
     officer = users["officer"]
-    units = list(Unit.objects.filter(kind__in=["town", "department"], active=True).order_by("kind", "code"))
+    units = list(Unit.objects.filter(kind__in=REPORTING_UNIT_KINDS, active=True).order_by("kind", "code"))
     created = reported = 0
     months = [_month_back(today, k) for k in range(5, -1, -1)]
     for u_index, unit in enumerate(units):
@@ -171,10 +172,10 @@ def _risks(rng, users, today) -> tuple[int, int]:
             is_current = month == months[-1]
             if is_current and u_index % 3 == 0:
                 continue  # has not reported this month yet
-            if unit.kind == "department" and u_index % 4 != 0 and not is_current and rng.random() < 0.3:
+            if unit.kind == UnitKind.DEPARTMENT and u_index % 4 != 0 and not is_current and rng.random() < 0.3:
                 continue  # a missed month
             found = 0
-            if unit.kind == "town" and rng.random() < 0.45:
+            if unit.kind == UnitKind.TOWN and rng.random() < 0.45:
                 last = min(today, (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
                 for _ in range(rng.randint(1, 2)):
                     text, level = RISK_TEXTS[rng.randrange(len(RISK_TEXTS))]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from xinfang.matters.services.search import query_terms
 from xinfang.org.models import Unit, User
+from xinfang.org.permissions import COUNTY_WIDE_ROLES
 
 from .. import validation as v
 from ..access import visible_proposals, visible_risks
@@ -120,7 +121,7 @@ def reporting_units():
 def report_status(user, month: dt.date) -> list[dict]:
     """Every town and department (a unit's staff: their own) with whether it reported for ``month``."""
     units = reporting_units()
-    if not (user.has_role("registrar", "case_officer", "bureau_leader", "county_leader", "auditor", "admin")):
+    if not user.has_role(*COUNTY_WIDE_ROLES):
         units = units.filter(pk=user.unit_id)
     reports = {r.unit_id: r for r in RiskReport.objects.filter(month=month, unit__in=units)}
     return [{"unit": u, "report": reports.get(u.pk)} for u in units]

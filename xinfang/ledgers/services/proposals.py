@@ -20,7 +20,7 @@ from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
 
 from .. import validation as v
-from ..access import is_bureau_writer, require_bureau_writer, visible_proposals
+from ..access import is_bureau_writer, require_bureau_writer, unit_staff, visible_proposals
 from ..choices import ProposalKind, ProposalState, Rating
 from ..models import Proposal, current_policy
 
@@ -98,7 +98,7 @@ def proposal_reply(*, actor, pk, data: dict) -> Proposal:
     doc_number = v.text(data, "doc_number", "答复文号", required=False, max_length=60)
     with transaction.atomic():
         row = access_proposal(actor, pk, for_update=True)
-        if not (is_bureau_writer(actor) or (actor.unit_id == row.unit_id and actor.has_role("unit_handler", "unit_leader"))):
+        if not (is_bureau_writer(actor) or (actor.unit_id == row.unit_id and unit_staff(actor))):
             raise NotAllowed("只有主办单位或信访局可以答复该建议提案。")
         if row.state != ProposalState.OPEN:
             raise StateConflict("该建议提案已答复。")

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit
 from xinfang.supervision.models import SupervisionRecord
 
@@ -16,7 +17,7 @@ from ..services import proposals as svc
 from ..tables import PROPOSALS
 from .common import Field, act, form_page, ledger_page, list_page, tabs_context
 
-UNIT_KINDS = ["bureau", "town", "department", "government", "legal_affairs", "discipline", "organization"]
+UNIT_KINDS = COUNTY_KINDS
 
 
 def _units():
