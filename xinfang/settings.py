@@ -219,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xinfang.supervision.tasks.run_deadlines_task",
         "schedule": 60 * 60,  # hourly; the engine is idempotent per day
     },
+    "verify-audit-chain": {
+        "task": "xinfang.core.tasks.verify_audit_chain_task",
+        "schedule": 24 * 60 * 60,  # daily; a failure is shown to auditors (docs/security.md)
+    },
     "notification-queue": {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)

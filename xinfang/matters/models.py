@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from xinfang.core.models import ChainedRow
 from xinfang.org.models import Category, Region, Unit
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
 
@@ -260,8 +261,11 @@ class Attachment(models.Model):
         return self.name
 
 
-class Event(models.Model):
-    """An act on a matter. Append-only: never updated, never deleted."""
+class Event(ChainedRow):
+    """An act on a matter. Append-only: never updated, never deleted; chained by hash
+    (xinfang/core/audit_chain.py)."""
+
+    CHAIN = "event"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField("序号")
@@ -285,14 +289,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("events are append-only")
 
 
 class Deadline(models.Model):

@@ -12,9 +12,11 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent
 from stdnum.exceptions import ValidationError as StdnumError
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.inputs import parse as parse_inputs
 from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import normalize_phone
 from xinfang.matters.choices import Purpose, Rating
+from xinfang.matters.workflow import WORKFLOW
 
 from .models import ReceptionDay
 from .protection import challenge
@@ -310,9 +312,14 @@ class EvaluateForm(forms.Form):
     comment = _text("评价意见（选择“不满意”时必填）", 2000, required=False, rows=4)
 
     def clean(self):
+        """The evaluate declaration's own check, shown next to the field before posting."""
         data = super().clean()
-        if data.get("rating") == Rating.DISSATISFIED.value and not (data.get("comment") or "").strip():
-            self.add_error("comment", "选择“不满意”时，请写明不满意的理由，以便信访局回访核实。")
+        try:
+            parse_inputs(WORKFLOW["evaluate"].inputs, {**data, "target": data.get("target") or "bureau"})
+        except InvalidInput as exc:
+            for name, messages in exc.fields.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages[0])
         return data
 
 

@@ -59,7 +59,7 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
                    detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
-               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
+               "today": timezone.localdate(), "user": user,
                "event_params": redacted_event_params(user, matter.events.all())}
     return MatterDetailSerializer(matter, context=context).data
 
@@ -106,7 +106,7 @@ class MatterListCreateView(APIView):
 
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
+        context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core import validation as v
-from xinfang.core.errors import InvalidInput, NotAllowed
+from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
 from xinfang.core.uploads import check_uploads
 from xinfang.org import lookups
 from xinfang.org.choices import UnitKind
@@ -175,6 +175,26 @@ def _parse_common(data: dict, params_rules) -> dict:
     return {"received_at": received}
 
 
+class DuplicatesToConfirm(StateConflict):
+    """409: possible duplicates the caller has not shown yet; nothing was saved."""
+
+    code = "duplicates"
+
+    def __init__(self, candidates: list[dict]):
+        super().__init__("发现疑似重复的信访事项，请先核对：属同一事项的作为重复件登记，确认不是的再登记为新事项。",
+                         fields={"duplicates": [c["number"] for c in candidates]})
+        self.candidates = candidates
+
+
+def _seen_numbers(value) -> set[str] | None:
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, (list, tuple, set)) else None
+    if items is None:
+        v.fail("duplicates_seen", "duplicates_seen 应为事项编号列表。")
+    return {str(x).strip() for x in items if str(x).strip()}
+
+
 def register_petition(
     *,
     actor,
@@ -183,8 +203,16 @@ def register_petition(
     idempotency_key: str = "",
     via: str = "staff",
     registering_unit: Unit | None = None,
+    duplicates_seen=None,
 ) -> RegistrationResult:
-    """Register a petition and the new matter it creates. Returns duplicate candidates too."""
+    """Register a petition and the new matter it creates. Returns duplicate candidates too.
+
+    The duplicate rule (one, for every caller): the service finds the candidates (among matters
+    the registrar may see) and records them on the register event. A caller that shows them
+    before saving says which it has shown (``duplicates_seen``, or ``data["duplicates_seen"]`` from
+    the API); while any candidate is unseen, nothing is saved (``DuplicatesToConfirm``, 409). A
+    caller that passes nothing (the API by its contract, the portal — a petitioner never sees
+    other matters) registers at once and gets the candidates back."""
     unit = _registering_unit(actor, registering_unit)
     params = current_rules()
     channel = v.choice(data, "channel", "信访形式", Channel)
@@ -238,6 +266,9 @@ def register_petition(
         today=timezone.localdate(),
         lookback_days=params.repeat_lookback_days,
     )
+    seen = _seen_numbers(duplicates_seen if duplicates_seen is not None else data.get("duplicates_seen"))
+    if seen is not None and any(d["number"] not in seen for d in duplicates):
+        raise DuplicatesToConfirm(duplicates)
 
     try:
         with transaction.atomic():
@@ -390,4 +421,4 @@ def role_may_register(user) -> bool:
     return True
 
 
-__all__ = ["RegistrationResult", "add_petition", "register_petition", "role_may_register"]
+__all__ = ["DuplicatesToConfirm", "RegistrationResult", "add_petition", "register_petition", "role_may_register"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from xinfang.core.audit import latest_checks
 from xinfang.org.choices import Role
 
 from ..selectors import home
@@ -35,4 +36,5 @@ def home_view(request):
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
         "is_admin": user.has_role(Role.ADMIN),
+        "audit_checks": latest_checks() if user.has_role(Role.AUDITOR, Role.ADMIN) else [],
     })
