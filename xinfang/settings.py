@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.ledgers",
     "xinfang.routing",
     "xinfang.notices",
     "xinfang.tokens",

@@ -39,4 +39,5 @@ urlpatterns = [
     path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("", include("xinfang.figures.api_urls")),
     path("", include(router.urls)),
+    path("", include("xinfang.ledgers.api_urls")),
 ]

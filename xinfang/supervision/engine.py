@@ -386,6 +386,15 @@ def prepare_reports(ctx: Ctx) -> None:
 
     if prepare_monthly_draft(ctx.today, ctx.calendar) is not None:
         ctx.add("report_drafts")
+# ---- checks of other apps (one marked place; each app adds a small function here) -------------
+
+
+def ledger_checks(ctx: Ctx) -> None:
+    """The office's ledgers (issue 12): overdue 人大建议/政协提案, missing monthly risk reports."""
+    from xinfang.ledgers.engine import run_checks
+
+    for key, n in run_checks(ctx.today).items():
+        ctx.add(key, n)
 
 
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
@@ -396,6 +405,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("callbacks_for_dissatisfied", callbacks_for_dissatisfied),
     ("supervise_bounced", supervise_bounced),
     ("supervise_recommendations", supervise_recommendations),
+    ("ledger_checks", ledger_checks),
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
