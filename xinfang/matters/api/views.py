@@ -52,6 +52,18 @@ def _data(request) -> dict:
     return data
 
 
+def _expected_version(value) -> int | None:
+    """``expected_version``: absent/null/"" for no check, else a non-negative integer (400 otherwise)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        return int(value)
+    raise InvalidInput("expected_version：应为非负整数（事项详情中的 version）。",
+                       fields={"expected_version": "应为非负整数"})
+
+
 def render_matter(request, matter, *, reveal: bool = False) -> dict:
     """The detail representation for this user (one access decision for masking)."""
     matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
@@ -166,7 +178,7 @@ class MatterActionView(APIView):
 
     def post(self, request, number):
         data = _data(request)
-        expected = data.pop("expected_version", None)
+        expected = _expected_version(data.pop("expected_version", None))
 
         def produce(_key):
             matter = perform_action(actor=request.user, number=number, action=self.action_name, params=data,
@@ -183,8 +195,12 @@ def action_view(action: str):
         (MatterActionView,),
         {"action_name": action, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
     )
+
+    def post(self, request, number):  # a function of its own: extend_schema annotates the function object
+        return MatterActionView.post(self, request, number)
+
     view.post = extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, summary=f"办理：{action}",
-                              operation_id=f"matters_{action}")(view.post)
+                              operation_id=f"matters_{action}")(post)
     return view.as_view()
 
 
