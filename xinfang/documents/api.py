@@ -70,7 +70,10 @@ class MatterDocumentsView(ListAPIView):
 class MatterDocumentFileView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(responses={
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY,
+    })
     def get(self, request, number, doc_id, fmt):
         doc = selectors.document_for(request.user, doc_id, full=True)
         if doc.matter is None or doc.matter.number != number:

@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xinfang.api.pagination import Pagination
 from xinfang.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import AccessLog, log_access
@@ -112,13 +113,13 @@ LIST_FILTERS = [
 
 class MatterListCreateView(APIView):
     permission_classes = [IsStaff]
+    pagination_class = Pagination  # the schema declares the list paginated
+    api_error_statuses = (409, 422)  # xinfang.api.schema: replays and conflicts
 
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
-        from xinfang.api.pagination import Pagination
-
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
@@ -156,6 +157,7 @@ class MatterDetailView(APIView):
 
 class MatterPetitionView(APIView):
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
 
     @extend_schema(request=RepeatPetitionSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记重复信访件")
     def post(self, request, number):
@@ -174,6 +176,7 @@ class MatterActionView(APIView):
     """POST /api/v1/matters/{number}/{action}/ — one workflow action (domain §3)."""
 
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
     action_name = ""
 
     def post(self, request, number):
