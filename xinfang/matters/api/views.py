@@ -23,6 +23,7 @@ from ..selectors import detail_queryset, filter_matters, list_queryset
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, allowed_actions
+from .schema import MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
     ACTION_SERIALIZERS,
     MatterDetailSerializer,
@@ -124,7 +125,8 @@ class MatterListCreateView(APIView):
         context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredShape, 200: RegisteredShape},
+                   summary="登记信访件（新事项）",
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)])
     def post(self, request):
         data = _data(request)
@@ -144,7 +146,7 @@ class MatterDetailView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="信访事项详情",
+        responses=MatterDetailShape, summary="信访事项详情",
         parameters=[OpenApiParameter("reveal", OpenApiTypes.BOOL, description="show full ID numbers and phones (logged)")],
     )
     def get(self, request, number):
@@ -159,7 +161,8 @@ class MatterPetitionView(APIView):
     permission_classes = [IsStaff]
     api_error_statuses = (409, 422)
 
-    @extend_schema(request=RepeatPetitionSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记重复信访件")
+    @extend_schema(request=RepeatPetitionSerializer, responses={201: PetitionAddedShape, 200: PetitionAddedShape},
+                   summary="登记重复信访件")
     def post(self, request, number):
         matter = access_matter(request.user, number)
         data = _data(request)
@@ -202,7 +205,7 @@ def action_view(action: str):
     def post(self, request, number):  # a function of its own: extend_schema annotates the function object
         return MatterActionView.post(self, request, number)
 
-    view.post = extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, summary=f"办理：{action}",
+    view.post = extend_schema(request=serializer, responses={200: MatterDetailShape}, summary=f"办理：{action}",
                               operation_id=f"matters_{action}")(post)
     return view.as_view()
 
