@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.shortcuts import render
@@ -32,6 +33,8 @@ class TextInputMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         try:
             field, data = _bad_field(request, view_kwargs)
+        except RequestDataTooBig:
+            return _refuse(request, "请求内容过大", "请求内容过大，请减小附件或分次提交。", {}, code="too_large")
         except (MultiPartParserError, OSError, ValueError):
             return _refuse(request, "非法请求", "请求内容格式错误，无法解析。", {}, code="parse_error")
         if field is not None:

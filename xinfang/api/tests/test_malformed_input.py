@@ -212,3 +212,10 @@ def test_every_page_refuses_bad_characters(client, county):
                 wrong.append((url, response.status_code))
     assert not wrong
     assert checked > 50
+
+
+def test_a_body_over_the_size_limit(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client, values = world
+    response = client.post(f"/api/v1/matters/{values['number']}/forward/", {"note": "长" * 2000}, format="json")
+    assert error(response)["code"] == "too_large"
