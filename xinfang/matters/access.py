@@ -23,12 +23,27 @@ def visible_matters(user, queryset: QuerySet[Matter] | None = None) -> QuerySet[
     if user.has_role(*COUNTY_WIDE_ROLES):
         return qs
     if user.unit_id and user.has_role(*UNIT_ROLES):
-        linked = MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=user.unit_id)
-        return qs.filter(Exists(linked)).exclude(
-            # §30: a confidential accusation never reaches the accused unit.
-            Q(handling_class=HandlingClass.ACCUSATION, accused_unit_id=user.unit_id)
-        )
+        return visible_to_unit(user.unit_id, qs)
     return qs.none()
+
+
+def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+    """Matters a unit's staff may see: those linked to the unit, except a confidential accusation
+    against it (§30). Used for users of the unit and to check what may be sent to a unit."""
+    qs = Matter.objects.all() if queryset is None else queryset
+    linked = MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)
+    return qs.filter(Exists(linked)).exclude(
+        # §30: a confidential accusation never reaches the accused unit.
+        Q(handling_class=HandlingClass.ACCUSATION, accused_unit_id=unit_id)
+    )
+
+
+def visible_numbers(user, numbers) -> set[str]:
+    """Which of these matter numbers the user may see (one query)."""
+    wanted = {str(n) for n in numbers if n}
+    if not wanted:
+        return set()
+    return set(visible_matters(user).filter(number__in=wanted).values_list("number", flat=True))
 
 
 def access_matter(user, number: str, *, for_update: bool = False, queryset=None) -> Matter:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.org.models import Category, Region, Unit
 
-from .access import visible_matters
+from .access import visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
 from .services.search import query_terms, text_filter
@@ -144,9 +146,13 @@ def detail_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
     )
 
 
-def find_duplicates(*, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
+def find_duplicates(user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
                     exclude_pk=None, limit=10) -> list[dict]:
-    """Candidate matters for a new petition: same person, or similar content nearby (domain §5)."""
+    """Candidate matters for a new petition: same person, or similar content nearby (domain §5).
+
+    Only among the matters ``user`` may see (§30: a duplicate check must not tell a unit about a
+    confidential accusation against it, nor about other units' matters); ``user=None`` finds none.
+    """
     since = _day_start(today - dt.timedelta(days=lookback_days))
     recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
     person_q = Q()
@@ -157,7 +163,7 @@ def find_duplicates(*, ids, phones, names_addresses, title, region, category, to
     for name, address in names_addresses:
         person_q |= Q(petitions__persons__name=name, petitions__persons__address=address)
     found: dict[int, dict] = {}
-    base = Matter.objects.filter(recent)
+    base = visible_matters(user).filter(recent)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if person_q:
@@ -178,6 +184,40 @@ def find_duplicates(*, ids, phones, names_addresses, title, region, category, to
             if len(found) >= limit:
                 break
     return list(found.values())
+
+
+def _matter_number_re() -> re.Pattern:
+    return re.compile(rf"^{re.escape(settings.XINFANG_MATTER_PREFIX)}\d{{4}}-\d{{6}}$")
+
+
+def redacted_event_params(user, events) -> dict[int, dict]:
+    """Each event's params (by event pk) without the numbers of matters ``user`` may not see.
+
+    Events may name other matters (the duplicates found at registration were found with the
+    registrar's view, not the reader's); one query for all events.
+    """
+    number_re = _matter_number_re()
+
+    def numbers_in(value):
+        items = value if isinstance(value, list) else [value]
+        return [x for x in items if isinstance(x, str) and number_re.match(x)]
+
+    events = list(events)
+    named = {n for e in events for value in (e.params or {}).values() for n in numbers_in(value)}
+    allowed = visible_numbers(user, named)
+    result = {}
+    for e in events:
+        params = dict(e.params or {})
+        for key, value in list(params.items()):
+            hidden = [n for n in numbers_in(value) if n not in allowed]
+            if not hidden:
+                continue
+            if isinstance(value, list):
+                params[key] = [x for x in value if x not in hidden]
+            else:
+                params.pop(key)
+        result[e.pk] = params
+    return result
 
 
 def _dup_row(m: Matter, reason: str) -> dict:

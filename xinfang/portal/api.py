@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from xinfang.api.errors import error_response
+from xinfang.core.api.errors import error_response
 from xinfang.core.errors import NotVisible
 from xinfang.core.http import client_ip
 
@@ -146,7 +146,7 @@ class _PublicView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicTrackThrottle]
-    api_error_statuses = (404,)  # wrong number or code (xinfang.api.schema)
+    api_error_statuses = (404,)  # wrong number or code (xinfang.core.api.schema)
 
     def _access(self, request):
         return authenticate(number=request.query_params.get("number", ""), code=request.query_params.get("code", ""),

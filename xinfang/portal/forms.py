@@ -13,8 +13,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.uploads import check_uploads
+from xinfang.core.validation import normalize_phone
 from xinfang.matters.choices import Purpose, Rating
-from xinfang.matters.services.validation import normalize_phone
 
 from .models import ReceptionDay
 from .protection import challenge

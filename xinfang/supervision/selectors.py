@@ -66,7 +66,14 @@ def record_queryset(user, params=None) -> QuerySet[SupervisionRecord]:
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(matters__number=q)).distinct()
-    return qs.prefetch_related(Prefetch("matters", queryset=Matter.objects.only("pk", "number", "title", "status")))
+    # Only the matters the reader may see (a record may name matters of several units).
+    matters = visible_matters(user).only("pk", "number", "title", "status")
+    return qs.prefetch_related(Prefetch("matters", queryset=matters))
+
+
+def record_matters(user, record) -> QuerySet[Matter]:
+    """The matters a 督办 record or a 建议书 names, as far as the reader may see them."""
+    return visible_matters(user, record.matters.select_related("handling_unit")).order_by("number")
 
 
 def dashboard(user, today: dt.date) -> dict:

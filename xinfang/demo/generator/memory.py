@@ -35,9 +35,9 @@ from xinfang.matters.models import (
     PetitionPerson,
 )
 from xinfang.matters.services import actions, deadlines, events, numbering, registration
-from xinfang.matters.services import validation as v
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
+from xinfang.org import lookups
 from xinfang.org.choices import COUNTY_WIDE_ROLES, UNIT_ROLES
 from xinfang.workdays.rules import AUTHORITY_CLOCKS
 
@@ -181,12 +181,12 @@ class MemoryStore:
         return self.save(Petitioner(name=p.name, id_number=p.id_number, phone=p.phone, address=p.address,
                                      email=p.email, gender=p.gender))
 
-    def find_duplicates(self, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
+    def find_duplicates(self, user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
                         exclude_pk=None, limit=10):
         since = selectors._day_start(today - selectors.dt.timedelta(days=lookback_days))
 
         def recent(m):
-            return m.status in OPEN_STATES or (m.closed_at is not None and m.closed_at >= since)
+            return (m.status in OPEN_STATES or (m.closed_at is not None and m.closed_at >= since)) and self._visible(user, m)
 
         # Matters are registered in arrival order, so the newest come last.
         found: dict[int, dict] = {}
@@ -344,10 +344,10 @@ def in_memory(store: MemoryStore):
         mock.patch.object(selectors, "find_duplicates", store.find_duplicates),
         mock.patch.object(hooks, "run", lambda event, matter: store.hook_calls.append((event, matter, timezone.now()))),
         # Reference data cannot change during the run: one read per code.
-        mock.patch.object(v, "unit_by_code", _memoized(v.unit_by_code)),
-        mock.patch.object(v, "category_by_code", _memoized(v.category_by_code)),
-        mock.patch.object(v, "region_by_code", _memoized(v.region_by_code)),
-        mock.patch.object(v, "units_by_codes", _memoized(v.units_by_codes)),
+        mock.patch.object(lookups, "unit_by_code", _memoized(lookups.unit_by_code)),
+        mock.patch.object(lookups, "category_by_code", _memoized(lookups.category_by_code)),
+        mock.patch.object(lookups, "region_by_code", _memoized(lookups.region_by_code)),
+        mock.patch.object(lookups, "units_by_codes", _memoized(lookups.units_by_codes)),
     ]
     with contextlib.ExitStack() as stack:
         for p in patches:

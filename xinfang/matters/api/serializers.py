@@ -134,7 +134,9 @@ class MatterDetailSerializer(serializers.Serializer):
                 {
                     "seq": e.seq, "action": e.action, "unit": _code(e.unit), "actor": str(e.actor) if e.actor else None,
                     "via": e.via, "occurred_at": e.occurred_at, "recorded_at": e.recorded_at,
-                    "from_status": e.from_status, "to_status": e.to_status, "params": e.params, "note": e.note,
+                    "from_status": e.from_status, "to_status": e.to_status,
+                    "params": ctx["event_params"][e.pk],  # redacted for the reader (selectors.redacted_event_params)
+                    "note": e.note,
                 }
                 for e in m.events.all()
             ],

@@ -12,14 +12,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.pagination import Pagination
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.pagination import Pagination
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
 from ..models import IdempotencyRecord
-from ..selectors import detail_queryset, filter_matters, list_queryset
+from ..selectors import detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, allowed_actions
@@ -76,7 +76,8 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
                    detail={"via": "api"}, ip=_client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
-               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None}
+               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
+               "event_params": redacted_event_params(user, matter.events.all())}
     return MatterDetailSerializer(matter, context=context).data
 
 
@@ -115,7 +116,7 @@ LIST_FILTERS = [
 class MatterListCreateView(APIView):
     permission_classes = [IsStaff]
     pagination_class = Pagination  # the schema declares the list paginated
-    api_error_statuses = (409, 422)  # xinfang.api.schema: replays and conflicts
+    api_error_statuses = {"POST": (409, 422)}  # xinfang.core.api.schema: replays and conflicts
 
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):

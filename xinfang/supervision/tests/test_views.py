@@ -206,9 +206,10 @@ def test_export_is_excel_and_logged(county, world):
 
 
 def test_unit_inbox_shows_only_own_records(county, world):
+    t02 = register(county, county.users["handler2"]).matter  # a record names only matters its addressee sees
     record_create(actor=county.users["officer"], data={
         "kind": "reminder", "method": "online", "target_unit": "T02", "title": "给河西乡的提醒", "content": "x",
-        "matters": world["other"].number})
+        "matters": t02.number})
     body = client_for(county, "handler").get("/supervision/records/").content.decode()
     assert "请加快办理" in body and "给河西乡的提醒" not in body
 

@@ -9,6 +9,7 @@ from xinfang.core.errors import AppError
 from xinfang.documents.selectors import source_documents
 from xinfang.org.models import Unit
 
+from .. import selectors
 from ..access import access_recommendation, is_bureau_staff, speaks_for, visible_recommendations
 from ..choices import Adoption, RecommendationKind, RecommendationState
 from ..services import recommendations as svc
@@ -59,7 +60,7 @@ def recommendation_detail(request, pk):
                 raise
             errors, status = show_error(request, exc), 400
     return render(request, "supervision/recommendation_detail.html", {
-        "rec": rec, "matters": rec.matters.order_by("number"), "errors": errors, "adoptions": Adoption.choices,
+        "rec": rec, "matters": selectors.record_matters(request.user, rec), "errors": errors, "adoptions": Adoption.choices,
         "may_answer": speaks_for(request.user, rec.recipient_unit_id) and rec.state == RecommendationState.SENT,
         "records": rec.supervision_records.select_related("target_unit").order_by("issued_at"),
         "documents": source_documents(request.user, rec),

@@ -86,7 +86,7 @@ def record_detail(request, pk):
         chain.append(node)
     nxt = getattr(record, "escalated_to", None) if hasattr(record, "escalated_to") else None
     return render(request, "supervision/record_detail.html", {
-        "record": record, "matters": record.matters.select_related("handling_unit").order_by("number"),
+        "record": record, "matters": selectors.record_matters(request.user, record),
         "chain": chain, "next": nxt, "may_respond": speaks_for(request.user, record.target_unit_id) and record.is_open
         and record.kind != RecordKind.BULLETIN, "bureau": is_bureau_staff(request.user),
         "errors": {}, "today": timezone.localdate(),

@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from xinfang.matters.access import access_matter, can_reveal, identity_hidden
 from xinfang.matters.choices import Gender
 from xinfang.matters.models import Deadline, Matter
-from xinfang.matters.selectors import PersonRow, detail_queryset, find_duplicates
+from xinfang.matters.selectors import PersonRow, detail_queryset, find_duplicates, redacted_event_params
 from xinfang.matters.selectors import petitioner_rows as core_petitioner_rows
 from xinfang.matters.workflow import allowed_actions
 from xinfang.org.choices import BUREAU_ROLES
@@ -82,8 +82,9 @@ def clock_rows(matter: Matter, ctx: DueContext) -> list[ClockRow]:
     return rows
 
 
-def timeline(matter: Matter) -> list[dict]:
+def timeline(matter: Matter, user) -> list[dict]:
     rows = []
+    params = redacted_event_params(user, matter.events.all())
     for e in matter.events.all():
         rows.append({
             "seq": e.seq,
@@ -96,7 +97,7 @@ def timeline(matter: Matter) -> list[dict]:
             "backdated": (e.recorded_at - e.occurred_at).total_seconds() > 3600,
             "from_label": labels.STATE_LABELS.get(e.from_status, ""),
             "to_label": labels.STATE_LABELS.get(e.to_status, ""),
-            "params": labels.event_params(e.params),
+            "params": labels.event_params(params[e.pk]),
             "note": e.note,
         })
     rows.reverse()  # newest first
@@ -172,7 +173,7 @@ def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> 
     if bureau and not hidden:
         persons = [link.petitioner for p in matter.petitions.all() for link in p.person_links.all()]
         related = find_duplicates(
-            ids=[p.id_number for p in persons if p.id_number], phones=[p.phone for p in persons if p.phone],
+            user, ids=[p.id_number for p in persons if p.id_number], phones=[p.phone for p in persons if p.phone],
             names_addresses=[(p.name, p.address) for p in persons if p.address], title=matter.title,
             region=matter.region, category=matter.category, today=ctx.today, exclude_pk=matter.pk, limit=5,
         )
@@ -182,7 +183,7 @@ def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> 
         matter=matter,
         petitioners=petitioner_rows(matter, reveal=revealed, hidden=hidden),
         clocks=clock_rows(matter, ctx),
-        events=timeline(matter),
+        events=timeline(matter, user),
         actions=allowed_actions(user, matter),
         can_reveal=revealable,
         revealed=revealed,

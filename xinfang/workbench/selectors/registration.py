@@ -6,12 +6,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
-from xinfang.matters.access import visible_matters
 from xinfang.matters.models import Petition, Petitioner
 from xinfang.matters.selectors import find_duplicates
-from xinfang.matters.services import validation as v
 from xinfang.org.choices import BUREAU_ROLES
 from xinfang.org.models import Category, Region
 from xinfang.workdays.models import current_rules
@@ -85,11 +84,7 @@ def duplicate_candidates(user, *, persons: list[dict], title: str, region_code: 
     category = Category.objects.filter(code=category_code).first() if category_code else None
     if not (ids or phones or names_addresses or (title and region and category)):
         return []
-    found = find_duplicates(
-        ids=ids, phones=phones, names_addresses=names_addresses, title=title or "", region=region,
+    return find_duplicates(
+        user, ids=ids, phones=phones, names_addresses=names_addresses, title=title or "", region=region,
         category=category, today=timezone.localdate(), lookback_days=current_rules().repeat_lookback_days,
     )
-    if not found:
-        return []
-    visible = set(visible_matters(user).filter(number__in=[d["number"] for d in found]).values_list("number", flat=True))
-    return [d for d in found if d["number"] in visible]

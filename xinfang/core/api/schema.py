@@ -3,7 +3,7 @@
 ``AutoSchema`` adds to every operation the error answers a client can get, derived from what the
 view is built from, each with the one error shape (component ``Error``):
 
-* 400 always (malformed input is refused for every operation, xinfang.core.middleware);
+* 400 always (malformed input is refused for every operation, xinfang.core.text_middleware);
 * 401 when the view authenticates, 403 when a permission applies or session auth needs CSRF;
 * 404 when the path names an object, for a page past the end of a paginated list (or when the
   view says it can answer 404);
@@ -13,7 +13,8 @@ view is built from, each with the one error shape (component ``Error``):
 * 429 with ``Retry-After`` when the view is throttled.
 
 It also declares read-only fields nullable when their model field is (``parent``,
-``superior``, ``region`` …); a view may list extra statuses in ``api_error_statuses``.
+``superior``, ``region`` …); a view may list extra statuses in ``api_error_statuses`` (a tuple,
+or a dict by HTTP method).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class AutoSchema(SpectacularAutoSchema):
 
     def error_statuses(self, operation) -> set[int]:
         view = self.view
-        statuses = {400, *getattr(view, "api_error_statuses", ())}
+        extra = getattr(view, "api_error_statuses", ())
+        statuses = {400, *(extra.get(self.method, ()) if isinstance(extra, dict) else extra)}
         authenticators = view.get_authenticators()
         if authenticators:
             statuses.add(401)
