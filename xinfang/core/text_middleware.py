@@ -36,7 +36,8 @@ class TextInputMiddleware:
         except RequestDataTooBig:
             return _refuse(request, "请求内容过大", "请求内容过大，请减小附件或分次提交。", {}, code="too_large")
         except (MultiPartParserError, OSError, ValueError):
-            return _refuse(request, "非法请求", "请求内容格式错误，无法解析。", {}, code="parse_error")
+            message = "请求内容格式错误：不是有效的 JSON 对象或表单数据（UTF-8）。"
+            return _refuse(request, "非法请求", message, {}, code="parse_error")
         if field is not None:
             message = bad_text_message(field)
             return _refuse(request, "输入含有无效字符", message, {field: [message]})
@@ -67,7 +68,9 @@ def _bad_field(request, view_kwargs) -> tuple[str | None, object]:
         try:
             data = json.loads(request.body)
         except ValueError:
-            return None, NOT_JSON  # not JSON at all: the API's parser answers with its own 400
+            if request.path.startswith(API_PREFIX):
+                raise  # also where the view would not read the body
+            return None, NOT_JSON
         return find_bad_text(data), data
     return None, NOT_JSON
 

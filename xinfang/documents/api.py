@@ -23,6 +23,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="doc_type")
     event = serializers.SerializerMethodField()
     sha256 = serializers.CharField(source="pdf_sha256", allow_null=True)  # null until the files are rendered
+    docx_sha256 = serializers.CharField(allow_null=True)  # likewise (the schema says so: the probe checks it)
     pdf_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
     title = serializers.CharField()

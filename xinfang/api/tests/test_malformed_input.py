@@ -41,7 +41,7 @@ def world(county):
                                 roles=["admin", "registrar", "case_officer", "bureau_leader"])
     client = APIClient()
     client.force_authenticate(power)
-    values = {"number": matter.number, "code": "T01", "doc_id": 1, "fmt": "pdf"}
+    values = {"number": matter.number, "code": "T01", "doc_id": 1, "fmt": "pdf", "id": 1}
     return client, values
 
 
