@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from xinfang.core.api.pagination import Pagination
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
@@ -22,7 +23,7 @@ from ..models import IdempotencyRecord
 from ..selectors import detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
-from ..workflow import ACTIONS, allowed_actions
+from ..workflow import ACTIONS, WORKFLOW, allowed_actions
 from .schema import MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
     ACTION_SERIALIZERS,
@@ -31,10 +32,6 @@ from .serializers import (
     RegisterSerializer,
     RepeatPetitionSerializer,
 )
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _data(request) -> dict:
@@ -54,18 +51,6 @@ def _data(request) -> dict:
     return data
 
 
-def _expected_version(value) -> int | None:
-    """``expected_version``: absent/null/"" for no check, else a non-negative integer (400 otherwise)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
-        return int(value)
-    raise InvalidInput("expected_version：应为非负整数（事项详情中的 version）。",
-                       fields={"expected_version": "应为非负整数"})
-
-
 def render_matter(request, matter, *, reveal: bool = False) -> dict:
     """The detail representation for this user (one access decision for masking)."""
     matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
@@ -74,7 +59,7 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
     reveal = reveal and can_reveal(user, matter)
     if reveal:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
-                   detail={"via": "api"}, ip=_client_ip(request))
+                   detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
                "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
                "event_params": redacted_event_params(user, matter.events.all())}
@@ -153,7 +138,7 @@ class MatterDetailView(APIView):
     def get(self, request, number):
         matter = access_matter(request.user, number)
         log_access(user=request.user, kind=AccessLog.Kind.VIEW, object_type="matter", object_ref=matter.number,
-                   detail={"via": "api"}, ip=_client_ip(request))
+                   detail={"via": "api"}, ip=client_ip(request))
         reveal = str(request.query_params.get("reveal", "")).lower() in {"1", "true", "yes"}
         return Response(render_matter(request, matter, reveal=reveal))
 
@@ -184,8 +169,10 @@ class MatterActionView(APIView):
     action_name = ""
 
     def post(self, request, number):
-        data = _data(request)
-        expected = _expected_version(data.pop("expected_version", None))
+        inputs = ACTION_SERIALIZERS[self.action_name](data=_data(request))
+        inputs.is_valid(raise_exception=True)  # the declaration's parse: 400 naming the field in Chinese
+        data = dict(inputs.validated_data)
+        expected = data.pop("expected_version", None)
 
         def produce(_key):
             matter = perform_action(actor=request.user, number=number, action=self.action_name, params=data,
@@ -196,18 +183,20 @@ class MatterActionView(APIView):
 
 
 def action_view(action: str):
+    """One view class per action, with its own documented ``post`` (the request body is the
+    action's derived serializer; a shared ``post`` would give every action the last schema)."""
     serializer = ACTION_SERIALIZERS[action]
+
+    @extend_schema(request=serializer, responses={200: MatterDetailShape}, operation_id=f"matters_{action}",
+                   summary=f"办理：{WORKFLOW[action].label}（{action}）", description=serializer.__doc__)
+    def post(self, request, number):
+        return MatterActionView.post(self, request, number)
+
     view = type(
         f"Matter{action.title().replace('_', '')}View",
         (MatterActionView,),
-        {"action_name": action, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
+        {"action_name": action, "post": post, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
     )
-
-    def post(self, request, number):  # a function of its own: extend_schema annotates the function object
-        return MatterActionView.post(self, request, number)
-
-    view.post = extend_schema(request=serializer, responses={200: MatterDetailShape}, summary=f"办理：{action}",
-                              operation_id=f"matters_{action}")(post)
     return view.as_view()
 
 
