@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.ledgers",
     "xinfang.routing",
+    "xinfang.notices",
     "xinfang.tokens",
     "csp",
     "xinfang.leaders",
+    "xinfang.figures",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xinfang.core.text_middleware.TextInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.core.context_processors.site",
+                "xinfang.notices.context_processors.notices",
             ],
         },
     },
@@ -113,6 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Named per process so that parallel test runs never share (or delete) each other's file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"].setdefault("TEST", {})
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections (CONN_MAX_AGE) survive a PostgreSQL restart
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -182,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "xinfang.core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "xinfang.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "xinfang.core.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
@@ -200,6 +206,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReplyOutcomeEnum": "xinfang.matters.choices.ReplyOutcome",
+        "DecisionOutcomeEnum": "xinfang.matters.choices.DecisionOutcome",
+    },
 }
 
 CACHES = {
@@ -218,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-deadlines": {
         "task": "xinfang.supervision.tasks.run_deadlines_task",
         "schedule": 60 * 60,  # hourly; the engine is idempotent per day
+    },
+    "verify-audit-chain": {
+        "task": "xinfang.core.tasks.verify_audit_chain_task",
+        "schedule": 24 * 60 * 60,  # daily; a failure is shown to auditors (docs/security.md)
     },
     "notification-queue": {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
@@ -323,3 +337,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", Fal
 # Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
 # (docs/documents.md "How a document comes into existence").
 XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
+
+# The auditor's screen (docs/security.md): a notice when one person reveals this many full identities in a
+# day; access-log rows are kept at least this many days (等保 2.0 level 3: six months or more).
+XINFANG_AUDIT_REVEAL_ALERT = int(os.environ.get("XINFANG_AUDIT_REVEAL_ALERT", "20"))
+XINFANG_ACCESS_LOG_RETENTION_DAYS = max(180, int(os.environ.get("XINFANG_ACCESS_LOG_RETENTION_DAYS", "180")))

@@ -38,5 +38,7 @@ urlpatterns = [
     path("stats/", include("xinfang.supervision.api_urls")),
     path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("", include("xinfang.leaders.api.urls")),
+    path("", include("xinfang.figures.api_urls")),
     path("", include(router.urls)),
+    path("", include("xinfang.ledgers.api_urls")),
 ]

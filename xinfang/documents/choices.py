@@ -28,6 +28,11 @@ class DocType(models.TextChoices):
     HEARING_NOTICE = "hearing_notice", "听证通知书"
     HEARING_REPORT = "hearing_report", "听证报告"
 
+    # figures and reports (xinfang.figures)
+    ANNUAL_REPORT = "annual_report", "信访工作年度报告"
+    SITUATION_REPORT = "situation_report", "信访形势通报"
+    BRIEFING = "briefing", "信访工作简报"
+    ASSESSMENT_NOTICE = "assessment_notice", "考核结果通报"
 
 # 发文字号 type characters (the template may change the whole prefix).
 TYPE_CODES = {
@@ -47,6 +52,10 @@ TYPE_CODES = {
     DocType.RECOMMENDATION: "建",
     DocType.HEARING_NOTICE: "听通",
     DocType.HEARING_REPORT: "听报",
+    DocType.ANNUAL_REPORT: "报",
+    DocType.SITUATION_REPORT: "情",
+    DocType.BRIEFING: "简",
+    DocType.ASSESSMENT_NOTICE: "考",
 }
 
 # Addressed to the petitioner (downloadable on the portal) vs. to a unit (internal).
@@ -61,6 +70,8 @@ DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINIO
 SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
 # Issued by xinfang.leaders from a hearing record (``source``), on the matter but from no event.
 HEARING_TYPES = frozenset({DocType.HEARING_NOTICE, DocType.HEARING_REPORT})
+# Rendered from the figures app's reports and assessments (xinfang.figures): body text + tables/charts.
+REPORT_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.SITUATION_REPORT, DocType.BRIEFING, DocType.ASSESSMENT_NOTICE})
 
 
 class DeliveryOutcome(models.TextChoices):

@@ -67,6 +67,11 @@ SPECIFIC: dict[DocType, dict[str, str]] = {
     D.HEARING_REPORT: {"听证机关": "组织听证的机关", "听证时间": "听证时间", "听证地点": "听证地点", "主持人": "听证主持人",
                        "听证员": "听证员", "参加单位": "参加听证的单位", "公开方式": "公开听证/不公开听证",
                        "听证经过": "听证笔录摘要", "听证结论": "听证员的结论意见"},
+    # xinfang.figures: the text of a report is written (and edited as a draft) in the report itself
+    D.ANNUAL_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.SITUATION_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.BRIEFING: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.ASSESSMENT_NOTICE: {"报告标题": "报告标题", "报告正文": "考核结果正文（含得分表）", "报告期间": "考核年度"},
 }
 
 
@@ -74,7 +79,8 @@ def allowed(doc_type: str) -> dict[str, str]:
     """Placeholders a template of this type may use, with their descriptions."""
     dt = DocType(doc_type)
     names = dict(COMMON)
-    if dt not in (D.SUPERVISION_ORDER, D.BULLETIN, D.RECOMMENDATION):
+    if dt not in (D.SUPERVISION_ORDER, D.BULLETIN, D.RECOMMENDATION, D.ANNUAL_REPORT, D.SITUATION_REPORT, D.BRIEFING,
+                  D.ASSESSMENT_NOTICE):
         names.update(MATTER)
     names.update(SPECIFIC.get(dt, {}))
     return names

@@ -21,9 +21,10 @@ from xinfang.matters.services import numbering
 
 from . import placeholders, rendering
 from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
+from .composing import compose
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from .renderers.content import DocumentContent, chinese_date
+from .renderers.content import BLOCKS_KEY, blocks_to_json, chinese_date
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -45,7 +46,11 @@ def active_template(doc_type: str) -> DocumentTemplate:
     Seeding here as well as in migration 0002 keeps issuing working on a database whose tables
     were emptied (a flushed test database, a restored partial dump).
     """
-    template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
+    from xinfang.core import refcache
+
+    active = refcache.get("documents.active_templates",
+                          lambda: {t.doc_type: t for t in DocumentTemplate.objects.filter(active=True)})
+    template = active.get(doc_type)
     if template is None and not DocumentTemplate.objects.filter(doc_type=doc_type).exists():
         from .defaults import DEFAULT_TEMPLATES
 
@@ -63,26 +68,6 @@ def active_template(doc_type: str) -> DocumentTemplate:
     return template
 
 
-def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_name: str,
-            doc_number: str, recipient: str, date_text: str) -> DocumentContent:
-    """Fill the template; a placeholder without a value raises KeyError(name)."""
-
-    def f(text: str) -> str:
-        return placeholders.fill(text, values)
-
-    return DocumentContent(
-        letterhead=f(template.letterhead),
-        doc_number=doc_number,
-        title=f(template.title),
-        recipient=recipient,
-        paragraphs=placeholders.fill_lines(template.body, values),
-        signature=issuing_unit_name,
-        date_text=date_text,
-        copy_to=f(template.copy_to),
-        notes=placeholders.fill_lines(template.notes, values),
-    )
-
-
 def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, year: int) -> tuple[str, str, int]:
     prefix = placeholders.fill(template.number_prefix, values).strip() or "文"
     key = f"doc:{issuing_unit.code}:{prefix}"[:80]
@@ -91,11 +76,12 @@ def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, ye
 
 
 def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str, matter=None, event=None,
-                   source=None, recipient_unit=None, actor=None, issued_at=None) -> IssuedDocument:
+                   source=None, recipient_unit=None, actor=None, issued_at=None, blocks=None) -> IssuedDocument:
     """Number, render and store one document. Runs in (or opens) a transaction.
 
     ``context`` maps placeholder names (Chinese, see ``placeholders``) to text. Supervision
-    records call this with plain contexts and ``source`` (the record they come from).
+    records call this with plain contexts and ``source`` (the record they come from). ``blocks``
+    (reports): tables and charts placed where a body paragraph reads ``[[key]]``.
     """
     doc_type = DocType(doc_type).value
     label = DocType(doc_type).label
@@ -104,6 +90,8 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
     with transaction.atomic(savepoint=False):  # part of the act's transaction: no savepoints to pay for
         template = active_template(doc_type)
         values = {str(k): None if v is None else str(v) for k, v in (context or {}).items()}
+        if blocks:
+            values[BLOCKS_KEY] = blocks_to_json(blocks)
         values.update({
             "发文机关": issuing_unit.name,
             "机关代字": unit_code_char(issuing_unit),
@@ -260,5 +248,8 @@ def template_activate(*, actor, template: DocumentTemplate) -> DocumentTemplate:
     with transaction.atomic():
         DocumentTemplate.objects.filter(doc_type=template.doc_type, active=True).update(active=False)
         DocumentTemplate.objects.filter(pk=template.pk).update(active=True)
+        from xinfang.core import refcache
+
+        refcache.invalidate()  # queryset updates send no signal
     template.refresh_from_db()
     return template

@@ -29,6 +29,7 @@ class Ability(StrEnum):
     SUPERVISE = "supervise"
     ADMINISTER = "administer"
     LEAD_RECEPTION = "lead_reception"
+    AUDIT = "audit"
 
 
 ABILITY_LABELS = {
@@ -45,6 +46,7 @@ ABILITY_LABELS = {
     Ability.SUPERVISE: "督查督办：督办、催办、回访、建议书",
     Ability.ADMINISTER: "系统管理：单位、人员、设置、模板",
     Ability.LEAD_RECEPTION: "作为领导接访、包案：录入本人接访记录和批示，本人包案的进展与办结（docs/leaders.md）",
+    Ability.AUDIT: "审计：个人信息访问日志（筛选、导出）与异常访问量提示；系统管理员不能查看（三员分立）",
 }
 
 A = Ability
@@ -56,7 +58,7 @@ MATRIX: dict[Role, frozenset[Ability]] = {
     Role.UNIT_HANDLER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT}),
     Role.UNIT_LEADER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT, A.LEAD_UNIT}),
     Role.COUNTY_LEADER: frozenset({A.SEE_COUNTY, A.LEAD_RECEPTION}),
-    Role.AUDITOR: frozenset({A.SEE_COUNTY}),
+    Role.AUDITOR: frozenset({A.SEE_COUNTY, A.AUDIT}),
     Role.ADMIN: frozenset({A.SEE_COUNTY, A.ADMINISTER}),
 }
 

@@ -39,6 +39,7 @@ from xinfang.leaders.supervise import run as run_leaders
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
+from xinfang.notices.services import notify_due_soon, send_digests
 from xinfang.notifications.services import send_pending_notifications
 from xinfang.routing.services import retrain_if_stale
 from xinfang.workdays.models import current_rules, load_calendar
@@ -367,11 +368,40 @@ def send_notifications(ctx: Ctx) -> None:
                 ctx.add(f"notifications_{key}", value)
 
 
+def notify_staff(ctx: Ctx) -> None:
+    """工作提醒: clocks falling due soon reach their unit's people once; then the daily digests go out."""
+    first, last = due_soon_days(ctx.today, ctx.rules.due_soon_workdays, ctx.calendar)
+    created = notify_due_soon(ctx.today, first, last)
+    if created:
+        ctx.add("staff_notices", created)
+    sent = send_digests()
+    if sent["sent"]:
+        ctx.add("staff_digests", sent["sent"])
+
+
 def retrain_routing(ctx: Ctx) -> None:
     """Keep the routing help (转送辅助) learning from the matters closed since its last training."""
     outcome = retrain_if_stale(ctx.today)
     if outcome == "trained":
         ctx.add("routing_retrained")
+
+
+def prepare_reports(ctx: Ctx) -> None:
+    """The previous month's 信访形势通报 as a draft, from the month's first working day on (the
+    figures app; the bureau edits and issues it)."""
+    from xinfang.figures.reports import prepare_monthly_draft
+
+    if prepare_monthly_draft(ctx.today, ctx.calendar) is not None:
+        ctx.add("report_drafts")
+# ---- checks of other apps (one marked place; each app adds a small function here) -------------
+
+
+def ledger_checks(ctx: Ctx) -> None:
+    """The office's ledgers (issue 12): overdue 人大建议/政协提案, missing monthly risk reports."""
+    from xinfang.ledgers.engine import run_checks
+
+    for key, n in run_checks(ctx.today).items():
+        ctx.add(key, n)
 
 
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
@@ -383,10 +413,13 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("supervise_bounced", supervise_bounced),
     ("supervise_recommendations", supervise_recommendations),
     ("supervise_leaders", supervise_leaders),
+    ("ledger_checks", ledger_checks),
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
+    ("notify_staff", notify_staff),
     ("retrain_routing", retrain_routing),
+    ("prepare_reports", prepare_reports),
 ]
 
 

@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xinfang.core.api.pagination import Pagination
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.core.http import client_ip
@@ -23,6 +24,7 @@ from ..selectors import detail_queryset, filter_matters, list_queryset, redacted
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, WORKFLOW, allowed_actions
+from .schema import MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
     ACTION_SERIALIZERS,
     MatterDetailSerializer,
@@ -49,9 +51,13 @@ def _data(request) -> dict:
     return data
 
 
-def render_matter(request, matter, *, reveal: bool = False) -> dict:
-    """The detail representation for this user (one access decision for masking)."""
-    matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+def render_matter(request, matter, *, reveal: bool = False, held: bool = False) -> dict:
+    """The detail representation for this user (one access decision for masking).
+
+    ``held``: the matter comes straight from the registration service with every related row it
+    wrote attached (prefetch caches), so nothing is read again (issue 14)."""
+    if not held:
+        matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
     user = request.user
     hidden = identity_hidden(user, matter)
     reveal = reveal and can_reveal(user, matter)
@@ -59,7 +65,7 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
                    detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
-               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
+               "today": timezone.localdate(), "user": user,
                "event_params": redacted_event_params(user, matter.events.all())}
     return MatterDetailSerializer(matter, context=context).data
 
@@ -98,25 +104,27 @@ LIST_FILTERS = [
 
 class MatterListCreateView(APIView):
     permission_classes = [IsStaff]
+    pagination_class = Pagination  # the schema declares the list paginated
+    api_error_statuses = {"POST": (409, 422)}  # xinfang.core.api.schema: replays and conflicts
 
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
-        from xinfang.core.api.pagination import Pagination
-
-        paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
+        count_source = filter_matters(request.user, request.query_params, for_count=True)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
+        context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredShape, 200: RegisteredShape},
+                   summary="登记信访件（新事项）",
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)])
     def post(self, request):
         data = _data(request)
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter)
+        body = render_matter(request, result.matter_with_rows(), held=bool(result.held))
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code
@@ -129,7 +137,7 @@ class MatterDetailView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="信访事项详情",
+        responses=MatterDetailShape, summary="信访事项详情",
         parameters=[OpenApiParameter("reveal", OpenApiTypes.BOOL, description="show full ID numbers and phones (logged)")],
     )
     def get(self, request, number):
@@ -142,8 +150,10 @@ class MatterDetailView(APIView):
 
 class MatterPetitionView(APIView):
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
 
-    @extend_schema(request=RepeatPetitionSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记重复信访件")
+    @extend_schema(request=RepeatPetitionSerializer, responses={201: PetitionAddedShape, 200: PetitionAddedShape},
+                   summary="登记重复信访件")
     def post(self, request, number):
         matter = access_matter(request.user, number)
         data = _data(request)
@@ -160,6 +170,7 @@ class MatterActionView(APIView):
     """POST /api/v1/matters/{number}/{action}/ — one workflow action (domain §3)."""
 
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
     action_name = ""
 
     def post(self, request, number):
@@ -181,7 +192,7 @@ def action_view(action: str):
     action's derived serializer; a shared ``post`` would give every action the last schema)."""
     serializer = ACTION_SERIALIZERS[action]
 
-    @extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, operation_id=f"matters_{action}",
+    @extend_schema(request=serializer, responses={200: MatterDetailShape}, operation_id=f"matters_{action}",
                    summary=f"办理：{WORKFLOW[action].label}（{action}）", description=serializer.__doc__)
     def post(self, request, number):
         return MatterActionView.post(self, request, number)
