@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.errors import AppError, IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
@@ -129,6 +129,13 @@ def register_form(request, page):
             result = add_petition(actor=request.user, matter=target, data=data, files=files, idempotency_key=key)
         else:
             result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
+    except IdempotencyKeyReused:
+        # This form was saved once with other contents (back button, edited, saved again).
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+        return _render(request, page, form, formset, repeat_matter=repeat_matter, status=409,
+                       error="本表单已经登记过一次，内容与这次不同。如确需另行登记一件新的信访件，请核对后再次保存。",
+                       files_dropped=bool(files))
     except AppError as exc:
         if not isinstance(exc, InvalidInput) and exc.code == "not_found":
             raise
