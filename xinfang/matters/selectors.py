@@ -19,6 +19,7 @@ from .access import visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
 from .services.search import query_terms, text_filter
+from .services.validation import id_number_warning
 
 FLAG_FIELDS = {
     "collective": "is_collective",
@@ -240,6 +241,7 @@ class PersonRow:
     address: str = ""
     is_representative: bool = False
     petitions: list[str] = dataclasses.field(default_factory=list)
+    id_warning: str = ""  # e.g. an address code missing from the national table (core.idnumber)
 
 
 def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[PersonRow]:
@@ -262,6 +264,7 @@ def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[Perso
                         id_number=p.id_number if reveal else mask_id_number(p.id_number),
                         phone=p.phone if reveal else mask_phone(p.phone),
                         address=p.address,
+                        id_warning=id_number_warning(p.id_number),
                     )
                 seen[p.pk] = row
             row.is_representative = row.is_representative or link.is_representative

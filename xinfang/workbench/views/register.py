@@ -160,7 +160,7 @@ def check_id(request):
     value = next((val for key, val in request.GET.items() if key.endswith("id_number")), "")
     result = sel.check_id_number(value)
     person = None
-    if result["state"] == "ok" and sel.may_look_up_people(request.user):
+    if result["state"] in ("ok", "warning") and sel.may_look_up_people(request.user):
         found = sel.find_person(id_number=result["number"])
         if found is not None:
             person = sel.person_card(found)
