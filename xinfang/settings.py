@@ -111,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "xinfang.workbench.login_guard.LoginCeilingBackend",  # per-username ceiling → image challenge
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,6 +130,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "xinfang.workbench.views.auth.lockout_response"  # Chinese lockout page
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("XINFANG_AXES_ENABLED", True)
+# Per username across addresses (docs/security.md "登录与查询的防暴力破解"): at the ceiling, an image challenge.
+XINFANG_LOGIN_USERNAME_LIMIT = int(os.environ.get("XINFANG_LOGIN_USERNAME_LIMIT", "10"))
+XINFANG_LOGIN_USERNAME_WINDOW_HOURS = int(os.environ.get("XINFANG_LOGIN_USERNAME_WINDOW_HOURS", "24"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -121,6 +121,7 @@ def _samples(world, county) -> dict[str, list[str]]:
         "code": ["T01", "T02", county.category.code],
         "page": list(CHANNEL_PAGES),
         "date": ["2026-01-01"],
+        "nonce": ["unknown"],
     }
 
 
