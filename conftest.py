@@ -30,3 +30,6 @@ def pytest_configure(config):
     # Fast hashing in tests only (the demo and production keep Django's default PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
+    # Documents are rendered after commit; in tests that commit, render in the callback itself
+    # (no background thread outliving the test). The thread runner has its own test.
+    settings.XINFANG_DOCUMENT_RENDERING = "inline"

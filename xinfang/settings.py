@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -52,6 +51,9 @@ INSTALLED_APPS = [
     "xinfang.workbench",
     "xinfang.portal",
     "xinfang.demo",
+    "xinfang.routing",
+    "xinfang.tokens",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Security headers (docs/security.md): CSP, Permissions-Policy, no-store on personal data.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "xinfang.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "xinfang.urls"
@@ -173,14 +179,14 @@ XINFANG_PETITION_PREFIX = os.environ.get("XINFANG_PETITION_PREFIX", "XJ")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "xinfang.tokens.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "xinfang.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "xinfang.core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "xinfang.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "xinfang.core.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
     "DEFAULT_THROTTLE_RATES": {"public_track": "20/hour", "token": "30/min"},
@@ -219,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "notification-queue": {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)
+    },
+    "document-rendering": {  # documents left pending by a process that died after commit
+        "task": "xinfang.documents.tasks.render_pending_documents_task",
+        "schedule": 300,
     },
 }
 
@@ -274,3 +284,46 @@ XINFANG_PORTAL_CLIENT_IP_HEADER = os.environ.get("XINFANG_PORTAL_CLIENT_IP_HEADE
 XINFANG_BUREAU_RECEPTION_HOURS = os.environ.get(
     "XINFANG_BUREAU_RECEPTION_HOURS", "法定工作日 上午 8:30—12:00，下午 14:30—17:30（节假日除外）"
 )
+
+# Routing help (转送辅助, docs/routing.md): retrained by the daily engine when older than this many days;
+# the rules that always apply (涉法涉诉 → 政法委, 检举控告 → 纪委监委) may be replaced as JSON.
+XINFANG_ROUTING_RETRAIN_DAYS = int(os.environ.get("XINFANG_ROUTING_RETRAIN_DAYS", "7"))
+XINFANG_ROUTING_MAX_SAMPLES = int(os.environ.get("XINFANG_ROUTING_MAX_SAMPLES", "50000"))
+XINFANG_ROUTING_RULES = json.loads(os.environ.get("XINFANG_ROUTING_RULES", "null"))
+# API tokens (docs/security.md): a new token per login, valid this many hours, revoked on logout
+# and on password change.
+XINFANG_TOKEN_TTL_HOURS = float(os.environ.get("XINFANG_TOKEN_TTL_HOURS", "12"))
+
+# Security headers (docs/security.md). Everything is served by the deployment itself, so the
+# policy is strict: no inline or eval'd script, no third-party origin. Inline style *attributes*
+# stay allowed (templates use them for layout; they cannot run code); <style> elements do not.
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list] = {
+    feature: [] for feature in (
+        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment", "usb",
+        "display-capture", "serial", "hid", "midi",
+    )
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", False)
+# Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
+# (docs/documents.md "How a document comes into existence").
+XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")

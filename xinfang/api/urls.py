@@ -1,22 +1,13 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
-from rest_framework.throttling import AnonRateThrottle
 
 from xinfang.matters.api.views import ACTION_VIEWS, MatterDetailView, MatterListCreateView, MatterPetitionView
 from xinfang.org.api.views import CategoryViewSet, RegionViewSet, UnitViewSet, UserViewSet
-
-
-class TokenThrottle(AnonRateThrottle):
-    scope = "token"
-
-
-class TokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; send it as ``Authorization: Token <token>``."""
-
-    throttle_classes = [TokenThrottle]
-
+from xinfang.routing.api import SuggestView
+from xinfang.tokens import api as token_api
 
 router = SimpleRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -26,11 +17,18 @@ router.register("categories", CategoryViewSet, basename="category")
 
 NUMBER = "<str:number>"
 
+# The API documentation pages (Swagger UI, Redoc) put <style> elements into the page: only they may.
+# Swagger's start-up script is served as a file (the split view), so no page runs inline script.
+DOCS_CSP = {"style-src-elem": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
+
 urlpatterns = [
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/", token_api.ObtainTokenView.as_view(), name="api-token"),
+    path("auth/logout/", token_api.LogoutView.as_view(), name="api-logout"),
+    path("auth/tokens/", token_api.TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", token_api.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", csp_update(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("redoc/", csp_update(DOCS_CSP)(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("matters/", MatterListCreateView.as_view(), name="api-matters"),
     path(f"matters/{NUMBER}/", MatterDetailView.as_view(), name="api-matter"),
     path(f"matters/{NUMBER}/petitions/", MatterPetitionView.as_view(), name="api-matter-petitions"),
@@ -38,5 +36,6 @@ urlpatterns = [
     *[path(f"matters/{NUMBER}/{action}/", view, name=f"api-matter-{action}") for action, view in ACTION_VIEWS.items()],
     path("public/", include("xinfang.portal.api_urls")),
     path("stats/", include("xinfang.supervision.api_urls")),
+    path("suggest/", SuggestView.as_view(), name="api-suggest"),
     path("", include(router.urls)),
 ]

@@ -1,6 +1,6 @@
 """One error vocabulary for services, the API and the UI.
 
-Services raise these; the API exception handler (xinfang.api.errors) and the UI helper
+Services raise these; the API exception handler (xinfang.core.api.errors) and the UI helper
 (xinfang.core.ui.show_error) turn them into the single error shape / a message.
 """
 

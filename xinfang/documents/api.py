@@ -9,19 +9,20 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import NotVisible
 from xinfang.core.models import log_access
 
 from . import selectors
 from .models import IssuedDocument
+from .rendering import file_bytes
 from .views.common import file_response
 
 
 class DocumentSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="doc_type")
     event = serializers.SerializerMethodField()
-    sha256 = serializers.CharField(source="pdf_sha256")
+    sha256 = serializers.CharField(source="pdf_sha256", allow_null=True)  # null until the files are rendered
     pdf_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
     title = serializers.CharField()
@@ -32,6 +33,12 @@ class DocumentSerializer(serializers.ModelSerializer):
         model = IssuedDocument
         fields = ["id", "type", "doc_number", "title", "issued_at", "event", "sha256", "docx_sha256",
                   "issuing_unit", "recipient", "template_version", "delivered", "pdf_url", "docx_url"]
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if obj.rendered_at is None:
+            data["sha256"] = data["docx_sha256"] = None
+        return data
 
     def get_event(self, obj) -> int | None:
         """The sequence number of the matter event that produced the document."""
@@ -78,4 +85,4 @@ class MatterDocumentFileView(APIView):
         log_access(user=request.user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": fmt, "matter": number, "via": "api"},
                    ip=request.META.get("REMOTE_ADDR"))
-        return file_response(doc, fmt, doc.pdf_data if fmt == "pdf" else doc.docx_data, inline=False)
+        return file_response(doc, fmt, file_bytes(doc, fmt), inline=False)

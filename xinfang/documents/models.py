@@ -96,10 +96,13 @@ class IssuedDocument(models.Model):
     context = models.JSONField("填充数据", default=dict)
     rendered_text = models.TextField("文书全文")
     text_sha256 = models.CharField(max_length=64)
-    pdf_data = models.BinaryField("PDF")
-    pdf_sha256 = models.CharField(max_length=64)
-    docx_data = models.BinaryField("DOCX")
-    docx_sha256 = models.CharField(max_length=64)
+    pdf_data = models.BinaryField("PDF", default=b"")
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    docx_data = models.BinaryField("DOCX", default=b"")
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    # Number, template version and frozen context are fixed in the act's transaction; the bytes are
+    # rendered after commit (xinfang/documents/rendering.py) and written exactly once.
+    rendered_at = models.DateTimeField("生成文件时间", null=True, blank=True)
     missing_glyphs = models.CharField("PDF中以〓代替的字", max_length=200, blank=True)
     render_ms = models.PositiveIntegerField("生成耗时（毫秒）", default=0)
 
@@ -117,6 +120,7 @@ class IssuedDocument(models.Model):
             models.Index(fields=["matter", "issued_at"]),
             models.Index(fields=["issuing_unit", "issued_at"]),
             models.Index(fields=["source_type", "source_id"]),  # a supervision record's papers
+            models.Index(fields=["id"], condition=Q(rendered_at__isnull=True), name="issueddoc_pending_render"),
         ]
 
     def __str__(self) -> str:
@@ -127,8 +131,9 @@ class IssuedDocument(models.Model):
             raise RuntimeError("issued documents are immutable")
         self.pdf_data = bytes(self.pdf_data)
         self.docx_data = bytes(self.docx_data)
-        self.pdf_sha256 = _sha256(self.pdf_data)
-        self.docx_sha256 = _sha256(self.docx_data)
+        if self.pdf_data or self.docx_data:  # issued with its files (old rows, tests); else rendered later
+            self.pdf_sha256 = _sha256(self.pdf_data)
+            self.docx_sha256 = _sha256(self.docx_data)
         self.text_sha256 = _sha256(self.rendered_text.encode("utf-8"))
         super().save(*args, **kwargs)
 
@@ -143,8 +148,14 @@ class IssuedDocument(models.Model):
     def type(self) -> str:
         return self.doc_type
 
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None
+
     def verify(self) -> bool:
-        """Do the stored files still match the hashes taken at issue?"""
+        """Do the stored text and files still match the hashes taken at issue / at rendering?"""
+        if not self.is_rendered:
+            return _sha256(self.rendered_text.encode("utf-8")) == self.text_sha256
         return (
             _sha256(bytes(self.pdf_data)) == self.pdf_sha256
             and _sha256(bytes(self.docx_data)) == self.docx_sha256

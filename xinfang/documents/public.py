@@ -36,10 +36,13 @@ def filename(document: IssuedDocument, fmt: str) -> str:
 def petitioner_file(document: IssuedDocument, fmt: str) -> tuple[str, str, bytes] | None:
     if fmt not in CONTENT_TYPES or document.doc_type not in PETITIONER_TYPES:
         return None
-    data = IssuedDocument.objects.filter(pk=document.pk).values_list(f"{fmt}_data", flat=True).first()
-    if data is None:
+    from .rendering import file_bytes
+
+    try:
+        data = file_bytes(document, fmt)
+    except IssuedDocument.DoesNotExist:
         return None
-    return filename(document, fmt), CONTENT_TYPES[fmt], bytes(data)
+    return filename(document, fmt), CONTENT_TYPES[fmt], data
 
 
 def make_token(document: IssuedDocument, matter) -> str:

@@ -112,7 +112,7 @@ def print_batch(user, unit, day: dt.date) -> list[IssuedDocument]:
     end = start + dt.timedelta(days=1)
     return list(
         IssuedDocument.objects.filter(issuing_unit=unit, issued_at__gte=start, issued_at__lt=end)
-        .only("pk", "doc_number", "doc_type", "title", "pdf_data", "issued_at")
+        .only("pk", "doc_number", "doc_type", "title", "pdf_data", "rendered_at", "issued_at")
         .order_by("doc_type", "seq", "id")
     )
 

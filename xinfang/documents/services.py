@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,13 +19,11 @@ from xinfang.core.errors import AppError, InvalidInput, NotAllowed, StateConflic
 from xinfang.matters.choices import DeliveryMethod
 from xinfang.matters.services import numbering
 
-from . import placeholders
+from . import placeholders, rendering
 from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
 from .renderers.content import DocumentContent, chinese_date
-from .renderers.docx import render_docx
-from .renderers.pdf import render_pdf
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -86,13 +83,6 @@ def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_
     )
 
 
-def render(content: DocumentContent) -> tuple[bytes, bytes, set[str], int]:
-    started = time.perf_counter()
-    pdf, missing = render_pdf(content)
-    docx = render_docx(content)
-    return pdf, docx, missing, int((time.perf_counter() - started) * 1000)
-
-
 def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, year: int) -> tuple[str, str, int]:
     prefix = placeholders.fill(template.number_prefix, values).strip() or "文"
     key = f"doc:{issuing_unit.code}:{prefix}"[:80]
@@ -111,7 +101,7 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
     label = DocType(doc_type).label
     issued_at = issued_at or (event.occurred_at if event is not None else timezone.now())
     day = timezone.localtime(issued_at).date()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # part of the act's transaction: no savepoints to pay for
         template = active_template(doc_type)
         values = {str(k): None if v is None else str(v) for k, v in (context or {}).items()}
         values.update({
@@ -130,11 +120,6 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
                 f"生成“{label}”失败：模板第{template.version}版使用的占位符 {{{{{exc.args[0]}}}}} 没有对应的数据，本次操作未执行。",
                 fields={"template": f"缺少 {exc.args[0]}"},
             ) from None
-        try:
-            pdf, docx, missing, elapsed = render(content)
-        except Exception as exc:
-            log.exception("rendering %s failed", doc_type)
-            raise DocumentGenerationFailed(f"生成“{label}”失败（{type(exc).__name__}），本次操作未执行，请稍后重试或联系管理员。") from exc
         doc = IssuedDocument(
             doc_type=doc_type, doc_number=doc_number, number_key=key, year=day.year, seq=seq,
             matter=matter, event=event,
@@ -143,14 +128,14 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
             issuing_unit=issuing_unit, recipient=recipient[:300], recipient_unit=recipient_unit,
             title=content.title[:200], issued_at=issued_at, issued_by=actor,
             template=template, template_version=template.version, context=values,
-            rendered_text=content.plain_text(), pdf_data=pdf, docx_data=docx,
-            missing_glyphs="".join(sorted(missing))[:200], render_ms=elapsed,
+            rendered_text=content.plain_text(),
         )
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):  # a conflict fails the whole act anyway
                 doc.save()
         except IntegrityError:
             raise StateConflict(f"该操作的“{label}”已经生成，不能重复生成。") from None
+        rendering.schedule(doc)  # PDF and DOCX after commit (rendering.py), never inside the lock
     return doc
 
 

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
+from xinfang.core.validation import id_number_warning
 from xinfang.org.models import Category, Region, Unit
 
 from .access import visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
 from .services.search import query_terms, text_filter
-from .services.validation import id_number_warning
 
 FLAG_FIELDS = {
     "collective": "is_collective",

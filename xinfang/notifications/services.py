@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xinfang.core.validation import is_mobile
 from xinfang.matters.models import Event, Matter, Petition
-from xinfang.matters.services.validation import is_mobile
 
 from . import messages
 from .models import Channel, Notification, Status

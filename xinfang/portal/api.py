@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from xinfang.api.errors import error_response
+from xinfang.core.api.errors import error_response
 from xinfang.core.errors import NotVisible
 from xinfang.core.http import client_ip
 

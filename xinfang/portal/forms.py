@@ -12,8 +12,8 @@ from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.idnumber import IdNumberError, check_id_number
 from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.uploads import check_uploads
+from xinfang.core.validation import normalize_phone
 from xinfang.matters.choices import Purpose, Rating
-from xinfang.matters.services.validation import normalize_phone
 
 from .models import ReceptionDay
 from .protection import challenge

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import InvalidInput
 from xinfang.workdays.models import current_rules
 

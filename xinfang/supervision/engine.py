@@ -38,6 +38,7 @@ from xinfang.documents.services import DocumentGenerationFailed
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
+from xinfang.routing.services import retrain_if_stale
 from xinfang.workdays.models import current_rules, load_calendar
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, CLOCK_RULES, ClockKind
 
@@ -368,6 +369,13 @@ def send_notifications(ctx: Ctx) -> None:
                 ctx.add(f"notifications_{key}", value)
 
 
+def retrain_routing(ctx: Ctx) -> None:
+    """Keep the routing help (转送辅助) learning from the matters closed since its last training."""
+    outcome = retrain_if_stale(ctx.today)
+    if outcome == "trained":
+        ctx.add("routing_retrained")
+
+
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("lapse_evaluations", lapse_evaluations),
     ("close_lapsed_windows", close_lapsed_windows),
@@ -379,6 +387,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
+    ("retrain_routing", retrain_routing),
 ]
 
 

@@ -9,6 +9,10 @@ conftest.py. Tests using them are marked ``@pytest.mark.browser`` and need ``tra
 * ``live_url``: the live server's base URL (pytest-django ``live_server``).
 * ``login``: ``login(page, "registrar")`` signs in through the real login form.
 * ``screenshot``: ``screenshot(page, "home-registrar")`` saves test-artifacts/screenshots/<name>.png.
+
+Every page fails its test on a Content-Security-Policy violation (docs/security.md): the browser's
+``securitypolicyviolation`` events and "Content Security Policy" console errors are collected and
+asserted empty when the test ends (``page.csp_violations`` holds them).
 """
 
 from __future__ import annotations
@@ -55,17 +59,38 @@ def live_url(live_server) -> str:
     return live_server.url
 
 
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def _watch_csp(pg, violations: list) -> None:
+    def on_console(message):
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            violations.append(f"{pg.url}: {text}")
+
+    pg.on("console", on_console)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15000)
+    context.add_init_script(CSP_LISTENER)
+    violations: list[str] = []
     # Confirmation dialogs: the user clicks 确定 (also in pages the test opens later).
     context.on("page", lambda new_page: new_page.on("dialog", lambda dialog: dialog.accept()))
+    context.on("page", lambda new_page: _watch_csp(new_page, violations))
     pg = context.new_page()
+    pg.csp_violations = violations  # type: ignore[attr-defined]
     try:
         yield pg
     finally:
         context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

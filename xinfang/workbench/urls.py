@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, batch, exports, home, lists, manage, matter, register
+from .views import auth, batch, exports, home, lists, manage, matter, register, routing
 
 app_name = "workbench"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path(f"matters/{N}/reveal/", matter.matter_reveal, name="matter-reveal"),
     path(f"matters/{N}/print/", matter.matter_print, name="matter-print"),
     path(f"matters/{N}/act/<str:action>/", matter.matter_act, name="matter-act"),
+    path(f"matters/{N}/suggest/", routing.matter_suggest, name="matter-suggest"),
     path(f"matters/{N}/attachments/<int:pk>/", matter.attachment_download, name="attachment"),
     # exports
     path("exports/", exports.export_list, name="exports"),

@@ -61,7 +61,7 @@ def test_details_of_an_accepted_number():
 @pytest.mark.parametrize("path", ["service", "portal", "live"])
 def test_every_path_uses_the_one_validator(path, county):
     """Unknown code → accepted (a warning for staff), 2099 → refused, on every path."""
-    from xinfang.matters.services import validation as v
+    from xinfang.core import validation as v
     from xinfang.portal.forms import clean_id_number
     from xinfang.workbench.selectors.registration import check_id_number as live
 

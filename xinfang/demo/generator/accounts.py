@@ -97,5 +97,5 @@ def accounts_table() -> str:
     for i in range(0, len(cells), 4):
         lines.append("  " + "".join(cells[i:i + 4]).rstrip())
     lines += ["", "例：城关镇经办人 t01_handler、负责人 t01_leader；县住建局经办人 d01_handler。",
-              "工作台 http://127.0.0.1:8000/login/ ；管理后台 /admin/ 使用 admin 账号。"]
+              "工作台 http://127.0.0.1:8000/login/ ；系统管理 http://127.0.0.1:8000/manage/ 、Django 后台 http://127.0.0.1:8000/django-admin/ 使用 admin 账号。"]
     return "\n".join(lines)

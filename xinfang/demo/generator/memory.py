@@ -35,9 +35,9 @@ from xinfang.matters.models import (
     PetitionPerson,
 )
 from xinfang.matters.services import actions, deadlines, events, numbering, registration
-from xinfang.matters.services import validation as v
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
+from xinfang.org import lookups
 from xinfang.org.choices import COUNTY_WIDE_ROLES, UNIT_ROLES
 from xinfang.workdays.rules import AUTHORITY_CLOCKS
 
@@ -344,10 +344,10 @@ def in_memory(store: MemoryStore):
         mock.patch.object(selectors, "find_duplicates", store.find_duplicates),
         mock.patch.object(hooks, "run", lambda event, matter: store.hook_calls.append((event, matter, timezone.now()))),
         # Reference data cannot change during the run: one read per code.
-        mock.patch.object(v, "unit_by_code", _memoized(v.unit_by_code)),
-        mock.patch.object(v, "category_by_code", _memoized(v.category_by_code)),
-        mock.patch.object(v, "region_by_code", _memoized(v.region_by_code)),
-        mock.patch.object(v, "units_by_codes", _memoized(v.units_by_codes)),
+        mock.patch.object(lookups, "unit_by_code", _memoized(lookups.unit_by_code)),
+        mock.patch.object(lookups, "category_by_code", _memoized(lookups.category_by_code)),
+        mock.patch.object(lookups, "region_by_code", _memoized(lookups.region_by_code)),
+        mock.patch.object(lookups, "units_by_codes", _memoized(lookups.units_by_codes)),
     ]
     with contextlib.ExitStack() as stack:
         for p in patches:

@@ -168,7 +168,7 @@ def _add_document_font(pdf: FPDF, data: bytes) -> None:
     pdf.fonts[FAMILY.lower()] = font
 
 
-def render_pdf(content: DocumentContent) -> tuple[bytes, set[str]]:
+def render_pdf(content: DocumentContent, created=None) -> tuple[bytes, set[str]]:
     """The PDF bytes and the set of characters drawn as 〓 (no glyph in the embedded font).
 
     GB/T 9704 7.3.5.4: the signature and date never stand alone on a page. When they would,
@@ -180,6 +180,8 @@ def render_pdf(content: DocumentContent) -> tuple[bytes, set[str]]:
         pdf, orphaned = _layout(content, font, LINE_H * 0.9)
     if orphaned:  # else the last two lines of text go over with the signature
         pdf, orphaned = _layout(content, font, LINE_H, keep_with_signature=True)
+    if created is not None:  # the issue time, so that rendering again gives the same bytes
+        pdf.set_creation_date(created)
     return bytes(pdf.output()), font.missing
 
 

@@ -10,6 +10,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from xinfang.documents.models import IssuedDocument
+from xinfang.documents.rendering import ensure_rendered
 from xinfang.testing.factories import act, at, register
 
 FOOTER = re.compile(r"^—\s*\d+\s*—$")
@@ -17,13 +18,13 @@ FOOTER = re.compile(r"^—\s*\d+\s*—$")
 
 def pdf_text(doc: IssuedDocument) -> str:
     """The PDF's text without whitespace and without the page-number footers."""
-    reader = PdfReader(io.BytesIO(bytes(doc.pdf_data)))
+    reader = PdfReader(io.BytesIO(bytes(ensure_rendered(doc).pdf_data)))
     lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
     return "".join("".join(line.split()) for line in lines if not FOOTER.match(line))
 
 
 def docx_text(doc: IssuedDocument) -> str:
-    d = Document(io.BytesIO(bytes(doc.docx_data)))
+    d = Document(io.BytesIO(bytes(ensure_rendered(doc).docx_data)))
     return "".join("".join(p.text.split()) for p in d.paragraphs)
 
 

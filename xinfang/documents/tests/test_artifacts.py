@@ -14,7 +14,7 @@ from django.conf import settings
 from xinfang.documents.choices import DocType
 from xinfang.documents.models import IssuedDocument
 from xinfang.documents.renderers.content import DocumentContent
-from xinfang.documents.services import render
+from xinfang.documents.rendering import ensure_rendered, render
 from xinfang.testing.factories import act, at, register
 
 from .helpers import full_lifecycle
@@ -44,6 +44,7 @@ def test_render_every_type_to_artifacts(county):
         if doc.doc_type in seen:
             continue
         seen.add(doc.doc_type)
+        doc = ensure_rendered(doc)
         for old in OUT.glob(f"{doc.doc_type}*"):
             old.unlink()
         (OUT / f"{doc.doc_type}.pdf").write_bytes(bytes(doc.pdf_data))

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from xinfang.documents.renderers.content import DocumentContent
 from xinfang.documents.renderers.fonts import store
 from xinfang.documents.renderers.pdf import render_pdf
+from xinfang.documents.rendering import ensure_rendered
 from xinfang.documents.services import issue_document
 from xinfang.testing.factories import act, at, register
 
@@ -31,7 +32,7 @@ def test_rare_names_and_full_width_punctuation_in_a_real_act(county):
         matter = register(county, received_at=at("2026-09-10", 8), title="关于“犇㵘”村道路（东段）问题！？",
                           petitioners=[{"name": name, "id_number": "", "phone": "13812345678", "address": "东关村"}]).matter
         act(county, "officer", matter, "forward", unit="T01")
-    receipt = doc_of(matter, "registration_receipt")
+    receipt = ensure_rendered(doc_of(matter, "registration_receipt"))
     assert receipt.missing_glyphs == EXT_B
     assert name in receipt.rendered_text  # the stored text keeps the exact name
     assert flat(f"{name}：") in docx_text(receipt)  # so does the DOCX
@@ -50,7 +51,7 @@ def test_ten_thousand_characters_paginate_and_keep_every_character(county):
         act(county, "handler", matter, "accept")
         act(county, "handler", matter, "reply", outcome="not_support", opinion=opinion, legal_basis="《物业管理条例》")
     doc = doc_of(matter, "handling_opinion")
-    reader = PdfReader(io.BytesIO(bytes(doc.pdf_data)))
+    reader = PdfReader(io.BytesIO(bytes(ensure_rendered(doc).pdf_data)))
     assert 14 <= len(reader.pages) <= 30
     text = pdf_text(doc)
     assert flat(opinion) in text  # nothing lost or reordered across lines and pages

@@ -8,8 +8,9 @@ import time_machine
 from xinfang.core.errors import AppError
 from xinfang.documents import services
 from xinfang.documents.models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from xinfang.documents.services import DocumentGenerationFailed, template_save
-from xinfang.matters.models import Event, Matter
+from xinfang.documents.rendering import ensure_rendered
+from xinfang.documents.services import template_save
+from xinfang.matters.models import Matter
 from xinfang.testing.factories import act, at, register
 
 from .helpers import doc_of, docx_text, flat, pdf_text
@@ -37,7 +38,7 @@ def test_issued_document_cannot_be_changed_or_deleted(forwarded):
 
 
 def test_new_template_version_never_alters_issued_documents(county, forwarded):
-    doc = doc_of(forwarded, "forwarding_letter")
+    doc = ensure_rendered(doc_of(forwarded, "forwarding_letter"))
     before = (bytes(doc.pdf_data), bytes(doc.docx_data), doc.rendered_text, doc.pdf_sha256)
     active = DocumentTemplate.objects.get(doc_type="forwarding_letter", active=True)
     new = template_save(actor=county.users["admin"], doc_type="forwarding_letter", data={
@@ -59,33 +60,51 @@ def test_new_template_version_never_alters_issued_documents(county, forwarded):
 
 
 def test_tampered_file_is_detected(forwarded):
-    doc = doc_of(forwarded, "forwarding_letter")
+    doc = ensure_rendered(doc_of(forwarded, "forwarding_letter"))
     doc.pdf_data = bytes(doc.pdf_data) + b"%tampered"
     assert not doc.verify()
 
 
-def test_generation_failure_refuses_the_act_and_keeps_nothing(county, forwarded, monkeypatch):
-    def broken(content):
+def test_rendering_failure_after_commit_keeps_the_act_and_the_document_pending(county, forwarded, monkeypatch):
+    """Rendering runs after commit: a broken renderer cannot undo the act. The document (number,
+    text, hash of the text) exists; its files stay pending until a renderer succeeds."""
+    from xinfang.documents import rendering
+    from xinfang.documents.renderers import pdf as pdf_renderer
+
+    def broken(content, created=None):
         raise OSError("font file unreadable")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
-    events = Event.objects.filter(matter=forwarded).count()
+    monkeypatch.setattr(pdf_renderer, "render_pdf", broken)
     with time_machine.travel(at("2026-09-12", 9), tick=False):
-        with pytest.raises(DocumentGenerationFailed) as info:
-            act(county, "handler", forwarded, "accept")
-    assert "受理告知书" in info.value.message and "本次操作未执行" in info.value.message
-    matter = Matter.objects.get(pk=forwarded.pk)
-    assert matter.status == "forwarded"  # the act was rolled back with its document
-    assert Event.objects.filter(matter=matter).count() == events
-    assert doc_of(matter, "acceptance_notice") is None
-    from xinfang.matters.models import Counter
-
-    # the number was not consumed either: the next acceptance notice of T01 is number 1
+        act(county, "handler", forwarded, "accept")
+    doc = doc_of(forwarded, "acceptance_notice")
+    assert doc.doc_number == "城关受〔2026〕1号" and doc.rendered_at is None and doc.verify()
+    assert rendering.render_pending() == {"rendered": 0, "failed": 3}  # receipt, letter, notice
+    assert IssuedDocument.objects.get(pk=doc.pk).rendered_at is None
     monkeypatch.undo()
-    with time_machine.travel(at("2026-09-12", 10), tick=False):
-        act(county, "handler", matter, "accept")
-    assert doc_of(matter, "acceptance_notice").doc_number == "城关受〔2026〕1号"
-    assert Counter.objects.filter(key__startswith="doc:T01:").count() == 1
+    assert rendering.render_pending() == {"rendered": 3, "failed": 0}
+    again = IssuedDocument.objects.defer(None).get(pk=doc.pk)
+    assert again.rendered_at is not None and again.verify() and bytes(again.pdf_data).startswith(b"%PDF")
+    assert flat("受理告知书") in pdf_text(again)
+
+
+def test_rendering_again_gives_the_same_bytes(forwarded):
+    """The frozen content and the issue time fix the files: rendering is reproducible."""
+    from xinfang.documents.rendering import render_bytes
+
+    doc = ensure_rendered(doc_of(forwarded, "forwarding_letter"))
+    pdf, docx, _missing, _ms = render_bytes(IssuedDocument.objects.defer(None).get(pk=doc.pk))
+    assert pdf == bytes(doc.pdf_data) and docx == bytes(doc.docx_data)
+
+
+def test_rendering_is_written_once(forwarded):
+    from xinfang.documents.rendering import render_document
+
+    doc = doc_of(forwarded, "forwarding_letter")
+    assert render_document(doc.pk) is True
+    first = IssuedDocument.objects.defer(None).get(pk=doc.pk)
+    assert render_document(doc.pk) is False  # already rendered: nothing is written again
+    assert IssuedDocument.objects.defer(None).get(pk=doc.pk).pdf_sha256 == first.pdf_sha256
 
 
 def test_template_without_data_for_a_placeholder_refuses_the_act(county, forwarded):
@@ -98,15 +117,6 @@ def test_template_without_data_for_a_placeholder_refuses_the_act(county, forward
             act(county, "handler", forwarded, "accept")
     assert "{{查询码}}" in info.value.message
     assert Matter.objects.get(pk=forwarded.pk).status == "forwarded"
-
-
-def test_api_reports_generation_failure_in_the_error_shape(county, forwarded, api, monkeypatch):
-    monkeypatch.setattr(services, "render_docx", lambda content: (_ for _ in ()).throw(ValueError("bad")))
-    with time_machine.travel(at("2026-09-12", 9), tick=False):
-        r = api("handler").post(f"/api/v1/matters/{forwarded.number}/accept/", {}, format="json")
-    assert r.status_code == 500
-    assert r.json()["error"]["code"] == "document_generation_failed"
-    assert "受理告知书" in r.json()["error"]["message"]
 
 
 def test_deliveries_are_append_only(county, forwarded):

@@ -7,6 +7,7 @@ from xinfang.core.models import log_access
 from ..choices import PETITIONER_TYPES
 from ..models import IssuedDocument
 from ..public import read_token
+from ..rendering import file_bytes
 from .common import client_ip, file_response
 
 
@@ -32,7 +33,7 @@ def portal_download(request, doc_id, fmt):
     ok = granted == doc.matter.number or _session_grants(request, doc.matter.number)
     if not ok:
         raise Http404("未找到该文书，或链接已过期，请重新查询。")
-    data = IssuedDocument.objects.filter(pk=doc.pk).values_list(f"{fmt}_data", flat=True).get()
+    data = file_bytes(doc, fmt)
     log_access(user=None, kind="export", object_type="document", object_ref=doc.doc_number,
                detail={"document": doc.pk, "format": fmt, "via": "portal", "matter": doc.matter.number},
                ip=client_ip(request))

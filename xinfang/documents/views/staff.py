@@ -16,6 +16,7 @@ from xinfang.org.models import Unit
 
 from .. import selectors, services
 from ..choices import DELIVERED_BY_ACTION, PETITIONER_TYPES, DeliveryOutcome
+from ..rendering import file_bytes, render_document
 from .common import client_ip, file_response, forbidden, log_download, staff_view
 
 
@@ -41,6 +42,9 @@ def matter_documents(request, number):
 @staff_view
 def detail(request, doc_id):
     doc = selectors.document_for(request.user, doc_id, full=True)
+    if not doc.is_rendered:  # the runner has not got to it yet: render now, the page shows the hashes
+        render_document(doc.pk)
+        doc = selectors.document_for(request.user, doc_id, full=True)
     log_access(user=request.user, kind="view", object_type="document", object_ref=doc.doc_number, ip=client_ip(request))
     return render(request, "documents/detail.html", {
         "doc": doc,
@@ -59,7 +63,7 @@ def detail(request, doc_id):
 def download(request, doc_id, fmt):
     doc = selectors.document_for(request.user, doc_id, full=True)
     log_download(request, doc, fmt)
-    return file_response(doc, fmt, doc.pdf_data if fmt == "pdf" else doc.docx_data)
+    return file_response(doc, fmt, file_bytes(doc, fmt))
 
 
 @require_POST
@@ -114,7 +118,8 @@ def print_batch(request):
     from pypdf import PdfReader
 
     for doc in docs:
-        writer.append(PdfReader(io.BytesIO(bytes(doc.pdf_data))))
+        data = bytes(doc.pdf_data) if doc.rendered_at else file_bytes(doc, "pdf")  # pending: render now
+        writer.append(PdfReader(io.BytesIO(data)))
         log_access(user=user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": "pdf", "batch": day.isoformat()}, ip=client_ip(request))
     buf = io.BytesIO()

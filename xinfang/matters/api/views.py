@@ -12,7 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xinfang.api.permissions import IsStaff
+from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput
 from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.models import AccessLog, log_access
@@ -114,7 +114,7 @@ class MatterListCreateView(APIView):
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
-        from xinfang.api.pagination import Pagination
+        from xinfang.core.api.pagination import Pagination
 
         paginator = Pagination()
         page = paginator.paginate_queryset(qs, request, view=self)

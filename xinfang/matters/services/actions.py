@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import (
     ClockViolation,
     InvalidInput,
@@ -23,6 +24,7 @@ from xinfang.core.errors import (
     StaleVersion,
     StateConflict,
 )
+from xinfang.org import lookups
 from xinfang.org.models import Unit
 from xinfang.workdays.clocks import excluded_interval_days
 from xinfang.workdays.models import current_rules, load_calendar
@@ -45,7 +47,6 @@ from ..choices import (
 )
 from ..models import Deadline, Matter, MatterUnit
 from ..workflow import GUARD_MESSAGES, WORKFLOW, Actor, actor_kinds, check
-from . import validation as v
 from .deadlines import (
     ClockContext,
     cancel_all_authority_clocks,
@@ -122,8 +123,8 @@ def _require_running_window(ctx: Ctx, kind: ClockKind, message: str, target: str
 
 
 def _routing_units(ctx: Ctx, *, with_co: bool) -> tuple[Unit, list[Unit]]:
-    unit = v.unit_by_code(ctx.params.get("unit"), field="unit", label="责任单位")
-    co_units = v.units_by_codes(ctx.params.get("co_units") or [], "co_units", "协办单位") if with_co else []
+    unit = lookups.unit_by_code(ctx.params.get("unit"), field="unit", label="责任单位")
+    co_units = lookups.units_by_codes(ctx.params.get("co_units") or [], "co_units", "协办单位") if with_co else []
     for field_name, u in [("unit", unit)] + [("co_units", c) for c in co_units]:
         if u.kind not in ROUTABLE_KINDS:
             v.fail(field_name, f"“{u.name}”不是县内有权处理的机关或单位，不能转送或交办。")

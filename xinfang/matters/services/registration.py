@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed
 from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.uploads import check_uploads
+from xinfang.org import lookups
 from xinfang.org.choices import BUREAU_ROLES, UNIT_ROLES
 from xinfang.org.models import Unit
 from xinfang.workdays.models import current_rules, load_calendar
@@ -19,7 +21,6 @@ from xinfang.workdays.rules import ClockKind
 from .. import hooks
 from ..choices import Channel, NoticeType, Purpose, State
 from ..models import Attachment, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
-from . import validation as v
 from .deadlines import ClockContext, refresh_next_due, start_clock
 from .events import record_event
 from .numbering import new_query_code, next_matter_number, next_petition_number
@@ -189,8 +190,8 @@ def register_petition(
     params = current_rules()
     channel = v.choice(data, "channel", "信访形式", Channel)
     purpose = v.choice(data, "purpose", "信访目的", Purpose)
-    category = v.category_by_code(data.get("category"))
-    region = v.region_by_code(data.get("region"))
+    category = lookups.category_by_code(data.get("category"))
+    region = lookups.region_by_code(data.get("region"))
     title = v.text(data, "title", "标题", max_length=200)
     content = v.text(data, "content", "诉求及概况", max_length=20000)
     anonymous = v.boolean(data, "anonymous")
@@ -206,13 +207,13 @@ def register_petition(
                          default=headcount if channel == Channel.VISIT else 0)
     accused_unit = None
     if data.get("accused_unit"):
-        accused_unit = v.unit_by_code(data.get("accused_unit"), field="accused_unit", label="被反映单位")
+        accused_unit = lookups.unit_by_code(data.get("accused_unit"), field="accused_unit", label="被反映单位")
     accused_party = v.text(data, "accused_party", "被反映人或单位", required=False, max_length=200)
     if confidential and purpose != Purpose.ACCUSATION:
         v.fail("confidential", "只有揭发控告类信访事项可以标记为检举控告保密。")
     upstream_unit = None
     if data.get("upstream_unit"):
-        upstream_unit = v.unit_by_code(data.get("upstream_unit"), field="upstream_unit", label="上级交转单位")
+        upstream_unit = lookups.unit_by_code(data.get("upstream_unit"), field="upstream_unit", label="上级交转单位")
     upstream_due = v.date_value(data, "upstream_due", "上级要求办结日期", required=False)
     upstream_number = v.text(data, "upstream_number", "上级编号", required=False, max_length=60)
     if channel == Channel.UPSTREAM and not upstream_number:

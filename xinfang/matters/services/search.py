@@ -16,17 +16,20 @@ STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 被 把 对 向 我 你 
 _PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
 
 
-def query_terms(q: str) -> list[str]:
-    q = (q or "").strip().lower()
-    if not q:
-        return []
+def query_terms_all(text: str) -> list[str]:
+    """Every meaningful word of a text, in order (the search query and the routing model both read these)."""
+    text = (text or "").strip().lower()
     terms: list[str] = []
-    for chunk in q.split():
+    for chunk in text.split():
         words = [w for w in rjieba.cut(chunk) if w.strip() and not _PUNCT.match(w)]
         kept = [w for w in words if w not in STOP_WORDS]
         terms.extend(kept or words)
+    return terms
+
+
+def query_terms(q: str) -> list[str]:
     seen: set[str] = set()
-    return [t for t in terms if not (t in seen or seen.add(t))][:12]
+    return [t for t in query_terms_all(q) if not (t in seen or seen.add(t))][:12]
 
 
 def text_filter(q: str) -> Q | None:

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from xinfang.api.permissions import AdminWritesStaffReads
+from xinfang.core.api.permissions import AdminWritesStaffReads
 
 from .. import services
 from ..models import Category, Region, Unit, User

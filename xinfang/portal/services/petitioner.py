@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
 from xinfang.core.uploads import check_uploads
+from xinfang.core.validation import text
 from xinfang.matters.choices import Rating, State
 from xinfang.matters.models import Deadline, Matter, Petition
 from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import _save_attachments
-from xinfang.matters.services.validation import text
 from xinfang.org.choices import BUREAU_ROLES, Role
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 

@@ -10,11 +10,11 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import State
 from xinfang.matters.models import Event, Matter
-from xinfang.matters.services import validation as v
 from xinfang.org.choices import Role
 from xinfang.org.models import User
 

@@ -12,12 +12,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters, visible_to_unit
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter
-from xinfang.matters.services import validation as v
 from xinfang.matters.services.numbering import next_value
+from xinfang.org import lookups
 from xinfang.org.models import Unit
 from xinfang.workdays.models import load_calendar
 
@@ -98,7 +99,7 @@ def record_create(*, actor, data: dict) -> SupervisionRecord:
     if not may_issue(actor, kind):
         raise NotAllowed(f"“{KIND_LABELS[kind]}”须由信访局领导签发。")
     method = v.choice(data, "method", "督办方式", Method)
-    target = v.unit_by_code(data.get("target_unit"), field="target_unit", label="督办对象")
+    target = lookups.unit_by_code(data.get("target_unit"), field="target_unit", label="督办对象")
     title = v.text(data, "title", "标题", max_length=200)
     content = v.text(data, "content", "督办要求", required=kind != RecordKind.BULLETIN, max_length=20000)
     numbers = data.get("matters") or []

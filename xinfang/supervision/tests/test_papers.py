@@ -17,6 +17,7 @@ from django.test import Client
 from xinfang.documents import services as doc_services
 from xinfang.documents.context import day_text
 from xinfang.documents.models import IssuedDocument
+from xinfang.documents.rendering import ensure_rendered
 from xinfang.documents.services import DocumentGenerationFailed
 from xinfang.documents.tests.helpers import docx_text, flat, pdf_text
 from xinfang.matters.models import Counter, Deadline
@@ -273,12 +274,13 @@ def test_sanction_recommendation_names_its_subject(county):
 
 @pytest.fixture
 def break_renderer(monkeypatch):
-    """Call it once the scenario is built: from then on every PDF rendering fails."""
+    """Call it once the scenario is built: from then on composing a paper fails (files are rendered
+    after commit and cannot fail the act; a template whose data is missing can)."""
 
-    def fail(content):
-        raise RuntimeError("font file unreadable")
+    def fail(*args, **kwargs):
+        raise KeyError("督办事项")
 
-    return lambda: monkeypatch.setattr(doc_services, "render_pdf", fail)
+    return lambda: monkeypatch.setattr(doc_services, "compose", fail)
 
 
 def test_failed_order_is_refused_and_nothing_is_kept(county, break_renderer):
@@ -304,11 +306,11 @@ def test_failed_bulletin_and_recommendation_are_refused(county, period, break_re
 
 def test_failed_paper_after_repair_takes_the_first_number(county, monkeypatch, break_renderer):
     m = forwarded(county)
-    real = doc_services.render_pdf
+    real = doc_services.compose
     break_renderer()
     with on("2026-10-09"), pytest.raises(DocumentGenerationFailed):
         order(county, [m])
-    monkeypatch.setattr(doc_services, "render_pdf", real)
+    monkeypatch.setattr(doc_services, "compose", real)
     with on("2026-10-09"):
         record = order(county, [m])
     assert record.doc_number == "示信督〔2026〕1号" and record.number.endswith("-00001")  # gap-free
@@ -331,13 +333,13 @@ def test_engine_goes_on_when_a_paper_fails(county, monkeypatch, break_renderer):
     m = forwarded(county)
     with on("2026-10-09"):
         first = order(county, [m], response_due="2026-10-12")
-    real = doc_services.render_pdf
+    real = doc_services.compose
     break_renderer()
     result = run_on("2026-10-13")
     assert result.status == "finished" and result.counts.get("document_errors") == 1
     first.refresh_from_db()
     assert first.state == RecordState.OPEN and not SupervisionRecord.objects.filter(escalated_from=first).exists()
-    monkeypatch.setattr(doc_services, "render_pdf", real)
+    monkeypatch.setattr(doc_services, "compose", real)
     assert run_on("2026-10-14").counts.get("records_escalated") == 1
     assert the_paper(SupervisionRecord.objects.get(escalated_from=first)).doc_number == "示信督〔2026〕2号"
 
@@ -374,7 +376,8 @@ def test_download_permissions(county, issued, username, code):
             r = c.get(f"/documents/d/{doc.pk}/{fmt}/")
             assert r.status_code == code, (source, fmt)
             if code == 200:
-                assert r.content == bytes(getattr(doc, f"{fmt}_data"))
+                stored = IssuedDocument.objects.defer(None).get(pk=doc.pk)  # rendered by the first visit
+                assert r.content == bytes(getattr(stored, f"{fmt}_data"))
 
 
 def test_papers_never_reach_the_portal_or_the_matter_api(county, issued, api):
@@ -426,6 +429,7 @@ def test_render_papers_to_artifacts(county, issued):
     for name, source in (("doc-supervision-order", issued["order"]), ("doc-bulletin", county_wide),
                          ("doc-recommendation", issued["rec"])):
         doc = the_paper(source)
+        doc = ensure_rendered(doc)
         (OUT / f"{name}.pdf").write_bytes(bytes(doc.pdf_data))
         (OUT / f"{name}.docx").write_bytes(bytes(doc.docx_data))
         if shutil.which("pdftoppm"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput
 from xinfang.core.idnumber import IdNumberError
 from xinfang.core.idnumber import check_id_number as check_id
@@ -11,7 +12,6 @@ from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.matters.models import Petition, Petitioner
 from xinfang.matters.selectors import find_duplicates
-from xinfang.matters.services import validation as v
 from xinfang.org.choices import BUREAU_ROLES
 from xinfang.org.models import Category, Region
 from xinfang.workdays.models import current_rules

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from xinfang.core import validation as v
 from xinfang.core.errors import AppError, IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
-from xinfang.matters.services import validation as v
 from xinfang.matters.services.registration import add_petition, register_petition, role_may_register
 
 from ..forms.common import apply_error, indexed_field

@@ -32,6 +32,11 @@ class Command(BaseCommand):
             return
         if options["verbosity"] >= 1:
             self.stdout.write(f"{day}: 完成 {json.dumps(result.counts, ensure_ascii=False, sort_keys=True)}")
+        from xinfang.documents.rendering import render_pending
+
+        rendered = render_pending()  # documents left pending by a process that died after commit
+        if options["verbosity"] >= 1 and (rendered["rendered"] or rendered["failed"]):
+            self.stdout.write(f"补齐文书文件：{rendered['rendered']} 件，失败 {rendered['failed']} 件")
 
 
 def _looks_like_date(value: str) -> bool:

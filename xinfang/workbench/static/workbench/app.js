@@ -33,6 +33,24 @@
     }
   });
 
+  // Routing help: a suggested unit fills the form's 主办单位.
+  document.addEventListener("click", function (event) {
+    var chip = event.target.closest && event.target.closest("[data-pick-unit]");
+    if (!chip) { return; }
+    var form = chip.closest("form");
+    var select = form && form.querySelector("select[name=unit], select[name$=\"-unit\"]");
+    if (select) {
+      select.value = chip.dataset.pickUnit;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      select.focus();
+    }
+  });
+
+  // 打印 buttons (no inline handlers: the Content-Security-Policy forbids them).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   // Pages restored from the back/forward cache can be submitted again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitted]").forEach(function (f) {

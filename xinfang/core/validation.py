@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import phonenumbers
 from django.utils import timezone
@@ -12,7 +11,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from xinfang.core.errors import InvalidInput
 from xinfang.core.idnumber import IdNumberError, check_id_number
 from xinfang.core.idnumber import normalize as normalize_id
-from xinfang.org.models import Category, Region, Unit
 
 CLOCK_SKEW = dt.timedelta(minutes=2)
 
@@ -133,42 +131,6 @@ def occurred_at(value, *, last_event_at: dt.datetime | None, field: str = "occur
         when = timezone.localtime(last_event_at).strftime("%Y-%m-%d %H:%M")
         fail(field, f"发生时间不能早于该事项上一次办理的时间（{when}）。")
     return result
-
-
-def unit_by_code(code, field: str = "unit", label: str = "单位") -> Unit:
-    if not code:
-        fail(field, f"请选择{label}。")
-    unit = Unit.objects.filter(code=str(code), active=True).first()
-    if unit is None:
-        fail(field, f"{label}代码“{code}”不存在。")
-    return unit
-
-
-def units_by_codes(codes: Iterable, field: str, label: str) -> list[Unit]:
-    codes = [str(c) for c in (codes or []) if c]
-    units = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
-    missing = [c for c in codes if c not in units]
-    if missing:
-        fail(field, f"{label}代码“{'、'.join(missing)}”不存在。")
-    return [units[c] for c in codes]
-
-
-def category_by_code(code, field: str = "category") -> Category:
-    if not code:
-        fail(field, "请选择内容分类。")
-    category = Category.objects.filter(code=str(code), active=True).first()
-    if category is None:
-        fail(field, f"内容分类代码“{code}”不存在。")
-    return category
-
-
-def region_by_code(code, field: str = "region") -> Region:
-    if not code:
-        fail(field, "请选择问题属地。")
-    region = Region.objects.filter(code=str(code)).first()
-    if region is None:
-        fail(field, f"行政区划代码“{code}”不存在。")
-    return region
 
 
 def normalize_id_number(value: str, field: str = "id_number") -> str:

@@ -1,0 +1,45 @@
+"""Reference data by code, with Chinese messages naming the field (services' input parsing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from xinfang.core.validation import fail
+
+from .models import Category, Region, Unit
+
+
+def unit_by_code(code, field: str = "unit", label: str = "单位") -> Unit:
+    if not code:
+        fail(field, f"请选择{label}。")
+    unit = Unit.objects.filter(code=str(code), active=True).first()
+    if unit is None:
+        fail(field, f"{label}代码“{code}”不存在。")
+    return unit
+
+
+def units_by_codes(codes: Iterable, field: str, label: str) -> list[Unit]:
+    codes = [str(c) for c in (codes or []) if c]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
+    missing = [c for c in codes if c not in units]
+    if missing:
+        fail(field, f"{label}代码“{'、'.join(missing)}”不存在。")
+    return [units[c] for c in codes]
+
+
+def category_by_code(code, field: str = "category") -> Category:
+    if not code:
+        fail(field, "请选择内容分类。")
+    category = Category.objects.filter(code=str(code), active=True).first()
+    if category is None:
+        fail(field, f"内容分类代码“{code}”不存在。")
+    return category
+
+
+def region_by_code(code, field: str = "region") -> Region:
+    if not code:
+        fail(field, "请选择问题属地。")
+    region = Region.objects.filter(code=str(code)).first()
+    if region is None:
+        fail(field, f"行政区划代码“{code}”不存在。")
+    return region
