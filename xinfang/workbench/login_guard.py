@@ -131,8 +131,7 @@ class LoginCeilingBackend:
             raise PermissionDenied("login challenge required")
         return None
 
-    def get_user(self, user_id):
-        return None
+    # No get_user: this backend never holds a session (and test clients' force_login skips it).
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):
