@@ -23,11 +23,13 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from xinfang.benchmarks.kinds import HANDLING_KINDS
 from xinfang.demo.generator import texts
 from xinfang.demo.generator.people import People
 from xinfang.matters.choices import PURPOSE_CLASS, State
 from xinfang.matters.models import Deadline, Event, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
 from xinfang.matters.services.search import build_search_text
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit
 
 CHANNELS = {"letter": 18, "visit": 30, "online": 25, "mobile": 12, "phone": 8, "fax": 1, "leader_mailbox": 3, "upstream": 3}
@@ -206,8 +208,8 @@ class BenchmarkData:
         self.bureau = units["XFJ"]
         self.gov = units["GOV"]
         self.units = units
-        self.handling_units = [u for u in units.values() if u.kind in ("town", "department", "legal_affairs", "discipline")]
-        self.town_of_region = {u.region_id: u for u in units.values() if u.kind == "town"}
+        self.handling_units = [u for u in units.values() if u.kind in HANDLING_KINDS]
+        self.town_of_region = {u.region_id: u for u in units.values() if u.kind == UnitKind.TOWN}
         self.regions = list(Region.objects.filter(level__in=(2, 3)).select_related("parent"))
         self.leaves = list(Category.objects.filter(level=3).order_by("code"))
         first = texts.templates()["first_level"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection
 
+from xinfang.benchmarks.kinds import HANDLING_KINDS
 from xinfang.org.data.loader import load_reference
 from xinfang.org.models import Unit, User
 
@@ -14,7 +15,7 @@ def make_users() -> None:
     bureau = Unit.objects.get(code="XFJ")
     users = [User(username="bench_registrar", unit=bureau, roles=["registrar"]),
              User(username="bench_officer", unit=bureau, roles=["case_officer"])]
-    for unit in Unit.objects.filter(kind__in=["town", "department", "legal_affairs", "discipline"]):
+    for unit in Unit.objects.filter(kind__in=HANDLING_KINDS):
         users.append(User(username=f"bench_h_{unit.code}", unit=unit, roles=["unit_handler"]))
     for u in users:
         u.set_unusable_password()

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import NotVisible
+from xinfang.core.http import client_ip
 from xinfang.core.models import log_access
 
 from . import selectors
@@ -84,5 +85,5 @@ class MatterDocumentFileView(APIView):
             raise NotVisible("未找到该文书，或您无权查看。")
         log_access(user=request.user, kind="export", object_type="document", object_ref=doc.doc_number,
                    detail={"document": doc.pk, "format": fmt, "matter": number, "via": "api"},
-                   ip=request.META.get("REMOTE_ADDR"))
+                   ip=client_ip(request))
         return file_response(doc, fmt, file_bytes(doc, fmt), inline=False)

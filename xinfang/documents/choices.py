@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from django.db import models
 
-from xinfang.matters.choices import DeliveryMethod, NoticeType
+from xinfang.matters.choices import DeliveryMethod
 
-DocType = NoticeType  # one vocabulary: the values the core puts in events' ``notice_type``
+
+class DocType(models.TextChoices):
+    """Document types (api-v1.md "Documents"). The workflow declares which act issues which
+    (``Transition.notices``, by value); a test checks every declared value is one of these."""
+
+    REGISTRATION_RECEIPT = "registration_receipt", "登记回执"
+    ACCEPTANCE_NOTICE = "acceptance_notice", "受理告知书"
+    NON_ACCEPTANCE_NOTICE = "non_acceptance_notice", "不予受理告知书"
+    NO_FURTHER_ACCEPTANCE_NOTICE = "no_further_acceptance_notice", "不再受理告知书"
+    FORWARDING_LETTER = "forwarding_letter", "转送函"
+    ASSIGNMENT_SHEET = "assignment_sheet", "交办单"
+    EXTENSION_NOTICE = "extension_notice", "延期告知书"
+    HANDLING_OPINION = "handling_opinion", "信访处理意见书"
+    REVIEW_OPINION = "review_opinion", "复查意见书"
+    RECHECK_OPINION = "recheck_opinion", "复核意见书"
+    COMPLETION_REPORT = "completion_report", "办结报告"
+    SUPERVISION_ORDER = "supervision_order", "督办单"
+    BULLETIN = "bulletin", "通报"
+    RECOMMENDATION = "recommendation", "建议书"
 
 # 发文字号 type characters (the template may change the whole prefix).
 TYPE_CODES = {

@@ -8,6 +8,7 @@ act's transaction, so the document states what the record said when the act happ
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,6 +21,8 @@ from xinfang.matters.choices import (
     ReplyOutcome,
 )
 from xinfang.matters.models import Deadline, Event, Matter, Petition
+from xinfang.matters.params import EventParams
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
@@ -32,7 +35,8 @@ DECLINE_BASIS = {
     DeclineReason.SAME_FACTS_AFTER_RECHECK: "《信访工作条例》第三十六条",
     DeclineReason.OTHER: "《信访工作条例》第二十二条、第二十三条",
 }
-KIND_CHAR = {"bureau": "信", "government": "政", "legal_affairs": "政法", "discipline": "纪", "organization": "组"}
+KIND_CHAR = {UnitKind.BUREAU: "信", UnitKind.GOVERNMENT: "政", UnitKind.LEGAL_AFFAIRS: "政法", UnitKind.DISCIPLINE: "纪",
+             UnitKind.ORGANIZATION: "组"}
 
 
 def day_text(value) -> str:
@@ -116,101 +120,165 @@ def _days(n: int) -> str:
     return f"{n}日"
 
 
+@dataclass
+class Paper:
+    """What a builder fills in: the values, the recipient (a name), the recipient unit and the
+    issuing unit (defaults: the petitioner, none, the acting unit)."""
+
+    v: dict[str, str | None]
+    p: EventParams
+    event: Event
+    matter: Matter
+    rules: object
+    day: str
+    recipient: str
+    recipient_unit: Unit | None
+    issuing: Unit
+
+
+def _receipt(d: Paper) -> None:
+    petition = (Petition.objects.filter(matter=d.matter, number=d.p["petition"]).first()
+                or d.matter.petitions.first())
+    d.v["信访件编号"] = petition.number if petition else ""
+    d.v["查询码"] = petition.query_code if petition else ""
+    d.v["登记日期"] = day_text(petition.registered_at if petition and petition.registered_at else d.event.recorded_at)
+    d.v["信访人"] = d.recipient = petitioner_names(d.matter, petition)
+
+
+def _to_unit(d: Paper) -> None:
+    d.recipient_unit = Unit.objects.get(code=d.p["unit"])
+    d.recipient = d.recipient_unit.name
+    d.v["责任单位"] = d.recipient_unit.name
+    co = list(Unit.objects.filter(code__in=d.p["co_units"] or []).values_list("name", flat=True))
+    d.v["协办单位"] = "、".join(co) or "无"
+    d.v["信访人信息"] = _petitioner_info(d.matter)
+
+
+def _forwarding_letter(d: Paper) -> None:
+    _to_unit(d)
+    accept = _deadline(d.matter, ClockKind.ACCEPT, d.event)
+    obj = _deadline(d.matter, ClockKind.OBJECT, d.event)
+    d.v["转送日期"] = d.day
+    d.v["受理告知期限"] = _days(d.rules.period(ClockKind.ACCEPT))
+    d.v["受理告知届满日"] = day_text(accept.due) if accept else ""
+    d.v["异议期限"] = f"{d.rules.period(ClockKind.OBJECT)}个工作日"
+    d.v["异议届满日"] = day_text(obj.due) if obj else ""
+
+
+def _assignment_sheet(d: Paper) -> None:
+    _to_unit(d)
+    d.v["交办日期"] = d.day
+    d.v["办结报告期限"] = day_text(d.p["report_due"])
+
+
+def _acceptance_notice(d: Paper) -> None:
+    handle = _deadline(d.matter, ClockKind.HANDLE, d.event)
+    d.v["受理日期"] = d.day
+    d.v["办理期限"] = _days(handle.period if handle else d.rules.period(ClockKind.HANDLE))
+    d.v["办理期限届满日"] = day_text(handle.due) if handle else ""
+
+
+def _non_acceptance(d: Paper) -> None:
+    reason = d.p["reason"] or DeclineReason.OTHER
+    d.v["不予受理理由"] = DeclineReason(reason).label
+    d.v["说明"] = d.p.text("note")
+    d.v["法律依据"] = DECLINE_BASIS.get(reason, DECLINE_BASIS[DeclineReason.OTHER])
+    d.v["决定日期"] = d.day
+
+
+def _extension_notice(d: Paper) -> None:
+    d.v["延期天数"] = _days(d.p.number("days") or d.matter.extension_days)
+    d.v["延期理由"] = d.p.text("reason") or d.matter.extension_reason
+    d.v["原办理期限届满日"] = day_text(d.p["old_due"])
+    d.v["延期后届满日"] = day_text(d.p["new_due"])
+    d.v["受理日期"] = _event_day(d.matter, "accept")
+
+
+def _opinion(d: Paper) -> None:
+    d.v["处理结果"] = ReplyOutcome(d.p["outcome"]).label
+    d.v["处理意见"] = d.p.text("opinion")
+    d.v["答复日期"] = d.day
+
+
+def _handling_opinion(d: Paper) -> None:
+    _opinion(d)
+    d.v["法律依据"] = d.p.text("legal_basis")
+    d.v["复查机关"] = d.p.text("review_body_name") or (
+        d.matter.review_body.name if d.matter.review_body_id else "上一级行政机关")
+    d.v["复查期限"] = _days(d.rules.period(ClockKind.REVIEW_REQUEST))
+    d.v["受理日期"] = _event_day(d.matter, "accept")
+
+
+def _completion_report(d: Paper) -> None:
+    _opinion(d)
+    assign = d.matter.events.filter(action="assign").order_by("-seq").first()
+    bureau = (assign.unit if assign and assign.unit_id else None) or d.matter.registering_unit
+    d.recipient_unit = bureau
+    d.recipient = bureau.name
+    d.v["交办机关"] = bureau.name
+    d.v["交办日期"] = day_text(assign.occurred_at) if assign else ""
+    d.v["办结报告期限"] = day_text(EventParams.of(assign)["report_due"]) if assign else ""
+    d.v["办结报告"] = d.p.text("report") or d.p.text("opinion")
+
+
+def _review_opinion(d: Paper) -> None:
+    m = d.matter
+    request = m.events.filter(action="request_review").order_by("-seq").first()
+    d.issuing = m.review_body or d.issuing
+    outcome = d.p["outcome"]
+    d.v["复查结果"] = d.p.text("outcome")
+    d.v["复查意见"] = d.p.text("opinion")
+    d.v["复查机关"] = d.issuing.name
+    d.v["原处理机关"] = d.v["责任单位"]
+    redo = outcome == DecisionOutcome.REDO
+    # None: the line does not apply (a case ordered redone gets a new opinion, not 复核)
+    d.v["复核机关"] = None if redo else (m.recheck_body.name if m.recheck_body_id else "上一级行政机关")
+    d.v["复核期限"] = None if redo else _days(d.rules.period(ClockKind.RECHECK_REQUEST))
+    d.v["复查申请日期"] = day_text(request.occurred_at) if request else ""
+    d.v["重新办理期限"] = _days(d.p.number("redo_days")) if redo else None
+
+
+def _recheck_opinion(d: Paper) -> None:
+    m = d.matter
+    request = m.events.filter(action="request_recheck").order_by("-seq").first()
+    d.issuing = m.recheck_body or d.issuing
+    d.v["复核结果"] = d.p.text("outcome")
+    d.v["复核意见"] = d.p.text("opinion")
+    d.v["复核机关"] = d.issuing.name
+    d.v["复查机关"] = m.review_body.name if m.review_body_id else ""
+    d.v["复核申请日期"] = day_text(request.occurred_at) if request else ""
+
+
+# One builder per document type produced by matter events (supervision papers: supervision.papers).
+BUILDERS = {
+    D.REGISTRATION_RECEIPT: _receipt,
+    D.FORWARDING_LETTER: _forwarding_letter,
+    D.ASSIGNMENT_SHEET: _assignment_sheet,
+    D.ACCEPTANCE_NOTICE: _acceptance_notice,
+    D.NON_ACCEPTANCE_NOTICE: _non_acceptance,
+    D.NO_FURTHER_ACCEPTANCE_NOTICE: _non_acceptance,
+    D.EXTENSION_NOTICE: _extension_notice,
+    D.HANDLING_OPINION: _handling_opinion,
+    D.COMPLETION_REPORT: _completion_report,
+    D.REVIEW_OPINION: _review_opinion,
+    D.RECHECK_OPINION: _recheck_opinion,
+}
+# Issued by the unit that handles the matter, not by the bureau that recorded the act.
+ISSUED_BY_HANDLER = {D.ACCEPTANCE_NOTICE, D.EXTENSION_NOTICE, D.HANDLING_OPINION, D.COMPLETION_REPORT}
+
+
 def build(doc_type: str, event: Event, matter: Matter) -> tuple[dict[str, str | None], str, Unit | None, Unit]:
     """(values, recipient, recipient unit, issuing unit) for a document produced by ``event``."""
     t = D(doc_type)
-    p = event.params or {}
-    v: dict[str, str | None] = dict(matter_values(matter))
-    rules = current_rules()
-    issuing = event.unit or matter.registering_unit
-    recipient = v["信访人"]
-    recipient_unit: Unit | None = None
-    day = day_text(event.occurred_at)
-
-    if t == D.REGISTRATION_RECEIPT:
-        petition = Petition.objects.filter(matter=matter, number=p.get("petition", "")).first() or matter.petitions.first()
-        v["信访件编号"] = petition.number if petition else ""
-        v["查询码"] = petition.query_code if petition else ""
-        v["登记日期"] = day_text(petition.registered_at if petition and petition.registered_at else event.recorded_at)
-        v["信访人"] = recipient = petitioner_names(matter, petition)
-    elif t in (D.FORWARDING_LETTER, D.ASSIGNMENT_SHEET):
-        recipient_unit = Unit.objects.get(code=p["unit"])
-        recipient = recipient_unit.name
-        v["责任单位"] = recipient_unit.name
-        co = list(Unit.objects.filter(code__in=p.get("co_units") or []).values_list("name", flat=True))
-        v["协办单位"] = "、".join(co) or "无"
-        v["信访人信息"] = _petitioner_info(matter)
-        if t == D.FORWARDING_LETTER:
-            accept = _deadline(matter, ClockKind.ACCEPT, event)
-            obj = _deadline(matter, ClockKind.OBJECT, event)
-            v["转送日期"] = day
-            v["受理告知期限"] = _days(rules.period(ClockKind.ACCEPT))
-            v["受理告知届满日"] = day_text(accept.due) if accept else ""
-            v["异议期限"] = f"{rules.period(ClockKind.OBJECT)}个工作日"
-            v["异议届满日"] = day_text(obj.due) if obj else ""
-        else:
-            v["交办日期"] = day
-            v["办结报告期限"] = day_text(p.get("report_due"))
-    elif t == D.ACCEPTANCE_NOTICE:
-        handle = _deadline(matter, ClockKind.HANDLE, event)
-        v["受理日期"] = day
-        v["办理期限"] = _days(handle.period if handle else rules.period(ClockKind.HANDLE))
-        v["办理期限届满日"] = day_text(handle.due) if handle else ""
-    elif t in (D.NON_ACCEPTANCE_NOTICE, D.NO_FURTHER_ACCEPTANCE_NOTICE):
-        reason = p.get("reason") or DeclineReason.OTHER
-        v["不予受理理由"] = DeclineReason(reason).label
-        v["说明"] = p.get("note") or ""
-        v["法律依据"] = DECLINE_BASIS.get(reason, DECLINE_BASIS[DeclineReason.OTHER])
-        v["决定日期"] = day
-    elif t == D.EXTENSION_NOTICE:
-        v["延期天数"] = _days(int(p.get("days") or matter.extension_days))
-        v["延期理由"] = p.get("reason") or matter.extension_reason
-        v["原办理期限届满日"] = day_text(p.get("old_due"))
-        v["延期后届满日"] = day_text(p.get("new_due"))
-        v["受理日期"] = _event_day(matter, "accept")
-    elif t in (D.HANDLING_OPINION, D.COMPLETION_REPORT):
-        v["处理结果"] = ReplyOutcome(p["outcome"]).label
-        v["处理意见"] = p.get("opinion", "")
-        v["答复日期"] = day
-        if t == D.HANDLING_OPINION:
-            v["法律依据"] = p.get("legal_basis", "")
-            v["复查机关"] = p.get("review_body_name") or (matter.review_body.name if matter.review_body_id else "上一级行政机关")
-            v["复查期限"] = _days(rules.period(ClockKind.REVIEW_REQUEST))
-            v["受理日期"] = _event_day(matter, "accept")
-        else:
-            assign = matter.events.filter(action="assign").order_by("-seq").first()
-            bureau = (assign.unit if assign and assign.unit_id else None) or matter.registering_unit
-            recipient_unit = bureau
-            recipient = bureau.name
-            v["交办机关"] = bureau.name
-            v["交办日期"] = day_text(assign.occurred_at) if assign else ""
-            v["办结报告期限"] = day_text((assign.params or {}).get("report_due")) if assign else ""
-            v["办结报告"] = p.get("report") or p.get("opinion", "")
-    elif t == D.REVIEW_OPINION:
-        request = matter.events.filter(action="request_review").order_by("-seq").first()
-        issuing = matter.review_body or issuing
-        outcome = p.get("outcome", "")
-        v["复查结果"] = DecisionOutcome(outcome).label if outcome else ""
-        v["复查意见"] = p.get("opinion", "")
-        v["复查机关"] = issuing.name
-        v["原处理机关"] = v["责任单位"]
-        redo = outcome == DecisionOutcome.REDO
-        # None: the line does not apply (a case ordered redone gets a new opinion, not 复核)
-        v["复核机关"] = None if redo else (matter.recheck_body.name if matter.recheck_body_id else "上一级行政机关")
-        v["复核期限"] = None if redo else _days(rules.period(ClockKind.RECHECK_REQUEST))
-        v["复查申请日期"] = day_text(request.occurred_at) if request else ""
-        v["重新办理期限"] = _days(int(p.get("redo_days") or 60)) if redo else None
-    elif t == D.RECHECK_OPINION:
-        request = matter.events.filter(action="request_recheck").order_by("-seq").first()
-        issuing = matter.recheck_body or issuing
-        outcome = p.get("outcome", "")
-        v["复核结果"] = DecisionOutcome(outcome).label if outcome else ""
-        v["复核意见"] = p.get("opinion", "")
-        v["复核机关"] = issuing.name
-        v["复查机关"] = matter.review_body.name if matter.review_body_id else ""
-        v["复核申请日期"] = day_text(request.occurred_at) if request else ""
-    else:
+    builder = BUILDERS.get(t)
+    if builder is None:
         raise ValueError(f"{doc_type} is not produced by matter events")
-    if t in (D.ACCEPTANCE_NOTICE, D.EXTENSION_NOTICE, D.HANDLING_OPINION, D.COMPLETION_REPORT):
-        issuing = event.unit if event.unit_id and not event.unit.is_bureau else (matter.handling_unit or issuing)
-    return v, recipient, recipient_unit, issuing
+    values: dict[str, str | None] = dict(matter_values(matter))
+    paper = Paper(v=values, p=EventParams.of(event), event=event, matter=matter, rules=current_rules(),
+                  day=day_text(event.occurred_at), recipient=values["信访人"] or "", recipient_unit=None,
+                  issuing=event.unit or matter.registering_unit)
+    builder(paper)
+    if t in ISSUED_BY_HANDLER:
+        paper.issuing = (event.unit if event.unit_id and not event.unit.is_bureau
+                         else (matter.handling_unit or paper.issuing))
+    return paper.v, paper.recipient, paper.recipient_unit, paper.issuing

@@ -10,6 +10,8 @@ petitioner are ever served (never forwarding letters, assignment sheets or repor
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core import signing
 from django.urls import reverse
 
@@ -23,6 +25,22 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
+
+
+# How a petitioner's session grants a matter: registered by the portal (``PortalConfig.ready``),
+# which owns that session; the download view asks it without importing the portal.
+SessionGrant = Callable[[object, str], bool]
+_session_grants: list[SessionGrant] = []
+
+
+def register_session_grant(fn: SessionGrant) -> SessionGrant:
+    if fn not in _session_grants:
+        _session_grants.append(fn)
+    return fn
+
+
+def session_grants(request, matter_number: str) -> bool:
+    return any(fn(request, matter_number) for fn in _session_grants)
 
 
 def documents_for_petitioner(matter):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,13 +74,47 @@ def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
     raise NotVisible("未找到该文书，或您无权查看。")
 
 
-def recent_documents(user, *, limit: int = 50) -> QuerySet[IssuedDocument]:
+def visible_documents(user) -> QuerySet[IssuedDocument]:
+    """Every document the user may see: through a visible matter, or a unit's own papers (issued or received)."""
     qs = light()
     if not user.is_county_wide:
         # a unit's own papers and those addressed to it; never "recipient_unit is NULL" for a user without unit
         own = Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
         qs = qs.filter(Q(matter__in=visible_matters(user)) | own)
-    return qs.prefetch_related(_latest_first()).order_by("-issued_at", "-id")[:limit]
+    return qs
+
+
+def recent_documents(user, *, limit: int = 50) -> QuerySet[IssuedDocument]:
+    return visible_documents(user).prefetch_related(_latest_first()).order_by("-issued_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    doc_type: str = ""
+    unit: str = ""  # issuing or receiving unit code
+    issued_after: dt.date | None = None
+    issued_before: dt.date | None = None
+    q: str = ""  # a document or matter number (or part of it)
+    delivered: str = ""  # "" | "yes" | "no"
+
+
+def filter_documents(user, f: DocumentFilter) -> QuerySet[IssuedDocument]:
+    """The documents list (文书): the user's visible documents narrowed by type, unit, date and number."""
+    qs = visible_documents(user)
+    if f.doc_type:
+        qs = qs.filter(doc_type=f.doc_type)
+    if f.unit:
+        qs = qs.filter(Q(issuing_unit__code=f.unit) | Q(recipient_unit__code=f.unit))
+    if f.issued_after:
+        qs = qs.filter(issued_at__date__gte=f.issued_after)
+    if f.issued_before:
+        qs = qs.filter(issued_at__date__lte=f.issued_before)
+    if f.q:
+        qs = qs.filter(Q(doc_number__icontains=f.q) | Q(matter__number__icontains=f.q))
+    if f.delivered:
+        has = DocumentDelivery.objects.filter(document=OuterRef("pk"))
+        qs = qs.filter(Exists(has)) if f.delivered == "yes" else qs.exclude(Exists(has))
+    return qs.prefetch_related(_latest_first()).order_by("-issued_at", "-id")
 
 
 def source_documents(user, source) -> list[IssuedDocument]:

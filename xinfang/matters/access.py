@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from xinfang.core.errors import NotVisible
-from xinfang.org.choices import COUNTY_WIDE_ROLES, REVEAL_ROLES, UNIT_ROLES
+from xinfang.org.permissions import COUNTY_WIDE_ROLES, REVEAL_ROLES, UNIT_ROLES
 
 from .choices import HandlingClass
 from .models import Matter, MatterUnit

@@ -39,8 +39,8 @@ def workflow_markdown() -> str:
         "",
         "## Actions",
         "",
-        "| Action | 中文 | From | To | Who | Clocks met | Clocks started | Clocks cancelled | Guard | Fields | Article (《信访工作条例》) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Action | 中文 | From | To | Who | Clocks met | Clocks started | Clocks cancelled | Guard | Fields | Notices | Article (《信访工作条例》) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in TRANSITIONS:
         sources = ", ".join(f"`{s}`" for s in State if s in t.sources)
@@ -55,13 +55,34 @@ def workflow_markdown() -> str:
             ", ".join(f"`{k}`" for k in t.cancels) or "—",
             f"`{t.guard}`" if t.guard else "—",
             ", ".join(f"`{f}`" for f in t.fields) or "—",
+            ", ".join(f"`{n.doc_type}`" for n in t.notices) or "—",
             t.article + (f"<br>{t.notes}" if t.notes else ""),
         ]
         lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",
-        "A registered matter held by a unit that registered it itself is answered, declined or accepted by that unit;",
-        "one held by the bureau is answered by intake staff and declined by case officers (`permitted_actors`).",
+        "Actor exceptions (`actor_rules`, first matching condition decides; `permitted_actors`):",
+        "",
+    ]
+    for t in TRANSITIONS:
+        for condition, actors in t.actor_rules:
+            lines.append(f"* `{t.action}` when `{condition}`: " + "; ".join(ACTOR_ZH[a] for a in sorted(actors)))
+        for name, value, actors, _message in t.input_actors:
+            lines.append(f"* `{t.action}` with `{name}` = `{value}`: " + "; ".join(ACTOR_ZH[a] for a in sorted(actors)))
+    lines += [
+        "",
+        "## Inputs",
+        "",
+        "Every action also takes `occurred_at` (发生时间) and `note` (备注); the API also takes `expected_version`.",
+        "The API serializer, the OpenAPI schema, the workbench form and this table are derived from these declarations.",
+        "",
+        "| Action | Input | 中文 | Type and bounds | Help |",
+        "|---|---|---|---|---|",
+    ]
+    for t in TRANSITIONS:
+        for i in t.inputs:
+            lines.append(f"| `{t.action}` | `{i.name}` | {i.label} | {i.describe()} | {i.help or '—'} |")
+    lines += [
         "",
         "## Clocks",
         "",

@@ -19,6 +19,7 @@ from xinfang.org.models import Category, Region, Unit
 from .access import visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
+from .overdue import overdue_q, overdue_unit_of
 from .services.search import query_terms, text_filter
 
 FLAG_FIELDS = {
@@ -100,10 +101,16 @@ def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Ma
             raise InvalidInput(f"行政区划代码“{get('region')}”不存在。", fields={"region": "无效的区划代码"})
         qs = qs.filter(region__code__startswith=str(get("region"))[: {1: 6, 2: 9}.get(level, 12)])
     overdue = _as_bool(get("overdue") or "")
+    overdue_unit = overdue_unit_of(user)
+    if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
+        overdue_unit = Unit.objects.filter(code=get("overdue_for")).values_list("id", flat=True).first()
+        if overdue_unit is None:
+            raise InvalidInput(f"单位代码“{get('overdue_for')}”不存在。", fields={"overdue_for": "无效的单位代码"})
+        overdue = True if overdue is None else overdue
     if overdue is True:
-        qs = qs.filter(next_due__lt=today)
+        qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
-        qs = qs.filter(Q(next_due__gte=today) | Q(next_due__isnull=True))
+        qs = qs.exclude(overdue_q(today, overdue_unit))
     if get("due_before"):
         qs = qs.filter(next_due__lte=_parse_date(get("due_before"), "due_before"))
     if get("due_after"):

@@ -1,6 +1,6 @@
 """Notifications to petitioners (SMS, e-mail): one row per message, with its delivery status.
 
-Rows are created after the act committed (``hooks.on_event_committed``) and sent by
+Rows are written in the act's transaction (``hooks.queue_in_transaction``: an outbox) and sent by
 ``services.send_notification`` / ``services.send_pending_notifications`` (retried with backoff).
 A failure to send never touches the matter: the act is already committed.
 """

@@ -1,6 +1,7 @@
-"""Creating and sending notifications. Every write here runs after the act committed.
+"""Creating and sending notifications (an outbox).
 
-* ``create_for_event`` — called by the after-commit hook: one row per recipient and channel.
+* ``create_for_event`` — called in the act's transaction (the in-transaction hook): one row per
+  recipient and channel, committed with the act.
 * ``send_notification`` — claims one queued row and sends it; on failure schedules a retry with
   exponential backoff, until ``XINFANG_NOTIFY_MAX_ATTEMPTS`` (then ``failed``).
 * ``send_pending_notifications`` — sends every row that is due (management command, Celery beat,

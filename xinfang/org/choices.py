@@ -25,13 +25,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
 
 
-BUREAU_ROLES = frozenset({Role.REGISTRAR, Role.CASE_OFFICER, Role.BUREAU_LEADER})
-UNIT_ROLES = frozenset({Role.UNIT_HANDLER, Role.UNIT_LEADER})
-# Roles whose holders see every matter in the county (read access; actions are separate).
-COUNTY_WIDE_ROLES = frozenset(
-    {Role.REGISTRAR, Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN}
-)
-# Roles that may reveal a petitioner's full ID number and phone (a logged act).
-REVEAL_ROLES = frozenset(
-    {Role.REGISTRAR, Role.CASE_OFFICER, Role.BUREAU_LEADER, Role.UNIT_HANDLER, Role.UNIT_LEADER}
-)
+# The county's own bodies the bureau forwards or assigns matters to (§22: 有权处理的机关、单位), in
+# display order; with the bureau: every county unit (e.g. what a supervision record may target).
+ROUTABLE_KINDS = (UnitKind.TOWN, UnitKind.DEPARTMENT, UnitKind.GOVERNMENT, UnitKind.LEGAL_AFFAIRS, UnitKind.DISCIPLINE,
+                  UnitKind.ORGANIZATION)
+COUNTY_KINDS = (*ROUTABLE_KINDS, UnitKind.BUREAU)

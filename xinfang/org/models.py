@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 
-from .choices import COUNTY_WIDE_ROLES, Role, UnitKind
+from .choices import Role, UnitKind
+from .permissions import COUNTY_WIDE_ROLES
 
 
 class Region(models.Model):

@@ -9,24 +9,20 @@ what label. No ID numbers, phones, staff names, internal notes or other petition
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
+from xinfang.documents.choices import DocType
 from xinfang.matters.choices import (
-    Channel,
     CloseReason,
-    DecisionOutcome,
-    DeclineReason,
-    DeliveryMethod,
     EvaluationTarget,
     HandlingClass,
-    NoticeType,
     Rating,
-    ReplyOutcome,
-    RouteProcedure,
     State,
 )
 from xinfang.matters.models import Deadline, Event, Matter, Petition
+from xinfang.matters.params import EventParams
 from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
 
@@ -46,9 +42,9 @@ PUBLIC_STATUS = {
     State.CLOSED: "已办结",
 }
 PUBLIC_NOTICES = {
-    NoticeType.REGISTRATION_RECEIPT, NoticeType.ACCEPTANCE_NOTICE, NoticeType.NON_ACCEPTANCE_NOTICE,
-    NoticeType.NO_FURTHER_ACCEPTANCE_NOTICE, NoticeType.EXTENSION_NOTICE, NoticeType.HANDLING_OPINION,
-    NoticeType.REVIEW_OPINION, NoticeType.RECHECK_OPINION,
+    DocType.REGISTRATION_RECEIPT, DocType.ACCEPTANCE_NOTICE, DocType.NON_ACCEPTANCE_NOTICE,
+    DocType.NO_FURTHER_ACCEPTANCE_NOTICE, DocType.EXTENSION_NOTICE, DocType.HANDLING_OPINION,
+    DocType.REVIEW_OPINION, DocType.RECHECK_OPINION,
 }
 CLOCK_LABELS = {
     ClockKind.DISPOSE: "信访部门登记后转送、交办或答复",
@@ -61,11 +57,7 @@ CLOCK_LABELS = {
     ClockKind.EVALUATE: "您可评价的期限",
 }
 TARGET_LABELS = {EvaluationTarget.BUREAU: "信访部门", EvaluationTarget.UNIT: "责任单位"}
-LABELS = {
-    "channel": dict(Channel.choices), "close": dict(CloseReason.choices), "decision": dict(DecisionOutcome.choices),
-    "decline": dict(DeclineReason.choices), "delivery": dict(DeliveryMethod.choices), "rating": dict(Rating.choices),
-    "reply": dict(ReplyOutcome.choices), "route": dict(RouteProcedure.choices), "notice": dict(NoticeType.choices),
-}
+LABELS = {"close": dict(CloseReason.choices), "rating": dict(Rating.choices), "notice": dict(DocType.choices)}
 
 
 def _day(value) -> dt.date | None:
@@ -84,68 +76,55 @@ def _unit_name(event: Event) -> str:
     return event.unit.name if event.unit_id else ""
 
 
+def _ask_for_body(p: EventParams, name: str, fallback: str, what: str) -> tuple[str, str]:
+    return f"申请{what}", f"已向{p.text(name) or fallback}申请{what}。"
+
+
+# The public timeline: one line per action, or None for acts the petitioner is not shown (internal).
+# Each entry reads the event's typed params (``EventParams``) and whether the event concerns the
+# petition being tracked (``own``). A test requires a row for every declared action.
+PublicLine = Callable[[EventParams, bool], tuple[str, str]]
+PUBLIC_TIMELINE: dict[str, PublicLine | None] = {
+    "register": lambda p, own: ("登记", f"您通过{p.text('channel')}提出的信访件已登记。" if own else "信访事项已登记。"),
+    "add_petition": lambda p, own: ("登记", "您的信访件已登记，与本事项合并办理。" if own
+                                    else "收到反映同一事项的信访件，合并办理。"),
+    "forward": lambda p, own: ("转送", f"转送{p.text('unit_name') or '有权处理机关'}办理。"),
+    "assign": lambda p, own: ("交办", f"交办{p.text('unit_name') or '有权处理机关'}办理。"),
+    "answer": lambda p, own: ("直接答复", p.text("reply")),
+    "decline": lambda p, own: ("不予受理", p.text("reason")),
+    "object": None,
+    "approve_return": lambda p, own: ("重新确定办理机关", "原接收单位提出异议，经信访部门审核同意，重新确定办理机关。"),
+    "refuse_return": None,
+    "accept": lambda p, own: ("受理", "已受理，并书面告知。"),
+    "route": lambda p, own: ("告知通过法定途径解决",
+                             f"依法应通过“{p.text('procedure') or '其他法定'}”途径解决。{p.text('note')}"),
+    "request_extension": None,
+    "approve_extension": lambda p, own: ("延长办理期限", f"经批准延长 {p['days']} 日，办理期限至 {p['new_due']}。"
+                                                        f"延期理由：{p.text('reason')}"),
+    "refuse_extension": None,
+    "withdraw_extension": None,
+    "start_hearing": lambda p, own: ("举行听证", "听证期间不计入复核期限。"),
+    "end_hearing": lambda p, own: ("听证结束", ""),
+    "mediate": lambda p, own: ("调解和解办结", p.text("agreement")),
+    "reply": lambda p, own: ("出具信访处理意见书", f"处理结果：{p.text('outcome')}。{p.text('opinion')}"),
+    "deliver": lambda p, own: ("送达", f"送达方式：{p.text('method')}。"),
+    "evaluate": lambda p, own: ("评价", f"评价{p.text('target')}：{p.text('rating')}。"),
+    "request_review": lambda p, own: _ask_for_body(p, "review_body_name", "复查机关", "复查"),
+    "review_decide": lambda p, own: ("出具复查意见", f"复查结果：{p.text('outcome')}。{p.text('opinion')}"),
+    "request_recheck": lambda p, own: _ask_for_body(p, "recheck_body_name", "复核机关", "复核"),
+    "recheck_decide": lambda p, own: ("出具复核意见", f"复核结果：{p.text('outcome')}。{p.text('opinion')}"),
+    "close": lambda p, own: ("办结", p.text("reason")),
+}
+
+
 def _timeline_entry(event: Event, petition: Petition) -> dict | None:
     """One public line per event, or None for acts the petitioner is not shown (internal)."""
-    p, a = event.params or {}, event.action
-    label, detail = None, ""
-    if a == "register":
-        label = "登记"
-        if p.get("petition") == petition.number:
-            detail = f"您通过{LABELS['channel'].get(p.get('channel', ''), '')}提出的信访件已登记。"
-        else:
-            detail = "信访事项已登记。"
-    elif a == "add_petition":
-        label = "登记"
-        detail = ("您的信访件已登记，与本事项合并办理。" if p.get("petition") == petition.number
-                  else "收到反映同一事项的信访件，合并办理。")
-    elif a in ("forward", "assign"):
-        label = "转送" if a == "forward" else "交办"
-        detail = f"{label}{p.get('unit_name') or '有权处理机关'}办理。"
-    elif a == "approve_return":
-        label, detail = "重新确定办理机关", "原接收单位提出异议，经信访部门审核同意，重新确定办理机关。"
-    elif a == "accept":
-        label, detail = "受理", "已受理，并书面告知。"
-    elif a == "decline":
-        label = "不予受理"
-        detail = LABELS["decline"].get(p.get("reason", ""), "")
-    elif a == "answer":
-        label, detail = "直接答复", str(p.get("reply") or "")
-    elif a == "route":
-        label = "告知通过法定途径解决"
-        detail = f"依法应通过“{LABELS['route'].get(p.get('procedure', ''), '其他法定')}”途径解决。{p.get('note') or ''}"
-    elif a == "approve_extension":
-        label = "延长办理期限"
-        detail = f"经批准延长 {p.get('days')} 日，办理期限至 {p.get('new_due')}。延期理由：{p.get('reason') or ''}"
-    elif a == "start_hearing":
-        label, detail = "举行听证", "听证期间不计入复核期限。"
-    elif a == "end_hearing":
-        label = "听证结束"
-    elif a == "mediate":
-        label, detail = "调解和解办结", str(p.get("agreement") or "")
-    elif a == "reply":
-        label = "出具信访处理意见书"
-        detail = f"处理结果：{LABELS['reply'].get(p.get('outcome', ''), '')}。{p.get('opinion') or ''}"
-    elif a == "deliver":
-        label = "送达"
-        detail = f"送达方式：{LABELS['delivery'].get(p.get('method', ''), '')}。"
-    elif a == "evaluate":
-        label = "评价"
-        detail = f"评价{TARGET_LABELS.get(p.get('target', ''), '')}：{LABELS['rating'].get(p.get('rating', ''), '')}。"
-    elif a == "request_review":
-        label, detail = "申请复查", f"已向{p.get('review_body_name') or '复查机关'}申请复查。"
-    elif a == "review_decide":
-        label = "出具复查意见"
-        detail = f"复查结果：{LABELS['decision'].get(p.get('outcome', ''), '')}。{p.get('opinion') or ''}"
-    elif a == "request_recheck":
-        label, detail = "申请复核", f"已向{p.get('recheck_body_name') or '复核机关'}申请复核。"
-    elif a == "recheck_decide":
-        label = "出具复核意见"
-        detail = f"复核结果：{LABELS['decision'].get(p.get('outcome', ''), '')}。{p.get('opinion') or ''}"
-    elif a == "close":
-        label, detail = "办结", LABELS["close"].get(p.get("reason", ""), "")
-    if label is None:
+    line = PUBLIC_TIMELINE.get(event.action)
+    if line is None:
         return None
-    return {"seq": event.seq, "action": a, "label": label, "date": _day(event.occurred_at),
+    p = EventParams.of(event)
+    label, detail = line(p, p["petition"] == petition.number)
+    return {"seq": event.seq, "action": event.action, "label": label, "date": _day(event.occurred_at),
             "unit_name": _unit_name(event), "detail": detail.strip()}
 
 
@@ -245,7 +224,7 @@ def _appeal(m: Matter, deadlines: list[Deadline], today: dt.date) -> dict:
     out.update(action=action, label=label, body_name=body.name if body else "")
     if not m.delivered or window is None:
         document = "信访处理意见书" if review else "复查意见书"
-        out["message"] = f"{document}送达后 30 日内，如不服可申请{label}。"
+        out["message"] = f"{document}送达后 {current_rules().period(kind)} 日内，如不服可申请{label}。"
     elif today > window.due:
         out.update(due=window.due, message=f"申请{label}的期限已于 {window.due.isoformat()} 届满。")
     else:
@@ -285,7 +264,7 @@ def _notices(matter: Matter, petition: Petition, events: list[Event], downloadab
         for notice_type in types:
             if notice_type not in PUBLIC_NOTICES:
                 continue
-            if notice_type == NoticeType.REGISTRATION_RECEIPT and p.get("petition") != petition.number:
+            if notice_type == DocType.REGISTRATION_RECEIPT and p.get("petition") != petition.number:
                 continue  # another person's receipt
             doc = issued.get((e.pk, notice_type))
             rows.append({

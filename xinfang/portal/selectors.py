@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit
 
 from .models import PetitionerReminder, ReceptionDay
@@ -38,7 +39,7 @@ def category_options() -> tuple[list[Option], list[Option]]:
 
 
 def bureau() -> Unit | None:
-    return Unit.objects.filter(kind="bureau", active=True).order_by("id").first()
+    return Unit.objects.filter(kind=UnitKind.BUREAU, active=True).order_by("id").first()
 
 
 def upcoming_reception_days(today: dt.date | None = None, *, limit: int = 50) -> QuerySet[ReceptionDay]:

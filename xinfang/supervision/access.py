@@ -9,12 +9,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from xinfang.core.errors import NotAllowed, NotVisible
-from xinfang.org.choices import COUNTY_WIDE_ROLES, UNIT_ROLES, Role
+from xinfang.org.choices import Role
+from xinfang.org.permissions import BUREAU_CASE_ROLES, COUNTY_WIDE_ROLES, UNIT_ROLES
 
 from .choices import OFFICER_KINDS
 from .models import CallbackTask, Recommendation, SupervisionRecord
 
-BUREAU_ACTING_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
+BUREAU_ACTING_ROLES = tuple(BUREAU_CASE_ROLES)
 
 
 def _active(user) -> bool:

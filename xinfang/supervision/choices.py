@@ -81,3 +81,37 @@ class Adoption(models.TextChoices):
 class RecommendationState(models.TextChoices):
     SENT = "sent", "待反馈"
     ANSWERED = "answered", "已反馈"
+
+
+# What the engine's run log shows for its counts and steps (a key without a label shows as itself).
+ENGINE_COUNT_LABELS = {
+    "evaluations_lapsed": "评价期满",
+    "matters_closed": "期满办结",
+    "close_errors": "办结失败",
+    "overdue_marked": "超期提醒",
+    "due_soon_marked": "临期提醒",
+    "callbacks_created": "不满意回访",
+    "bounced_supervised": "多次退回督办",
+    "recommendations_supervised": "建议书催反馈",
+    "records_closed": "督办记录关闭",
+    "records_escalated": "督办升级",
+    "document_errors": "文书生成失败",
+    "routing_retrained": "转送辅助重新训练",
+    "notifications_sent": "通知已发送",
+    "notifications_failed": "通知发送失败",
+    "notifications_retried": "通知重试",
+}
+ENGINE_STEP_LABELS = {
+    "lapse_evaluations": "评价期满",
+    "close_lapsed_windows": "期满办结",
+    "mark_overdue": "超期提醒",
+    "mark_due_soon": "临期提醒",
+    "callbacks_for_dissatisfied": "不满意回访",
+    "supervise_bounced": "多次退回督办",
+    "supervise_recommendations": "建议书催反馈",
+    "close_moot_records": "关闭已履行的督办",
+    "escalate_late": "督办升级",
+    "send_notifications": "发送通知",
+    "retrain_routing": "转送辅助训练",
+}
+ENGINE_VIA_LABELS = {"command": "定时命令", "celery": "Celery", "manual": "手动", "demo": "演示数据"}

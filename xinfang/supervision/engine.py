@@ -38,14 +38,16 @@ from xinfang.documents.services import DocumentGenerationFailed
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
+from xinfang.notifications.services import send_pending_notifications
 from xinfang.routing.services import retrain_if_stale
 from xinfang.workdays.models import current_rules, load_calendar
-from xinfang.workdays.rules import AUTHORITY_CLOCKS, CLOCK_RULES, ClockKind
+from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from .choices import LADDER, RecommendationState, RecordKind, RecordState, Trigger
+from .dues import SUPERVISED, due_soon_days, response_due_from
 from .models import EngineLock, EngineRun, Recommendation, SupervisionRecord, current_policy
 from .services.callbacks import callback_for_event
-from .services.records import escalate_record, issue_record, response_due_from
+from .services.records import escalate_record, issue_record
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,6 @@ LEASE = dt.timedelta(minutes=15)
 BATCH = 500
 # Duties supervised by the engine: every authority clock except the unit's 5-working-day window to
 # object (异议退回), which is a right that simply lapses, not a duty that can be late.
-SUPERVISED = [k.value for k in AUTHORITY_CLOCKS if k is not ClockKind.OBJECT]
 WINDOWS = {ClockKind.REVIEW_REQUEST.value: ("no_review", State.REPLIED),
            ClockKind.RECHECK_REQUEST.value: ("no_recheck", State.REVIEWED)}
 
@@ -138,12 +139,6 @@ def _target_unit(deadline: Deadline):
 
 def _running_authority():
     return Deadline.objects.filter(kind__in=SUPERVISED, met_at__isnull=True, cancelled_at__isnull=True)
-
-
-def due_soon_days(today: dt.date, workdays: int, calendar) -> tuple[dt.date, dt.date]:
-    """Due days from today up to the day before the (workdays+1)-th working day after today."""
-    last = calendar.add_workdays(today, workdays + 1) - dt.timedelta(days=1)
-    return today, last
 
 
 # ---- steps -----------------------------------------------------------------------------------
@@ -357,11 +352,7 @@ def escalate_late(ctx: Ctx) -> None:
 
 
 def send_notifications(ctx: Ctx) -> None:
-    """Hand over to the notifications app when it is installed (it keeps its own idempotency)."""
-    try:
-        from xinfang.notifications.services import send_pending_notifications
-    except ImportError:  # the notifications app is optional
-        return
+    """Hand over to the notifications app (it keeps its own idempotency)."""
     sent = send_pending_notifications()
     if isinstance(sent, dict):
         for key, value in sent.items():

@@ -1,56 +1,47 @@
-"""Excel export of the rates, the ranking and (optionally) one drill-down list (openpyxl)."""
+"""Excel export of the rates, the ranking and (optionally) one drill-down list (core.excel report sheets)."""
 
 from __future__ import annotations
 
 import io
 
-from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from xinfang.core.excel import DATE, DATETIME, INT, PERCENT, Column, ReportSheet, meta_line
+from xinfang.org.models import Unit
 
 from . import rates
 from .rates import Scope
 
-BOLD = Font(bold=True)
 
-
-def _sheet(wb, title, header, rows):
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = BOLD
+def _write(wb, title: str, heading: str, meta: str, columns: list[Column], rows) -> None:
+    sheet = ReportSheet(wb, title, heading=heading, meta=meta, columns=columns)
     for row in rows:
-        ws.append(row)
-        for cell in ws[ws.max_row]:
-            # Typed text stays text: openpyxl stores a string starting with "=" as a formula, so a
-            # petitioner's title like =HYPERLINK(...) would become a live formula in the export.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for i, _ in enumerate(header, 1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = 16
-    return ws
+        sheet.append(row)
+    sheet.close()
 
 
 def rates_workbook(user, scope: Scope, min_sample: int, drill: tuple[str, str] | None = None) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     data = rates.summary(user, scope)
     where = scope.unit.name if scope.unit else (scope.region.name if scope.region else "全县")
-    _sheet(wb, "三率", ["指标", "分子", "分母", "比率", "范围", "期间", "评价对象"], [
-        [rates.MEASURE_LABELS[k], f.numerator, f.denominator, f.rate, where,
-         f"{scope.date_from}至{scope.date_to}", "信访部门" if scope.target == "bureau" else "责任单位"]
-        for k, f in data["figures"].items()
-    ])
-    _sheet(wb, "各环节平均用时", ["环节", "件数", "平均天数"],
+    target = "信访部门" if scope.target == "bureau" else "责任单位"
+    period = f"{scope.date_from:%Y-%m-%d} 至 {scope.date_to:%Y-%m-%d}"
+    meta = meta_line(user=user, extra=f"统计期间：{period} · 范围：{where} · 评价对象：{target}")
+    _write(wb, "三率", f"信访工作三率统计（{where}）", meta,
+           [Column("指标", 16), Column("分子", 10, INT), Column("分母", 10, INT), Column("比率", 10, PERCENT),
+            Column("样本", 12)],
+           [[rates.MEASURE_LABELS[k], f.numerator, f.denominator, f.rate,
+             "样本不足" if f.denominator < min_sample else ""] for k, f in data["figures"].items()])
+    _write(wb, "各环节平均用时", "各环节平均用时", meta,
+           [Column("环节", 18), Column("件数", 10, INT), Column("平均天数", 12)],
            [[s["label"], s["count"], s["average"]] for s in data["stages"]])
     by_unit = rates.rates_by_unit(user, scope)
-    from xinfang.org.models import Unit
-
     units = Unit.objects.in_bulk(list(by_unit))
-    header = ["单位代码", "单位"]
+    columns = [Column("单位代码", 10), Column("单位", 24)]
     for k in rates.MEASURES:
-        header += [f"{rates.MEASURE_LABELS[k]}分子", "分母", "比率"]
-    header.append(f"样本是否达到最小样本（{min_sample}）")
+        columns += [Column(f"{rates.MEASURE_LABELS[k]}分子", 10, INT), Column("分母", 8, INT),
+                    Column("比率", 9, PERCENT)]
+    columns.append(Column(f"样本是否达到最小样本（{min_sample}）", 14))
     rows = []
     for unit_id in sorted(by_unit, key=lambda i: units[i].code):
         figs = by_unit[unit_id]
@@ -61,20 +52,24 @@ def rates_workbook(user, scope: Scope, min_sample: int, drill: tuple[str, str] |
         sample = max((f.denominator for f in figs.values()), default=0)
         row.append("是" if sample >= min_sample else "否")
         rows.append(row)
-    _sheet(wb, "单位", header, rows)
+    _write(wb, "单位", "各单位三率", meta, columns, rows)
     if drill is not None:
         measure, part = drill
         items = rates.drill(user, scope, measure, part)
+        heading = f"{rates.drill_label(measure)}明细"
         if measure in ("repeat", "returns"):
-            _sheet(wb, "明细", ["事项编号", "标题", "单位", "日期", "信访件/办理动作"],
-                   [[a.matter.number, a.matter.title, a.unit_name, a.day, a.what] for a in items])
+            _write(wb, "明细", heading, meta,
+                   [Column("事项编号", 18), Column("标题", 30), Column("单位", 20), Column("日期", 12, DATE),
+                    Column("信访件/办理动作", 20)],
+                   ([a.matter.number, a.matter.title, a.unit_name, a.day, a.what] for a in items))
         else:
-            _sheet(wb, "明细", ["事项编号", "标题", "时限类型", "单位", "起算日", "期满日", "完成时间", "评价/用时（日）"], [
-                [d.matter.number, d.matter.title, d.kind, (d.unit or d.matter.handling_unit or "") and str(d.unit or d.matter.handling_unit),
-                 d.start, d.due, timezone.localtime(d.met_at).replace(tzinfo=None) if d.met_at else None,
-                 getattr(d, "rating", "") or getattr(d, "elapsed", "")]
-                for d in items
-            ])
+            _write(wb, "明细", heading, meta,
+                   [Column("事项编号", 18), Column("标题", 30), Column("时限类型", 12), Column("单位", 20),
+                    Column("起算日", 12, DATE), Column("期满日", 12, DATE), Column("完成时间", 17, DATETIME),
+                    Column("评价/用时（日）", 14)],
+                   ([d.matter.number, d.matter.title, d.kind,
+                     str(d.unit or d.matter.handling_unit or ""), d.start, d.due, d.met_at,
+                     getattr(d, "rating", "") or getattr(d, "elapsed", "")] for d in items))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -15,6 +15,9 @@ from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.org.models import Unit
 
 from .choices import (
+    ENGINE_COUNT_LABELS,
+    ENGINE_STEP_LABELS,
+    ENGINE_VIA_LABELS,
     Adoption,
     CallbackMethod,
     CallbackSource,
@@ -239,3 +242,14 @@ class EngineRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.status}"
+
+    def count_items(self) -> list[tuple[str, int]]:
+        return [(ENGINE_COUNT_LABELS.get(k, k), v) for k, v in (self.counts or {}).items()]
+
+    @property
+    def step_label(self) -> str:
+        return ENGINE_STEP_LABELS.get(self.step, self.step)
+
+    @property
+    def via_label(self) -> str:
+        return ENGINE_VIA_LABELS.get(self.via, self.via)

@@ -32,11 +32,15 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def parse_scope(params, *, today: dt.date | None = None) -> Scope:
-    """``from``/``to`` (inclusive; default: this month to today), ``unit`` (code), ``region`` (town code),
-    ``target`` (``unit`` default, or ``bureau``)."""
+def year_start(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
+def parse_scope(params, *, today: dt.date | None = None, default_from=month_start) -> Scope:
+    """``from``/``to`` (inclusive; default: this month — or what ``default_from`` gives — to today), ``unit``
+    (code), ``region`` (town code), ``target`` (``unit`` default, or ``bureau``)."""
     today = today or timezone.localdate()
-    date_from = _date(params, "from", "开始日期", month_start(today))
+    date_from = _date(params, "from", "开始日期", default_from(today))
     date_to = _date(params, "to", "结束日期", today)
     if date_to < date_from:
         raise InvalidInput("结束日期不能早于开始日期。", fields={"to": "结束日期不能早于开始日期"})

@@ -9,15 +9,18 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xinfang.matters.access import visible_matters
+from xinfang.matters.choices import OPEN_STATES
 from xinfang.matters.models import Deadline, Event, Matter
+from xinfang.matters.overdue import running_clocks
 from xinfang.org.models import Unit
+from xinfang.portal.selectors import open_reminders
 from xinfang.workdays.models import current_rules, load_calendar
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from . import rates
 from .access import sees_county, visible_callbacks, visible_recommendations, visible_records
 from .choices import CallbackState, RecordKind, RecordState
-from .engine import SUPERVISED, due_soon_days
+from .dues import due_soon_days
 from .models import CallbackTask, EngineRun, SupervisionRecord
 from .rates import Scope
 
@@ -26,25 +29,27 @@ RECORD_LIST_SIZE = 50
 
 
 def _running_clocks(user) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(kind__in=SUPERVISED, met_at__isnull=True, cancelled_at__isnull=True,
-                                   matter__in=visible_matters(user).values("pk"))
+    return running_clocks().filter(matter__in=visible_matters(user).values("pk"))
 
 
 def clock_watch(user, today: dt.date) -> dict:
-    """Running clocks overdue and due soon, in total and by unit (a unit user: their own unit)."""
+    """Overdue and due-soon, in total and by unit (a unit user: their own unit). Overdue counts matters, with
+    the one definition of matters.overdue, so every page agrees with the lists the figures link to."""
     first, last = due_soon_days(today, current_rules().due_soon_workdays, load_calendar())
-    qs = _running_clocks(user)
+    qs = _running_clocks(user).filter(matter__status__in=OPEN_STATES)
     if not sees_county(user):
         qs = qs.filter(unit_id=user.unit_id)
     rows = (qs.filter(due__lte=last).values("unit_id")
-            .annotate(overdue=Count("pk", filter=Q(due__lt=today)), soon=Count("pk", filter=Q(due__gte=first))))
+            .annotate(overdue=Count("matter", distinct=True, filter=Q(due__lt=today)),
+                      soon=Count("pk", filter=Q(due__gte=first))))
     units = Unit.objects.in_bulk([r["unit_id"] for r in rows if r["unit_id"]])
     by_unit = sorted(({"unit": units.get(r["unit_id"]), "overdue": r["overdue"], "soon": r["soon"]} for r in rows),
                      key=lambda r: (-r["overdue"], -r["soon"], r["unit"].code if r["unit"] else ""))
     soon_list = list(qs.filter(due__gte=first, due__lte=last).select_related("matter", "unit").order_by("due", "pk")[:15])
     for d in soon_list:
         d.kind_label = CLOCK_LABELS[d.kind]
-    return {"soon_until": last, "by_unit": by_unit, "overdue": sum(r["overdue"] for r in by_unit),
+    overdue_total = qs.filter(due__lt=today).values("matter").distinct().count()
+    return {"soon_until": last, "by_unit": by_unit, "overdue": overdue_total,
             "soon": sum(r["soon"] for r in by_unit), "soon_list": soon_list}
 
 
@@ -105,6 +110,7 @@ def dashboard(user, today: dt.date) -> dict:
                               "data": [None if v is None else round(v * 100, 1) for v in series[k]]} for k in rates.MEASURES]},
         "recommendations_due": visible_recommendations(user).filter(state="sent").order_by("feedback_due")[:5],
         "last_run": EngineRun.objects.order_by("-started_at").first(),
+        "min_sample": current_rules().ranking_min_sample,
     }
 
 
@@ -145,19 +151,11 @@ def bulletin_data(user, date_from: dt.date, date_to: dt.date, *, today: dt.date 
             "totals": {k: sum(len(r[k]) for r in rows) for k in ("overdue", "dissatisfied", "problems")}}
 
 
-def petitioner_reminders(user) -> list | None:
-    """Petitioners' 催办 requests from the portal, when the portal app provides them (else None)."""
-    try:
-        from xinfang.portal import open_reminders  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            from xinfang.portal.services import open_reminders  # type: ignore[no-redef]
-        except ImportError:
-            return None
+def petitioner_reminders(user) -> list:
+    """Petitioners' open 催办 requests from the portal, on matters this user may see."""
     items = list(open_reminders())
-    visible = set(visible_matters(user).filter(pk__in=[getattr(i, "matter_id", None) for i in items])
-                  .values_list("pk", flat=True))
-    return [i for i in items if getattr(i, "matter_id", None) in visible]
+    visible = set(visible_matters(user).filter(pk__in=[i.matter_id for i in items]).values_list("pk", flat=True))
+    return [i for i in items if i.matter_id in visible]
 
 
 def callback_queryset(user, params=None) -> QuerySet[CallbackTask]:

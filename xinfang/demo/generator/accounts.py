@@ -8,13 +8,13 @@ import unicodedata
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
-from xinfang.org.choices import Role
+from xinfang.org.choices import Role, UnitKind
 from xinfang.org.models import Unit, User
 
 from .people import material
 
 DEMO_PASSWORD = "xinfang-demo"
-UNIT_ACCOUNT_KINDS = ("town", "department", "legal_affairs", "discipline", "organization")
+UNIT_ACCOUNT_KINDS = (UnitKind.TOWN, UnitKind.DEPARTMENT, UnitKind.LEGAL_AFFAIRS, UnitKind.DISCIPLINE, UnitKind.ORGANIZATION)
 
 # username, full name, unit code, roles
 COUNTY_ACCOUNTS = [

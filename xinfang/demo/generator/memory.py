@@ -38,7 +38,7 @@ from xinfang.matters.services import actions, deadlines, events, numbering, regi
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
 from xinfang.org import lookups
-from xinfang.org.choices import COUNTY_WIDE_ROLES, UNIT_ROLES
+from xinfang.org.permissions import COUNTY_WIDE_ROLES, UNIT_ROLES
 from xinfang.workdays.rules import AUTHORITY_CLOCKS
 
 TRACKED = (Petitioner, Matter, Petition, PetitionPerson, MatterUnit, Event, Deadline)  # insert order (parents first)

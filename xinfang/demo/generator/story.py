@@ -348,8 +348,11 @@ class Story:
         r = rng.random()
         rating = "dissatisfied" if r < dissatisfied else "basically_satisfied" if r < dissatisfied + 0.22 else "satisfied"
         when = self.w.later(rng, self.t, lo, hi, office=via == "staff")
+        comment = texts.phrase(rng, "evaluation_comments")
+        if rating == "dissatisfied" and not comment:  # the service requires a reason for 不满意
+            comment = "没有解决实际问题。"
         self.add_side(Step(when, "act", actor=actor, action="evaluate", via=via, side="evaluate",
-                           params={"target": target, "rating": rating, "comment": texts.phrase(rng, "evaluation_comments"),
+                           params={"target": target, "rating": rating, "comment": comment,
                                    "occurred_at": when.isoformat()}))
 
     def handle(self):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from xinfang.matters.models import Deadline
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit, User
 from xinfang.workdays.calendar import WorkCalendar
 
@@ -81,7 +82,7 @@ class World:
 
     def _load_places(self) -> None:
         towns = {r.code: r for r in Region.objects.filter(level=2)}
-        unit_by_region = {u.region.code: u.code for u in self.units.values() if u.kind == "town" and u.region_id
+        unit_by_region = {u.region.code: u.code for u in self.units.values() if u.kind == UnitKind.TOWN and u.region_id
                           and u.region.code in towns}
         self.places: list[Place] = []
         self.town_weights: list[float] = []

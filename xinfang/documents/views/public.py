@@ -6,21 +6,9 @@ from xinfang.core.models import log_access
 
 from ..choices import PETITIONER_TYPES
 from ..models import IssuedDocument
-from ..public import read_token
+from ..public import read_token, session_grants
 from ..rendering import file_bytes
 from .common import client_ip, file_response
-
-
-def _session_grants(request, matter_number: str) -> bool:
-    """The portal's track page grants the session access to a matter after a correct 查询码."""
-    try:
-        from xinfang.portal.session import granted_petition
-    except ImportError:
-        return False
-    try:
-        return granted_petition(request, matter_number) is not None
-    except Exception:
-        return False
 
 
 def portal_download(request, doc_id, fmt):
@@ -30,7 +18,7 @@ def portal_download(request, doc_id, fmt):
     if doc is None:
         raise Http404("未找到该文书。")
     granted = read_token(request.GET.get("t", ""), doc.pk)
-    ok = granted == doc.matter.number or _session_grants(request, doc.matter.number)
+    ok = granted == doc.matter.number or session_grants(request, doc.matter.number)
     if not ok:
         raise Http404("未找到该文书，或链接已过期，请重新查询。")
     data = file_bytes(doc, fmt)

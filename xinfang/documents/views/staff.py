@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,20 +13,31 @@ from django.views.decorators.http import require_POST
 from xinfang.core.errors import InvalidInput
 from xinfang.core.models import log_access
 from xinfang.matters.choices import DeliveryMethod
+from xinfang.matters.workflow import WORKFLOW
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from .. import selectors, services
 from ..choices import DELIVERED_BY_ACTION, PETITIONER_TYPES, DeliveryOutcome
 from ..rendering import file_bytes, render_document
+from ..selectors import DocumentFilter
 from .common import client_ip, file_response, forbidden, log_download, staff_view
+from .filters import PER_PAGE, DocumentFilterForm
 
 
 @staff_view
 def index(request):
     user = request.user
-    units = Unit.objects.filter(active=True).exclude(kind="external").order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
+    units = Unit.objects.filter(active=True).exclude(kind=UnitKind.EXTERNAL).order_by("kind", "code") if user.in_bureau else Unit.objects.filter(pk=user.unit_id)
+    form = DocumentFilterForm(request.GET or None, units=units)
+    paginator = Paginator(selectors.filter_documents(user, form.to_filter() if request.GET else DocumentFilter()),
+                          PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "documents/index.html", {
-        "documents": selectors.recent_documents(user),
+        "documents": page.object_list,
+        "page": page,
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "form": form,
         "units": units,
         "today": timezone.localdate(),
         "may_edit_templates": services.may_edit_templates(user),
@@ -48,6 +60,7 @@ def detail(request, doc_id):
     log_access(user=request.user, kind="view", object_type="document", object_ref=doc.doc_number, ip=client_ip(request))
     return render(request, "documents/detail.html", {
         "doc": doc,
+        "event_label": WORKFLOW[doc.event.action].label if doc.event and doc.event.action in WORKFLOW else "",
         "deliveries": doc.deliveries.select_related("recorded_by").all(),
         "delivered_by_action": doc.doc_type in DELIVERED_BY_ACTION,
         "to_petitioner": doc.doc_type in PETITIONER_TYPES,

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils import timezone
 from rest_framework import serializers
 
-from ..choices import (
-    Channel,
-    DecisionOutcome,
-    DeclineReason,
-    DeliveryMethod,
-    EvaluationTarget,
-    Purpose,
-    Rating,
-    ReplyOutcome,
-    RouteProcedure,
-)
+from xinfang.core.errors import InvalidInput
+from xinfang.core.inputs import Input, Kind, parse_one
+from xinfang.core.inputs import parse as parse_inputs
+from xinfang.workdays.models import current_rules
+
+from ..choices import Channel, Purpose
 from ..selectors import petitioner_rows as core_petitioner_rows
-from ..workflow import WORKFLOW
+from ..workflow import COMMON_INPUTS, TRANSITIONS, Transition
 
 
 def _code(obj):
@@ -205,38 +202,57 @@ class RepeatPetitionSerializer(serializers.Serializer):
     headcount = serializers.IntegerField(required=False, min_value=1)
 
 
-class ActionBaseSerializer(serializers.Serializer):
-    occurred_at = serializers.CharField(required=False, help_text="ISO 8601; default now; never in the future nor before the last event")
-    note = serializers.CharField(required=False, allow_blank=True)
-    expected_version = serializers.IntegerField(required=False, help_text="optimistic check: 409 if the matter changed")
+def input_field(inp: Input, settings=None) -> serializers.Field:
+    """The DRF field for one declared input (types, bounds and choices for the schema)."""
+    kw = {"required": inp.required and inp.required_if is None, "label": inp.label,
+          "help_text": " ".join(filter(None, [inp.label, inp.help]))}
+    if inp.kind == Kind.TEXT or inp.kind == Kind.CODE:
+        return serializers.CharField(max_length=inp.max_length, allow_blank=not kw["required"], **kw)
+    if inp.kind == Kind.CHOICE:
+        return serializers.ChoiceField(choices=list(inp.choices), allow_blank=not kw["required"], **kw)
+    if inp.kind == Kind.INTEGER:
+        return serializers.IntegerField(min_value=inp.minimum, max_value=inp.bound(settings), allow_null=True, **kw)
+    if inp.kind == Kind.DATE:
+        return serializers.DateField(**kw)
+    if inp.kind == Kind.DATETIME:
+        return serializers.DateTimeField(**kw)
+    if inp.kind == Kind.BOOLEAN:
+        return serializers.BooleanField(default=inp.default, **kw)
+    return serializers.ListField(child=serializers.CharField(max_length=inp.max_length), **kw)
 
 
-def _action_serializer(name: str, fields: dict) -> type[serializers.Serializer]:
-    return type(f"{name.title().replace('_', '')}ActionSerializer", (ActionBaseSerializer,), fields)
+class ActionInputSerializer(serializers.Serializer):
+    """Base of the derived action serializers: validation is the declaration's own ``parse``, so
+    what the API accepts is exactly what the service accepts (the fields serve the schema)."""
+
+    transition: Transition
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            raise InvalidInput("请求内容应为 JSON 对象。", fields={"non_field_errors": "请求内容应为 JSON 对象"})
+        t = self.transition
+        own = {i.name for i in t.inputs}
+        cleaned = parse_inputs(tuple(i for i in COMMON_INPUTS if i.name not in own), data)
+        cleaned.update(parse_inputs(t.inputs, data, settings=current_rules()))
+        expected = data.get("expected_version")
+        if expected not in (None, ""):
+            cleaned["expected_version"] = parse_one(EXPECTED_VERSION, expected)
+        return cleaned
 
 
-ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
-    "forward": _action_serializer("forward", {"unit": serializers.CharField(), "co_units": serializers.ListField(child=serializers.CharField(), required=False)}),
-    "assign": _action_serializer("assign", {"unit": serializers.CharField(), "co_units": serializers.ListField(child=serializers.CharField(), required=False), "report_due": serializers.CharField()}),
-    "answer": _action_serializer("answer", {"reply": serializers.CharField()}),
-    "decline": _action_serializer("decline", {"reason": serializers.ChoiceField(choices=DeclineReason.choices)}),
-    "object": _action_serializer("object", {"reason": serializers.CharField()}),
-    "approve_return": _action_serializer("approve_return", {}),
-    "refuse_return": _action_serializer("refuse_return", {"reason": serializers.CharField(required=False, allow_blank=True)}),
-    "accept": _action_serializer("accept", {}),
-    "route": _action_serializer("route", {"procedure": serializers.ChoiceField(choices=RouteProcedure.choices)}),
-    "request_extension": _action_serializer("request_extension", {"days": serializers.IntegerField(), "reason": serializers.CharField()}),
-    "approve_extension": _action_serializer("approve_extension", {}),
-    "start_hearing": _action_serializer("start_hearing", {}),
-    "end_hearing": _action_serializer("end_hearing", {}),
-    "mediate": _action_serializer("mediate", {"agreement": serializers.CharField()}),
-    "reply": _action_serializer("reply", {"outcome": serializers.ChoiceField(choices=ReplyOutcome.choices), "opinion": serializers.CharField(), "legal_basis": serializers.CharField(), "report": serializers.CharField(required=False, allow_blank=True)}),
-    "deliver": _action_serializer("deliver", {"method": serializers.ChoiceField(choices=DeliveryMethod.choices), "signed": serializers.BooleanField(required=False, default=True)}),
-    "evaluate": _action_serializer("evaluate", {"target": serializers.ChoiceField(choices=EvaluationTarget.choices), "rating": serializers.ChoiceField(choices=Rating.choices), "comment": serializers.CharField(required=False, allow_blank=True)}),
-    "request_review": _action_serializer("request_review", {"reason": serializers.CharField()}),
-    "review_decide": _action_serializer("review_decide", {"outcome": serializers.ChoiceField(choices=DecisionOutcome.choices), "opinion": serializers.CharField(), "redo_days": serializers.IntegerField(required=False)}),
-    "request_recheck": _action_serializer("request_recheck", {"reason": serializers.CharField()}),
-    "recheck_decide": _action_serializer("recheck_decide", {"outcome": serializers.ChoiceField(choices=DecisionOutcome.choices), "opinion": serializers.CharField()}),
-    "close": _action_serializer("close", {"reason": serializers.ChoiceField(choices=[("no_review", "未申请复查"), ("no_recheck", "未申请复核"), ("confirmed", "审核认定办结")])}),
-}
-assert set(ACTION_SERIALIZERS) == set(WORKFLOW)
+EXPECTED_VERSION = Input("expected_version", Kind.INTEGER, "版本号", required=False, minimum=0,
+                         help="乐观锁：事项已被他人改动时返回 409")
+
+
+def action_serializer(transition: Transition) -> type[serializers.Serializer]:
+    """The API input serializer of one action, derived from its declaration."""
+    own = {i.name for i in transition.inputs}
+    inputs = (*transition.inputs, *(i for i in COMMON_INPUTS if i.name not in own), EXPECTED_VERSION)
+    fields: dict[str, object] = {i.name: input_field(i) for i in inputs}
+    fields["transition"] = transition
+    fields["__doc__"] = f"{transition.label}（{transition.article}）"
+    name = f"{transition.action.title().replace('_', '')}ActionSerializer"
+    return type(name, (ActionInputSerializer,), fields)
+
+
+ACTION_SERIALIZERS: dict[str, type[serializers.Serializer]] = {t.action: action_serializer(t) for t in TRANSITIONS}

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.models import AccessLog, log_access
 
@@ -22,7 +23,7 @@ from ..models import IdempotencyRecord
 from ..selectors import detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
-from ..workflow import ACTIONS, allowed_actions
+from ..workflow import ACTIONS, WORKFLOW, allowed_actions
 from .serializers import (
     ACTION_SERIALIZERS,
     MatterDetailSerializer,
@@ -30,10 +31,6 @@ from .serializers import (
     RegisterSerializer,
     RepeatPetitionSerializer,
 )
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _data(request) -> dict:
@@ -61,7 +58,7 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
     reveal = reveal and can_reveal(user, matter)
     if reveal:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
-                   detail={"via": "api"}, ip=_client_ip(request))
+                   detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
                "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
                "event_params": redacted_event_params(user, matter.events.all())}
@@ -147,7 +144,7 @@ class MatterDetailView(APIView):
     def get(self, request, number):
         matter = access_matter(request.user, number)
         log_access(user=request.user, kind=AccessLog.Kind.VIEW, object_type="matter", object_ref=matter.number,
-                   detail={"via": "api"}, ip=_client_ip(request))
+                   detail={"via": "api"}, ip=client_ip(request))
         reveal = str(request.query_params.get("reveal", "")).lower() in {"1", "true", "yes"}
         return Response(render_matter(request, matter, reveal=reveal))
 
@@ -175,8 +172,10 @@ class MatterActionView(APIView):
     action_name = ""
 
     def post(self, request, number):
-        data = _data(request)
-        fingerprinted = dict(data)
+        fingerprinted = _data(request)  # the body as sent (issue 9 §6)
+        inputs = ACTION_SERIALIZERS[self.action_name](data=fingerprinted)
+        inputs.is_valid(raise_exception=True)  # the declaration's parse: 400 naming the field in Chinese
+        data = dict(inputs.validated_data)
         expected = data.pop("expected_version", None)
 
         def produce(_key):
@@ -188,14 +187,20 @@ class MatterActionView(APIView):
 
 
 def action_view(action: str):
+    """One view class per action, with its own documented ``post`` (the request body is the
+    action's derived serializer; a shared ``post`` would give every action the last schema)."""
     serializer = ACTION_SERIALIZERS[action]
+
+    @extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, operation_id=f"matters_{action}",
+                   summary=f"办理：{WORKFLOW[action].label}（{action}）", description=serializer.__doc__)
+    def post(self, request, number):
+        return MatterActionView.post(self, request, number)
+
     view = type(
         f"Matter{action.title().replace('_', '')}View",
         (MatterActionView,),
-        {"action_name": action, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
+        {"action_name": action, "post": post, "__doc__": f"Perform `{action}` on a matter (domain §3)."},
     )
-    view.post = extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, summary=f"办理：{action}",
-                              operation_id=f"matters_{action}")(view.post)
     return view.as_view()
 
 

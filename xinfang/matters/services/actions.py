@@ -9,7 +9,7 @@ only place in the code base that assigns ``Matter.status``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -24,7 +24,10 @@ from xinfang.core.errors import (
     StaleVersion,
     StateConflict,
 )
+from xinfang.core.inputs import jsonable
+from xinfang.core.inputs import parse as parse_inputs
 from xinfang.org import lookups
+from xinfang.org.choices import ROUTABLE_KINDS, UnitKind
 from xinfang.org.models import Unit
 from xinfang.workdays.clocks import excluded_interval_days
 from xinfang.workdays.models import current_rules, load_calendar
@@ -36,17 +39,12 @@ from ..choices import (
     CloseReason,
     DecisionOutcome,
     DeclineReason,
-    DeliveryMethod,
     EvaluationTarget,
     HandlingClass,
-    NoticeType,
-    Rating,
-    ReplyOutcome,
-    RouteProcedure,
     State,
 )
 from ..models import Deadline, Matter, MatterUnit
-from ..workflow import GUARD_MESSAGES, WORKFLOW, Actor, actor_kinds, check
+from ..workflow import COMMON_INPUTS, GUARD_MESSAGES, WORKFLOW, Actor, actor_kinds, check, with_notices
 from .deadlines import (
     ClockContext,
     cancel_all_authority_clocks,
@@ -63,7 +61,6 @@ from .deadlines import (
 from .events import count_evaluations, record_event
 
 STATE_LABELS = dict(State.choices)
-ROUTABLE_KINDS = {"town", "department", "government", "legal_affairs", "discipline", "organization"}
 
 
 @dataclass
@@ -71,7 +68,7 @@ class Ctx:
     actor: object
     matter: Matter
     action: str
-    params: dict
+    params: dict  # the inputs, parsed by the action's declaration
     occurred_at: dt.datetime
     clocks: ClockContext
     kinds: set
@@ -123,8 +120,8 @@ def _require_running_window(ctx: Ctx, kind: ClockKind, message: str, target: str
 
 
 def _routing_units(ctx: Ctx, *, with_co: bool) -> tuple[Unit, list[Unit]]:
-    unit = lookups.unit_by_code(ctx.params.get("unit"), field="unit", label="责任单位")
-    co_units = lookups.units_by_codes(ctx.params.get("co_units") or [], "co_units", "协办单位") if with_co else []
+    unit = lookups.unit_by_code(ctx.params["unit"], field="unit", label="责任单位")
+    co_units = lookups.units_by_codes(ctx.params["co_units"], "co_units", "协办单位") if with_co else []
     for field_name, u in [("unit", unit)] + [("co_units", c) for c in co_units]:
         if u.kind not in ROUTABLE_KINDS:
             v.fail(field_name, f"“{u.name}”不是县内有权处理的机关或单位，不能转送或交办。")
@@ -145,7 +142,7 @@ def _hand_to_unit(ctx: Ctx, unit: Unit, co_units: list[Unit]) -> None:
     for c in co_units:
         _link(m, c, MatterUnit.Role.CO, ctx.occurred_at)
     m.return_locked = False
-    ctx.event_params.update({"unit": unit.code, "unit_name": unit.name, "co_units": [c.code for c in co_units]})
+    ctx.event_params.update({"unit_name": unit.name})
     ctx.starts[ClockKind.ACCEPT] = {"unit": unit}
     ctx.starts[ClockKind.OBJECT] = {"unit": unit}
 
@@ -156,42 +153,28 @@ def _hand_to_unit(ctx: Ctx, unit: Unit, co_units: list[Unit]) -> None:
 def matter_forward(ctx: Ctx) -> None:
     unit, co_units = _routing_units(ctx, with_co=True)
     _hand_to_unit(ctx, unit, co_units)
-    ctx.event_params["notice_type"] = NoticeType.FORWARDING_LETTER.value
 
 
 def matter_assign(ctx: Ctx) -> None:
     unit, co_units = _routing_units(ctx, with_co=True)
-    report_due = v.date_value(ctx.params, "report_due", "办结报告期限")
+    report_due = ctx.params["report_due"]
     if report_due <= ctx.day:
         v.fail("report_due", "办结报告期限应晚于交办日期。")
     if report_due > ctx.day + dt.timedelta(days=90 + 30):
         v.fail("report_due", "办结报告期限不应超过法定办理期限（60日，延期不超过30日）加受理期限。")
     _hand_to_unit(ctx, unit, co_units)
     ctx.starts[ClockKind.REPORT] = {"unit": unit, "due": report_due}
-    ctx.event_params.update({"report_due": report_due.isoformat(), "notice_type": NoticeType.ASSIGNMENT_SHEET.value})
-
-
-def matter_answer(ctx: Ctx) -> None:
-    ctx.event_params["reply"] = v.text(ctx.params, "reply", "答复内容", max_length=10000)
 
 
 def matter_decline(ctx: Ctx) -> None:
-    reason = v.choice(ctx.params, "reason", "不予受理理由", DeclineReason)
-    note = v.text(ctx.params, "note", "说明", required=reason == DeclineReason.OTHER, max_length=5000)
-    notice = (
-        NoticeType.NO_FURTHER_ACCEPTANCE_NOTICE
-        if reason == DeclineReason.SAME_FACTS_AFTER_RECHECK
-        else NoticeType.NON_ACCEPTANCE_NOTICE
-    )
-    ctx.event_params.update({"reason": reason, "note": note, "notice_type": notice.value})
+    if ctx.matter.status == State.CLOSED and ctx.params["reason"] != DeclineReason.SAME_FACTS_AFTER_RECHECK:
+        v.fail("reason", "复核终结的事项只能以“复核后以同一事实和理由再次提出”不再受理。")
 
 
 def matter_object(ctx: Ctx) -> None:
-    reason = v.text(ctx.params, "reason", "退回理由", max_length=5000)
     _require_running_window(ctx, ClockKind.OBJECT, "异议退回期限未起算或已使用，不能退回。")
     ctx.matter.previous_status = ctx.matter.status
     ctx.matter.return_count += 1
-    ctx.event_params["reason"] = reason
 
 
 def matter_approve_return(ctx: Ctx) -> None:
@@ -211,7 +194,6 @@ def matter_refuse_return(ctx: Ctx) -> None:
     ctx.target = State(m.previous_status or State.FORWARDED)
     m.previous_status = ""
     m.return_locked = True
-    ctx.event_params["reason"] = v.text(ctx.params, "reason", "不同意退回的理由", required=False, max_length=5000)
 
 
 def matter_accept(ctx: Ctx) -> None:
@@ -219,23 +201,12 @@ def matter_accept(ctx: Ctx) -> None:
     ctx.starts[ClockKind.HANDLE] = {"unit": m.handling_unit}
     if m.is_evaluable:
         ctx.starts[ClockKind.EVALUATE] = {"target": EvaluationTarget.BUREAU.value}
-    ctx.event_params["notice_type"] = NoticeType.ACCEPTANCE_NOTICE.value
-
-
-def matter_route(ctx: Ctx) -> None:
-    procedure = v.choice(ctx.params, "procedure", "法定途径", RouteProcedure)
-    note = v.text(ctx.params, "note", "告知内容", required=False, max_length=5000)
-    ctx.event_params.update({"procedure": procedure, "note": note})
 
 
 def matter_request_extension(ctx: Ctx) -> None:
-    limit = ctx.clocks.params.max_extension_days
-    days = v.integer(ctx.params, "days", "延期天数", minimum=1, maximum=limit)
-    reason = v.text(ctx.params, "reason", "延期理由", max_length=500)
     _require_running_window(ctx, ClockKind.HANDLE, "办理期限未在运行，不能申请延期。")
-    ctx.matter.extension_days = days
-    ctx.matter.extension_reason = reason
-    ctx.event_params.update({"days": days, "reason": reason})
+    ctx.matter.extension_days = ctx.params["days"]
+    ctx.matter.extension_reason = ctx.params["reason"]
 
 
 def matter_approve_extension(ctx: Ctx) -> None:
@@ -248,13 +219,20 @@ def matter_approve_extension(ctx: Ctx) -> None:
     m.extension_approved = True
     ctx.event_params.update({
         "days": m.extension_days, "old_due": old_due.isoformat(), "new_due": deadline.due.isoformat(),
-        "reason": m.extension_reason, "notice_type": NoticeType.EXTENSION_NOTICE.value,
+        "reason": m.extension_reason,
     })
+
+
+def matter_drop_extension_request(ctx: Ctx) -> None:
+    """不批准 or 撤回: the pending request lapses (the clock is unchanged); a new one may follow."""
+    m = ctx.matter
+    ctx.event_params["days"] = m.extension_days
+    m.extension_days = 0
+    m.extension_reason = ""
 
 
 def matter_start_hearing(ctx: Ctx) -> None:
     ctx.matter.hearing_started_on = ctx.day
-    ctx.event_params["note"] = v.text(ctx.params, "note", "听证说明", required=False, max_length=2000)
 
 
 def matter_end_hearing(ctx: Ctx) -> None:
@@ -271,47 +249,31 @@ def matter_end_hearing(ctx: Ctx) -> None:
     ctx.event_params.update({"started_on": first.isoformat() if first else None, "excluded_days": excluded})
 
 
-def matter_mediate(ctx: Ctx) -> None:
-    ctx.event_params["agreement"] = v.text(ctx.params, "agreement", "调解/和解协议内容", max_length=10000)
-
-
 def matter_reply(ctx: Ctx) -> None:
     m = ctx.matter
-    outcome = v.choice(ctx.params, "outcome", "处理结果", ReplyOutcome)
-    opinion = v.text(ctx.params, "opinion", "处理意见", max_length=20000)
-    legal_basis = v.text(ctx.params, "legal_basis", "法律政策依据", max_length=5000)
-    report = v.text(ctx.params, "report", "办结报告", required=False, max_length=20000)
     review_body = m.handling_unit.superior if m.handling_unit else None
-    m.reply_outcome = outcome
+    m.reply_outcome = ctx.params["outcome"]
     m.delivered = False
     m.review_body = review_body
     if m.is_evaluable:
         ctx.starts[ClockKind.EVALUATE] = {"target": EvaluationTarget.UNIT.value}
-    notices = [NoticeType.HANDLING_OPINION.value]
-    if has_clock(m, ClockKind.REPORT):
-        notices.append(NoticeType.COMPLETION_REPORT.value)
     ctx.event_params.update({
-        "outcome": outcome, "opinion": opinion, "legal_basis": legal_basis, "report": report,
         "review_body": review_body.code if review_body else "", "review_body_name": review_body.name if review_body else "",
-        "notice_type": notices[0], "notice_types": notices,
+        "completion_report": has_clock(m, ClockKind.REPORT),
     })
 
 
 def matter_deliver(ctx: Ctx) -> None:
     m = ctx.matter
-    method = v.choice(ctx.params, "method", "送达方式", DeliveryMethod)
-    signed = v.boolean(ctx.params, "signed", default=True)
     m.delivered = True
     kind = ClockKind.REVIEW_REQUEST if m.status == State.REPLIED else ClockKind.RECHECK_REQUEST
     ctx.starts[kind] = {}
-    ctx.event_params.update({"method": method, "signed": signed, "opens": kind.value})
+    ctx.event_params["opens"] = kind.value
 
 
 def matter_evaluate(ctx: Ctx) -> None:
     m = ctx.matter
-    target = v.choice(ctx.params, "target", "评价对象", EvaluationTarget)
-    rating = v.choice(ctx.params, "rating", "评价结果", Rating)
-    comment = v.text(ctx.params, "comment", "评价意见", required=False, max_length=2000)
+    target = ctx.params["target"]
     window = running(m, ClockKind.EVALUATE, target)
     if window is None:
         earlier = latest_clock(m, ClockKind.EVALUATE, target)
@@ -329,19 +291,17 @@ def matter_evaluate(ctx: Ctx) -> None:
     else:
         meet_clock(m, ClockKind.EVALUATE, ctx.occurred_at, target)
     unit = m.handling_unit if target == EvaluationTarget.UNIT else m.registering_unit
-    ctx.event_params.update({"target": target, "rating": rating, "comment": comment,
-                             "evaluated_unit": unit.code if unit else ""})
+    ctx.event_params["evaluated_unit"] = unit.code if unit else ""
 
 
 def _superior_or_government(unit: Unit | None) -> Unit | None:
     if unit is not None and unit.superior_id:
         return unit.superior
-    return Unit.objects.filter(kind="government").order_by("id").first()
+    return Unit.objects.filter(kind=UnitKind.GOVERNMENT).order_by("id").first()
 
 
 def matter_request_review(ctx: Ctx) -> None:
     m = ctx.matter
-    reason = v.text(ctx.params, "reason", "申请复查理由", max_length=10000)
     _require_running_window(ctx, ClockKind.REVIEW_REQUEST, "处理意见尚未送达，复查申请期限未起算。")
     body = m.review_body or _superior_or_government(m.handling_unit)
     if body is None:
@@ -350,16 +310,14 @@ def matter_request_review(ctx: Ctx) -> None:
     m.delivered = False
     _link(m, body, MatterUnit.Role.REVIEW, ctx.occurred_at)
     ctx.starts[ClockKind.REVIEW] = {"unit": body}
-    ctx.event_params.update({"reason": reason, "review_body": body.code, "review_body_name": body.name})
+    ctx.event_params.update({"review_body": body.code, "review_body_name": body.name})
 
 
 def matter_review_decide(ctx: Ctx) -> None:
     m = ctx.matter
-    outcome = v.choice(ctx.params, "outcome", "复查结果", DecisionOutcome)
-    opinion = v.text(ctx.params, "opinion", "复查意见", max_length=20000)
     m.delivered = False
-    if outcome == DecisionOutcome.REDO:
-        days = v.integer(ctx.params, "redo_days", "重新办理期限（日）", required=False, minimum=1, maximum=90, default=60)
+    if ctx.params["outcome"] == DecisionOutcome.REDO:
+        days = ctx.params["redo_days"]
         ctx.target = State.ACCEPTED
         m.reply_outcome = ""
         m.extension_days = 0
@@ -371,12 +329,10 @@ def matter_review_decide(ctx: Ctx) -> None:
         ctx.target = State.REVIEWED
         body = _superior_or_government(m.review_body)
         m.recheck_body = body
-    ctx.event_params.update({"outcome": outcome, "opinion": opinion, "notice_type": NoticeType.REVIEW_OPINION.value})
 
 
 def matter_request_recheck(ctx: Ctx) -> None:
     m = ctx.matter
-    reason = v.text(ctx.params, "reason", "申请复核理由", max_length=10000)
     _require_running_window(ctx, ClockKind.RECHECK_REQUEST, "复查意见尚未送达，复核申请期限未起算。")
     body = m.recheck_body or _superior_or_government(m.review_body)
     if body is None:
@@ -385,22 +341,12 @@ def matter_request_recheck(ctx: Ctx) -> None:
     m.delivered = False
     _link(m, body, MatterUnit.Role.RECHECK, ctx.occurred_at)
     ctx.starts[ClockKind.RECHECK] = {"unit": body}
-    ctx.event_params.update({"reason": reason, "recheck_body": body.code, "recheck_body_name": body.name})
-
-
-def matter_recheck_decide(ctx: Ctx) -> None:
-    outcome = v.choice(ctx.params, "outcome", "复核结果", DecisionOutcome,
-                       allowed={DecisionOutcome.UPHOLD, DecisionOutcome.REVISE})
-    opinion = v.text(ctx.params, "opinion", "复核意见", max_length=20000)
-    ctx.event_params.update({"outcome": outcome, "opinion": opinion, "notice_type": NoticeType.RECHECK_OPINION.value})
+    ctx.event_params.update({"recheck_body": body.code, "recheck_body_name": body.name})
 
 
 def matter_close(ctx: Ctx) -> None:
     m = ctx.matter
-    allowed = {CloseReason.NO_REVIEW, CloseReason.NO_RECHECK, CloseReason.CONFIRMED}
-    reason = v.choice(ctx.params, "reason", "办结方式", CloseReason, allowed=allowed)
-    if reason == CloseReason.CONFIRMED and Actor.BUREAU not in ctx.kinds:
-        raise NotAllowed("只有信访部门可以审核认定办结。")
+    reason = ctx.params["reason"]
     if reason in (CloseReason.NO_REVIEW, CloseReason.NO_RECHECK):
         expected = State.REPLIED if reason == CloseReason.NO_REVIEW else State.REVIEWED
         if m.status != expected:
@@ -413,34 +359,31 @@ def matter_close(ctx: Ctx) -> None:
             raise ClockViolation(f"{CLOCK_RULES[kind].label}至 {window.due.isoformat()} 届满，期限未过不能办结。")
         lapse_clock(window, ctx.day, ctx.occurred_at)
     ctx.close_reason = reason
-    ctx.event_params["reason"] = reason
 
 
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "forward": matter_forward,
     "assign": matter_assign,
-    "answer": matter_answer,
     "decline": matter_decline,
     "object": matter_object,
     "approve_return": matter_approve_return,
     "refuse_return": matter_refuse_return,
     "accept": matter_accept,
-    "route": matter_route,
     "request_extension": matter_request_extension,
     "approve_extension": matter_approve_extension,
+    "refuse_extension": matter_drop_extension_request,
+    "withdraw_extension": matter_drop_extension_request,
     "start_hearing": matter_start_hearing,
     "end_hearing": matter_end_hearing,
-    "mediate": matter_mediate,
     "reply": matter_reply,
     "deliver": matter_deliver,
     "evaluate": matter_evaluate,
     "request_review": matter_request_review,
     "review_decide": matter_review_decide,
     "request_recheck": matter_request_recheck,
-    "recheck_decide": matter_recheck_decide,
     "close": matter_close,
 }
-assert set(HANDLERS) == set(WORKFLOW), "every workflow action needs exactly one service"
+assert set(HANDLERS) <= set(WORKFLOW), "a handler for an action the workflow table does not declare"
 
 
 def _refusal(reason: str, action_label: str, matter: Matter):
@@ -491,20 +434,39 @@ def lock_matter(actor, number: str, via: str) -> tuple[Matter, set]:
     return matter, actor_kinds(actor, matter)
 
 
-def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict | None, via: str):
-    """The act itself on a locked matter: check the table, run the handler, move the clocks, set
-    the status and append the event (returned). The caller saves the matter and runs the hooks."""
+def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict | None, via: str,
+                 facts: dict | None = None):
+    """The act itself on a locked matter: check the table, parse the declared inputs, run the
+    handler (if the action has logic), move the clocks, set the status and append the event
+    (returned). The caller saves the matter and runs the hooks. ``facts`` are declared event
+    params a calling service supplies (e.g. the petition a repeat decline answers)."""
     transition = WORKFLOW[action]
-    params = dict(params or {})
-    note = v.text(params, "note", "备注", required=False, max_length=5000)
+    raw = params if params is not None else {}
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("请求内容应为 JSON 对象。", fields={"non_field_errors": "请求内容应为 JSON 对象"})
+    note = parse_inputs(COMMON_INPUTS[1:], raw)["note"] if "note" not in transition.fields else ""
     reason = check(transition, matter, kinds)
     if reason is not None:
         raise _refusal(reason, transition.label, matter)
-    occurred = v.occurred_at(params.get("occurred_at"), last_event_at=matter.last_event_at)
-    ctx = Ctx(actor=actor, matter=matter, action=action, params=params, occurred_at=occurred,
-              clocks=ClockContext(current_rules(), load_calendar()), kinds=kinds, via=via)
+    occurred = v.occurred_at(raw.get("occurred_at"), last_event_at=matter.last_event_at)
+    rules = current_rules()
+    inputs = parse_inputs(transition.inputs, raw, settings=rules)
+    for name, value, actors, message in transition.input_actors:
+        if inputs.get(name) == value and not (actors & kinds):
+            raise NotAllowed(message)
+    ctx = Ctx(actor=actor, matter=matter, action=action, params=inputs, occurred_at=occurred,
+              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via)
+    ctx.event_params.update({i.name: jsonable(inputs[i.name]) for i in transition.inputs if i.record})
+    ctx.event_params.update(facts or {})
+    if "note" in transition.fields:
+        note = inputs["note"]
     from_status = matter.status
-    HANDLERS[action](ctx)
+    handler = HANDLERS.get(action)
+    if handler is not None:
+        handler(ctx)
+    ctx.event_params = with_notices(action, ctx.event_params)
+    undeclared = set(ctx.event_params) - set(transition.params)
+    assert not undeclared, f"{action} wrote event params the workflow table does not declare: {undeclared}"
 
     target = ctx.target or transition.target or State(from_status)
     close_reason = ctx.close_reason or transition.close_reason

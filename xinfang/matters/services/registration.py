@@ -13,14 +13,17 @@ from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed
 from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.uploads import check_uploads
 from xinfang.org import lookups
-from xinfang.org.choices import BUREAU_ROLES, UNIT_ROLES
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
+from xinfang.org.permissions import BUREAU_ROLES, UNIT_ROLES
 from xinfang.workdays.models import current_rules, load_calendar
 from xinfang.workdays.rules import ClockKind
 
 from .. import hooks
-from ..choices import Channel, NoticeType, Purpose, State
+from ..choices import Channel, CloseReason, DeclineReason, Purpose, State
 from ..models import Attachment, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
+from ..workflow import Actor, with_notices
+from .actions import apply_action
 from .deadlines import ClockContext, refresh_next_due, start_clock
 from .events import record_event
 from .numbering import new_query_code, next_matter_number, next_petition_number
@@ -137,7 +140,7 @@ def _lock(matter: Matter) -> Matter:
 def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
     if actor is None:
         if registering_unit is None:
-            registering_unit = Unit.objects.filter(kind="bureau").order_by("id").first()
+            registering_unit = Unit.objects.filter(kind=UnitKind.BUREAU).order_by("id").first()
         if registering_unit is None:
             raise InvalidInput("系统尚未设置信访局单位。")
         return registering_unit
@@ -246,7 +249,7 @@ def register_petition(
             ctx = ClockContext(params, load_calendar())
             year = timezone.localtime(received).year
             number, seq = next_matter_number(year)
-            in_bureau = unit.kind == "bureau"
+            in_bureau = unit.is_bureau
             matter = Matter(
                 number=number, year=year, seq=seq, status=State.REGISTERED,
                 registering_unit=unit, registered_by=actor if actor is not None else None,
@@ -288,11 +291,10 @@ def register_petition(
             event = record_event(
                 matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
                 unit=unit,
-                params={
+                params=with_notices("register", {
                     "petition": petition.number, "channel": channel,
-                    "notice_type": NoticeType.REGISTRATION_RECEIPT.value,
                     "duplicates": [d["number"] for d in duplicates],
-                },
+                }),
             )
             received_day = timezone.localtime(received).date()
             if in_bureau:
@@ -366,21 +368,20 @@ def add_petition(
         event = record_event(
             matter, "add_petition", actor=actor, occurred_at=occurred, via=via,
             from_status=matter.status, to_status=matter.status, unit=unit,
-            params={"petition": petition.number, "channel": channel, "received_at": received.isoformat(),
-                    "notice_type": NoticeType.REGISTRATION_RECEIPT.value},
+            params=with_notices("add_petition", {"petition": petition.number, "channel": channel,
+                                                 "received_at": received.isoformat()}),
         )
         matter.save()
         _save_attachments(matter, petition, files, actor)
         hooks.run(event, matter)
-        if matter.status == State.CLOSED and matter.close_reason == "rechecked":
-            decline_event = record_event(
-                matter, "decline", actor=actor, occurred_at=occurred, via=via,
-                from_status=matter.status, to_status=matter.status, unit=unit,
-                params={
-                    "reason": "same_facts_after_recheck", "petition": petition.number,
-                    "notice_type": NoticeType.NO_FURTHER_ACCEPTANCE_NOTICE.value,
-                    "note": "复核终结后以同一事实和理由再次提出，不再受理（《信访工作条例》第三十六条）。",
-                },
+        if matter.status == State.CLOSED and matter.close_reason == CloseReason.RECHECKED:
+            # §36: the same facts after 复核 are not accepted again — the table's decline, by the
+            # registration itself (actor ``system``), answering this petition.
+            decline_event = apply_action(
+                actor=actor, matter=matter, kinds={Actor.SYSTEM}, action="decline", via=via,
+                params={"reason": DeclineReason.SAME_FACTS_AFTER_RECHECK.value, "occurred_at": occurred,
+                        "note": "复核终结后以同一事实和理由再次提出，不再受理（《信访工作条例》第三十六条）。"},
+                facts={"petition": petition.number},
             )
             matter.save()
             hooks.run(decline_event, matter)

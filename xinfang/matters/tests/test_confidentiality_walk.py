@@ -19,9 +19,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from xinfang.documents.choices import DocType
 from xinfang.documents.models import IssuedDocument
 from xinfang.matters.access import visible_matters
-from xinfang.matters.choices import EvaluationTarget, NoticeType
+from xinfang.matters.choices import EvaluationTarget
 from xinfang.matters.models import Matter, Petition
 from xinfang.matters.workflow import ACTIONS
 from xinfang.supervision.models import SupervisionRecord
@@ -115,9 +116,9 @@ def _samples(world, county) -> dict[str, list[str]]:
         "template_id": ["1"],
         "seq": ["1", "2"],
         "target": list(EvaluationTarget.values),
-        "notice_type": [NoticeType.REGISTRATION_RECEIPT.value],
+        "notice_type": [DocType.REGISTRATION_RECEIPT.value],
         "fmt": ["pdf", "docx"],
-        "doc_type": [NoticeType.REGISTRATION_RECEIPT.value],
+        "doc_type": [DocType.REGISTRATION_RECEIPT.value],
         "code": ["T01", "T02", county.category.code],
         "page": list(CHANNEL_PAGES),
         "date": ["2026-01-01"],

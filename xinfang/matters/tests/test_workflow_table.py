@@ -65,6 +65,8 @@ VALID = {
     "route": ("handler", {"procedure": "litigation", "note": "请依法提起诉讼"}, []),
     "request_extension": ("handler", {"days": 20, "reason": "情况复杂"}, []),
     "approve_extension": ("uleader", {}, [("handler", "request_extension", {"days": 20, "reason": "情况复杂"})]),
+    "refuse_extension": ("uleader", {"reason": "理由不充分"}, [("handler", "request_extension", {"days": 20, "reason": "情况复杂"})]),
+    "withdraw_extension": ("handler", {}, [("handler", "request_extension", {"days": 20, "reason": "情况复杂"})]),
     "start_hearing": ("officer", {}, []),
     "end_hearing": ("officer", {}, [("officer", "start_hearing", {})]),
     "mediate": ("handler", {"agreement": "达成和解"}, []),
@@ -103,6 +105,13 @@ def test_state_action_pair(county, state, action):
             act(county, "officer", matter, action, **params)
         assert Matter.objects.get(pk=matter.pk).status == state
         return
+    if (state, action) == ("closed", "decline"):
+        # 不再受理 after 复核 is the registration's own act on a repeat petition (actor `system`):
+        # no member of staff may decline a closed matter.
+        assert "decline" not in allowed_actions(county.users["officer"], matter)
+        with pytest.raises(NotAllowed):
+            act(county, "officer", matter, action, **params)
+        return
     if (state, action) == ("registered", "accept"):
         # Only a matter a unit registered itself can be accepted straight away (当场告知).
         assert "accept" not in allowed_actions(county.users["officer"], matter)
@@ -139,9 +148,29 @@ def test_other_units_do_not_even_see_the_matter(county, action):
 
 
 def test_table_is_complete_and_consistent():
-    assert len(WORKFLOW) == 22
+    assert len(WORKFLOW) == 24
     for t in TRANSITIONS:
         assert t.sources, t.action
         assert t.article.startswith("第"), t.action
         if t.target == State.CLOSED:
             assert t.close_reason or t.action == "close"
+
+
+@pytest.mark.parametrize(("username", "action"), [("uleader", "refuse_extension"), ("handler", "withdraw_extension")])
+def test_a_refused_or_withdrawn_extension_request_lapses_and_may_be_made_again(county, username, action):
+    """§34: the request lapses, the handle clock keeps its due day, and the handler may ask again."""
+    matter = build(county, "accepted")
+    due = matter.deadlines.get(kind="handle").due
+    matter = act(county, "handler", matter, "request_extension", days=20, reason="情况复杂")
+    assert "request_extension" not in allowed_actions(county.users["handler"], matter)
+    if action == "refuse_extension":
+        assert action not in allowed_actions(county.users["handler"], matter)  # the leader decides
+    matter = act(county, username, matter, action, reason="不符合延期条件")
+    assert (matter.extension_days, matter.extension_reason, matter.extension_approved) == (0, "", False)
+    assert matter.deadlines.get(kind="handle").due == due
+    event = matter.events.order_by("-seq").first()
+    assert event.params["days"] == 20 and "notice_type" not in event.params
+    assert "request_extension" in allowed_actions(county.users["handler"], matter)
+    matter = act(county, "handler", matter, "request_extension", days=10, reason="补充核查")
+    matter = act(county, "uleader", matter, "approve_extension")
+    assert matter.extension_approved and matter.deadlines.get(kind="handle", cancelled_at__isnull=True).due > due

@@ -1,4 +1,4 @@
-"""Notices are created after commit at each act, with the 查询码 and the next right and deadline."""
+"""Notices are written with each act (an outbox) and sent after commit, with the 查询码 and the next right and deadline."""
 
 import datetime as dt
 
@@ -95,7 +95,7 @@ def test_repeat_petition_tells_only_its_own_petitioner_with_its_own_code(county,
     with committed():
         repeat = add_petition(actor=county.users["registrar"], matter=result.matter, data={
             "channel": "phone", "petitioners": [{"name": "李四", "id_number": valid_id(900), "phone": "13900001111"}]})
-    rows = list(Notification.objects.filter(matter=result.matter))
+    rows = list(Notification.objects.filter(matter=result.matter, event__action="add_petition"))
     assert [(n.recipient, n.template_key) for n in rows] == [("13900001111", "repeat_registered")]
     assert repeat.petition.query_code in rows[0].text and result.petition.query_code not in rows[0].text
 
@@ -117,10 +117,13 @@ def test_later_acts_tell_every_petitioner_once_with_their_own_code(county, commi
     assert second.query_code in rows["13900001112"].text
 
 
-def test_hook_is_idempotent(county):
+def test_the_notice_row_is_written_in_the_acts_transaction_and_the_hook_is_idempotent(county):
+    """An outbox: without any after-commit callback the row is there, queued (a crash after the
+    commit cannot lose it); running the hook again creates nothing."""
     result = register(county)
     event = result.matter.events.get(action="register")
-    assert len(create_for_event(event, result.matter)) == 1
+    row = Notification.objects.get()
+    assert row.event == event and row.status == "queued" and row.attempts == 0
     assert create_for_event(event, result.matter) == []
     assert Notification.objects.count() == 1
 
@@ -153,3 +156,23 @@ def test_queue_only_mode_leaves_sending_to_the_runner(county, committed, setting
         register(county)
     n = Notification.objects.get()
     assert n.status == "queued" and n.attempts == 0 and LoggingSender.outbox == []
+
+
+def test_periods_in_the_texts_come_from_the_rules_in_force(county, committed):
+    """The review windows are settings: the SMS says the period in force, not a hard-coded 30日."""
+    from xinfang.workdays.models import RuleSet, current_rules
+
+    current = current_rules()
+    periods = {**current.periods, "review_request": 45, "recheck_request": 40}
+    RuleSet.objects.create(version=current.version + 1, periods=periods, note="测试：申请期限")
+    matter = register(county).matter
+    act(county, "officer", matter, "forward", unit="T01")
+    act(county, "handler", matter, "accept")
+    with committed():
+        act(county, "handler", matter, "reply", outcome="explain", opinion="经核查……", legal_basis="某条例")
+    assert "送达之日起45日内" in texts()[-1] and "30日" not in texts()[-1]
+    act(county, "handler", matter, "deliver", method="in_person")
+    act(county, "registrar", matter, "request_review", reason="不服")
+    with committed():
+        act(county, "officer", matter, "review_decide", outcome="uphold", opinion="维持")
+    assert "送达之日起40日内" in texts()[-1]

@@ -35,6 +35,7 @@ def test_panel_for_anonymous_matter(county):
 
 def test_selector_and_masks(county):
     result = register(county)
-    assert list(notifications_for(result.matter)) == []
+    # the outbox row is written with the act, before any sending
+    assert [(n.template_key, n.status) for n in notifications_for(result.matter)] == [("registered", "queued")]
     assert mask_recipient("email", "zhangsan@example.cn") == "z***@example.cn"
     assert mask_recipient("sms", "13812345678") == "138****5678"

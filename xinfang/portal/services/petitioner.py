@@ -19,7 +19,8 @@ from xinfang.matters.choices import Rating, State
 from xinfang.matters.models import Deadline, Matter, Petition
 from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import _save_attachments
-from xinfang.org.choices import BUREAU_ROLES, Role
+from xinfang.org.choices import Role
+from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from ..models import PetitionerReminder

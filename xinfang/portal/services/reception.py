@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from xinfang.core.errors import InvalidInput, NotAllowed
-from xinfang.org.choices import BUREAU_ROLES, Role
+from xinfang.org.choices import Role
+from xinfang.org.permissions import BUREAU_ROLES
 
 from ..models import ReceptionDay
 

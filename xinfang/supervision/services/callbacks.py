@@ -15,15 +15,17 @@ from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import State
 from xinfang.matters.models import Event, Matter
-from xinfang.org.choices import Role
+from xinfang.org.choices import Role, UnitKind
 from xinfang.org.models import User
+from xinfang.org.permissions import BUREAU_CASE_ROLES
 
 from ..access import access_callback, is_bureau_staff, require_bureau
 from ..choices import CallbackMethod, CallbackSource, CallbackState, Method, RecordKind, Trigger
+from ..dues import response_due_from
 from ..models import CallbackTask, SamplingPlan, current_policy
-from .records import issue_record, response_due_from
+from .records import issue_record
 
-CALLER_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
+CALLER_ROLES = tuple(BUREAU_CASE_ROLES)
 
 
 def handled_by(matter: Matter):
@@ -59,7 +61,7 @@ def on_matter_event(event, matter) -> None:
 
 
 def _eligible_callers(exclude_unit_id) -> list[User]:
-    users = User.objects.filter(is_active=True, unit__kind="bureau").order_by("id")
+    users = User.objects.filter(is_active=True, unit__kind=UnitKind.BUREAU).order_by("id")
     return [u for u in users if u.has_role(*CALLER_ROLES) and u.unit_id != exclude_unit_id]
 
 

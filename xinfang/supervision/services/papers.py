@@ -24,7 +24,10 @@ from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, CLOCK_RULES, ClockKind
 
+from .. import rates
 from ..choices import RecommendationKind, RecordKind, Trigger
+from ..dues import response_due_from
+from ..selectors import bulletin_data
 
 # The record kinds that are written papers, and the document type of each.
 PAPER_OF_KIND = {
@@ -142,8 +145,6 @@ def order_context(record, day: dt.date) -> dict[str, str]:
         requirement = f"{LISTED_NOTE}\n{requirement}"
     due = record.response_due
     if due is None:
-        from .records import response_due_from
-
         due = response_due_from(day)
     return {
         "被督办单位": record.target_unit.name,
@@ -178,8 +179,6 @@ def _overdue_text(items: list[dict]) -> str:
 def bulletin_figures(actor, record, day: dt.date) -> tuple[str, str]:
     """(通报对象, 通报内容): the figures of ``selectors.bulletin_data`` for the record's period, by
     unit, with each unit's rates (三率) and the overdue matters, as text (one line per unit)."""
-    from .. import rates
-    from ..selectors import bulletin_data
 
     target = record.target_unit
     data = bulletin_data(actor, record.period_from, record.period_to, today=day)

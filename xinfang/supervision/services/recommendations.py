@@ -16,6 +16,7 @@ from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import HandlingClass
 from xinfang.org import lookups
+from xinfang.org.choices import UnitKind
 from xinfang.workdays.clocks import PeriodUnit, compute_due
 from xinfang.workdays.models import current_rules, load_calendar
 
@@ -39,7 +40,7 @@ def recommendation_create(*, actor, data: dict) -> Recommendation:
     content = v.text(data, "content", "建议内容", max_length=50000)
     subject = v.text(data, "subject", "涉及人员或单位", required=kind in (RecommendationKind.REWARD, RecommendationKind.SANCTION), max_length=200)
     recipient = lookups.unit_by_code(data.get("recipient_unit"), field="recipient_unit", label="收文单位")
-    if recipient.kind in ("bureau", "external"):
+    if recipient.kind in (UnitKind.BUREAU, UnitKind.EXTERNAL):
         v.fail("recipient_unit", "建议书应发给县内有关机关或单位。")
     numbers = data.get("matters") or []
     if isinstance(numbers, str):

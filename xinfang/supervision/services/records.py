@@ -20,22 +20,15 @@ from xinfang.matters.models import Deadline, Matter
 from xinfang.matters.services.numbering import next_value
 from xinfang.org import lookups
 from xinfang.org.models import Unit
-from xinfang.workdays.models import load_calendar
 
 from ..access import access_record, may_issue, require_bureau, speaks_for
 from ..choices import NEXT_STEP, Method, RecordKind, RecordState, Trigger
-from ..models import SupervisionRecord, current_policy
+from ..dues import response_due_from
+from ..models import SupervisionRecord
 from .papers import issue_record_paper
 
 KIND_LABELS = dict(RecordKind.choices)
 MAX_MATTERS = 500
-
-
-def response_due_from(day: dt.date, workdays: int | None = None, calendar=None) -> dt.date:
-    """The unit's answer is due ``workdays`` working days after ``day`` (a setting, default 5)."""
-    calendar = calendar or load_calendar()
-    count = current_policy().response_workdays if workdays is None else workdays
-    return calendar.add_workdays(day, count)
 
 
 def _next_number(year: int) -> str:

@@ -52,7 +52,7 @@ def build_october(c) -> dict:
     do(c, "registrar", ms["G"], "evaluate", "2026-10-10", target="unit", rating="satisfied")
     ms["H"] = accepted(c, "2026-08-01", "2026-08-05", "2026-08-12")
     reply(c, ms["H"], "2026-10-12")
-    do(c, "registrar", ms["H"], "evaluate", "2026-10-15", target="unit", rating="dissatisfied")
+    do(c, "registrar", ms["H"], "evaluate", "2026-10-15", target="unit", rating="dissatisfied", comment="问题没有解决")
     ms["I"] = accepted(c, "2026-08-01", "2026-08-05", "2026-08-15")
     reply(c, ms["I"], "2026-10-20")
     do(c, "registrar", ms["I"], "evaluate", "2026-10-25", target="unit", rating="basically_satisfied")

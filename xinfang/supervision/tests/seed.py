@@ -32,7 +32,8 @@ def seed_year(c, count: int = 36, seed: int = 7) -> list:
             (handler, "accept", rng.randint(2, 18), {}),
             (handler, "reply", rng.randint(30, 70), {"outcome": "explain", "opinion": "已依法答复。", "legal_basis": "有关规定"}),
             ("registrar", "evaluate", rng.randint(1, 25),
-             {"target": "unit", "rating": rng.choice(["satisfied", "satisfied", "basically_satisfied", "dissatisfied"])}),
+             {"target": "unit", "rating": rng.choice(["satisfied", "satisfied", "basically_satisfied", "dissatisfied"]),
+              "comment": "评价意见"}),
         ]
         day = received
         for username, action, gap, params in steps:

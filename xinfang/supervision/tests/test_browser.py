@@ -89,7 +89,7 @@ def test_callback_recommendation_and_bulletin_forms(live_url, page, login, scree
     act(c, "officer", m, "forward", unit="T01", occurred_at=ago(19))
     act(c, "handler", m, "accept", occurred_at=ago(18))
     act(c, "handler", m, "reply", outcome="explain", opinion="已答复。", legal_basis="规定", occurred_at=ago(10))
-    act(c, "registrar", m, "evaluate", target="unit", rating="dissatisfied", occurred_at=ago(9))
+    act(c, "registrar", m, "evaluate", target="unit", rating="dissatisfied", comment="问题没有解决", occurred_at=ago(9))
     late = register(c, received_at=ago(45), title="村道硬化工程拖欠工资").matter
     act(c, "officer", late, "forward", unit="T01", occurred_at=ago(44))  # accept clock overdue since ~29 days
     task = CallbackTask.objects.get(matter=m)

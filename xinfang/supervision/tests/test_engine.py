@@ -114,7 +114,7 @@ def test_late_close_never_in_the_future_and_after_due(county):
 
 def test_dissatisfied_rating_opens_callback_in_same_transaction(county):
     m = replied(county, "2026-09-01", "2026-09-02", "2026-09-03", "2026-09-20")
-    do(county, "registrar", m, "evaluate", "2026-09-21", target="unit", rating="dissatisfied")
+    do(county, "registrar", m, "evaluate", "2026-09-21", target="unit", rating="dissatisfied", comment="问题没有解决")
     task = CallbackTask.objects.get(matter=m)
     assert task.source == "dissatisfied" and task.handled_by_unit == county.town
     assert task.due == dt.date(2026, 10, 6)

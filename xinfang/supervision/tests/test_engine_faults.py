@@ -27,7 +27,7 @@ def busy_county(c):
     new_matter(c, "2026-10-01")  # dispose due 10-16: due soon on 10-13
     replied(c, "2026-07-25", "2026-07-28", "2026-08-01", "2026-09-10", "2026-09-11")  # window lapses
     m = replied(c, "2026-09-01", "2026-09-02", "2026-09-03", "2026-10-09")
-    do(c, "registrar", m, "evaluate", "2026-10-10", target="unit", rating="dissatisfied")
+    do(c, "registrar", m, "evaluate", "2026-10-10", target="unit", rating="dissatisfied", comment="问题没有解决")
 
 
 @pytest.mark.django_db

@@ -172,7 +172,7 @@ def test_callback_that_finds_a_problem_issues_its_order(county):
 
     m = accepted(county, "2026-09-10", "2026-09-11", "2026-09-14")
     do(county, "handler", m, "reply", "2026-09-20", outcome="explain", opinion="已解释。", legal_basis="《物业管理条例》")
-    do(county, "registrar", m, "evaluate", "2026-09-22", target="unit", rating="dissatisfied")
+    do(county, "registrar", m, "evaluate", "2026-09-22", target="unit", rating="dissatisfied", comment="问题没有解决")
     task = CallbackTask.objects.get(matter=m)
     with on("2026-09-25"):
         task = callback_record(actor=county.users["officer"], task_id=task.pk, data={

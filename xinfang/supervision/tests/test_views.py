@@ -26,7 +26,7 @@ def world(county):
     act(county, "officer", m, "forward", unit="T01", occurred_at=ago(19))
     act(county, "handler", m, "accept", occurred_at=ago(18))
     act(county, "handler", m, "reply", outcome="explain", opinion="已答复", legal_basis="规定", occurred_at=ago(10))
-    act(county, "registrar", m, "evaluate", target="unit", rating="dissatisfied", occurred_at=ago(9))
+    act(county, "registrar", m, "evaluate", target="unit", rating="dissatisfied", comment="问题没有解决", occurred_at=ago(9))
     other = register(county, received_at=ago(5)).matter
     act(county, "officer", other, "forward", unit="T01", occurred_at=ago(4))
     record = record_create(actor=county.users["officer"], data={
@@ -201,7 +201,7 @@ def test_export_is_excel_and_logged(county, world):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["三率", "各环节平均用时", "单位", "明细"]
-    assert wb["三率"]["A2"].value == "及时受理率"
+    assert wb["三率"]["A4"].value == "及时受理率"
     assert AccessLog.objects.filter(kind="export", object_type="rates").count() == 1
 
 
@@ -292,7 +292,7 @@ def test_every_figure_on_the_rates_page_is_a_link_to_its_rows(county, world):
     assert officer.get("/supervision/rates/drill/?measure=stage_nope").status_code == 200  # falls back, with a message
     xlsx = officer.get(f"/supervision/rates/export.xlsx?{period}&measure=returns&part=denominator")
     sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
-    assert sheet["E1"].value == "信访件/办理动作" and {sheet["E2"].value, sheet["E3"].value} == {"转送"}
+    assert sheet["E3"].value == "信访件/办理动作" and {sheet["E4"].value, sheet["E5"].value} == {"转送"}
 
 
 def test_export_writes_typed_text_as_text_never_as_a_formula(county, world):
@@ -306,7 +306,7 @@ def test_export_writes_typed_text_as_text_never_as_a_formula(county, world):
     period = f"from={ago(30)[:10]}&to={ago(0)[:10]}"
     xlsx = client_for(county, "officer").get(f"/supervision/rates/export.xlsx?{period}&measure=returns&part=denominator")
     sheet = load_workbook(io.BytesIO(xlsx.content))["明细"]
-    cells = [row[1] for row in sheet.iter_rows(min_row=2) if str(row[1].value).startswith("=")]
+    cells = [row[1] for row in sheet.iter_rows(min_row=4) if str(row[1].value).startswith("=")]
     assert cells and all(c.data_type == "s" for c in cells)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import User
 
 from .. import selectors
@@ -65,7 +66,7 @@ def callback_detail(request, pk):
             if exc.http_status == 404:
                 raise
             errors = show_error(request, exc)
-    callers = [u for u in User.objects.filter(is_active=True, unit__kind="bureau").select_related("unit")
+    callers = [u for u in User.objects.filter(is_active=True, unit__kind=UnitKind.BUREAU).select_related("unit")
                if is_bureau_staff(u) and svc.is_independent(u, task)]
     return render(request, "supervision/callback_detail.html", {
         "task": task, "errors": errors, "data": data, "methods": CallbackMethod.choices, "callers": callers,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import AppError
 from xinfang.documents.selectors import source_documents
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from .. import selectors
@@ -42,7 +43,7 @@ def recommendation_new(request):
             errors, status = show_error(request, exc), 400
     return render(request, "supervision/recommendation_form.html", {
         "data": data, "errors": errors, "kinds": RecommendationKind.choices,
-        "units": Unit.objects.exclude(kind__in=["bureau", "external"]).filter(active=True).order_by("kind", "code"),
+        "units": Unit.objects.exclude(kind__in=[UnitKind.BUREAU, UnitKind.EXTERNAL]).filter(active=True).order_by("kind", "code"),
     }, status=status)
 
 

@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from xinfang.core.errors import AppError
 from xinfang.documents.selectors import source_documents
+from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit
+from xinfang.portal.models import PetitionerReminder
+from xinfang.portal.services.petitioner import reminder_mark_handled
 
 from .. import selectors
 from ..access import access_record, is_bureau_staff, may_issue, speaks_for
@@ -17,7 +20,7 @@ from ..services import records as svc
 from ..services.papers import PAPER_OF_KIND
 from .common import post_data, show_error, supervision_page
 
-ISSUABLE_UNIT_KINDS = ["town", "department", "government", "legal_affairs", "discipline", "organization", "bureau"]
+ISSUABLE_UNIT_KINDS = list(COUNTY_KINDS)
 
 
 @supervision_page
@@ -65,11 +68,6 @@ def record_new(request):
 
 def _mark_reminder(user, reminder_id, record) -> None:
     """A petitioner's 催办 request turned into this record is marked handled in the portal app."""
-    try:
-        from xinfang.portal.models import PetitionerReminder
-        from xinfang.portal.services import reminder_mark_handled
-    except ImportError:
-        return
     reminder = PetitionerReminder.objects.filter(pk=reminder_id if str(reminder_id).isdigit() else 0,
                                                  matter__in=record.matters.all()).first()
     if reminder is not None:

@@ -1,31 +1,37 @@
 """The rates page (with ranking), the drill-down to matters, and the Excel export."""
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Region, Unit
 from xinfang.workdays.models import current_rules
 
 from .. import rates
 from ..export import rates_workbook
-from ..scope import parse_scope
+from ..scope import parse_scope, year_start
 from .common import show_error, supervision_page
 
 PARTS = {"numerator": "分子", "denominator": "分母"}
+DRILL_PER_PAGE = 50
 
 
 def _scope(request):
+    """The pages default to this year so far (a month's handful of clocks says little); the API keeps its
+    documented default of this month."""
     try:
-        return parse_scope(request.GET), {}
+        return parse_scope(request.GET, default_from=year_start), {}
     except AppError as exc:
-        return parse_scope({}), show_error(request, exc)
+        return parse_scope({}, default_from=year_start), show_error(request, exc)
 
 
 def _choices():
     return {
-        "units": Unit.objects.exclude(kind="external").filter(active=True).order_by("kind", "code"),
+        "units": Unit.objects.exclude(kind=UnitKind.EXTERNAL).filter(active=True).order_by("kind", "code"),
         "towns": Region.objects.filter(level=2).order_by("code"),
         "measures": [(k, rates.MEASURE_LABELS[k]) for k in rates.MEASURES],
     }
@@ -40,7 +46,7 @@ def rates_page(request):
     ranking = rates.ranking(request.user, scope, measure, min_sample)
     return render(request, "supervision/rates.html", {
         "scope": scope, "errors": errors, "measure": measure, "measure_label": rates.MEASURE_LABELS[measure], "figures": data["figures"], "stages": data["stages"],
-        "ranking": ranking, "query": request.GET.urlencode(), **_choices(),
+        "ranking": ranking, "query": request.GET.urlencode(), "min_sample": min_sample, **_choices(),
         "four": [(k, rates.MEASURE_LABELS[k], data["figures"][k]) for k in rates.MEASURES],
     })
 
@@ -63,10 +69,16 @@ def drill(request):
         measure, part = "on_time_completion", "denominator"
     items = rates.drill(request.user, scope, measure, part)
     stage = measure.startswith("stage_")
+    paginator = Paginator(items, DRILL_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "supervision/drill.html", {
         "scope": scope, "measure": measure, "measure_label": rates.drill_label(measure), "part": part,
-        "part_label": "所计时限" if stage else PARTS[part], "items": items, "query": request.GET.urlencode(),
-        "matter_count": len({d.matter.pk for d in items}), "acts": measure in ("repeat", "returns"), "stage": stage,
+        "part_label": "所计时限" if stage else PARTS[part], "items": page.object_list, "page": page,
+        "total": paginator.count, "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "query": query.urlencode(), "matter_count": len({d.matter.pk for d in items}),
+        "acts": measure in ("repeat", "returns"), "stage": stage,
     })
 
 
@@ -84,7 +96,7 @@ def export(request):
     body = rates_workbook(request.user, scope, current_rules().ranking_min_sample, drill_args)
     log_access(user=request.user, kind=AccessLog.Kind.EXPORT, object_type="rates",
                object_ref=f"{scope.date_from}~{scope.date_to}", detail={"query": request.GET.dict()},
-               ip=request.META.get("REMOTE_ADDR"))
+               ip=client_ip(request))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rates-{scope.date_from}-{scope.date_to}.xlsx"'
     return response

@@ -6,6 +6,7 @@ from django import forms
 
 from xinfang.matters.choices import Channel, Purpose, State
 from xinfang.matters.selectors import FLAG_FIELDS
+from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..labels import FLAG_LABELS
@@ -41,6 +42,8 @@ class MatterFilterForm(forms.Form):
     due_after = forms.DateField(label="期限自", required=False, widget=DateInput())
     due_before = forms.DateField(label="期限至", required=False, widget=DateInput())
     overdue = forms.ChoiceField(label="超期", required=False, choices=TRI)
+    overdue_for = forms.ChoiceField(label="对该单位超期", required=False,
+                                    help_text="该单位自己的受理、办理、复查等时限已过期（复查机关的时限不算原办理单位超期）")
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
     per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, choices=[(n, n) for n in PER_PAGE])
 
@@ -52,8 +55,9 @@ class MatterFilterForm(forms.Form):
             labels = dict(State.choices)
             status_choices.append((current, "、".join(labels.get(s, s) for s in current.split(","))))
         self.fields["status"].choices = status_choices
-        self.fields["unit"].choices = [("", "不限"), *Unit.objects.filter(active=True).exclude(kind="external")
+        self.fields["unit"].choices = [("", "不限"), *Unit.objects.filter(active=True).exclude(kind=UnitKind.EXTERNAL)
                                        .order_by("kind", "code").values_list("code", "name")]
+        self.fields["overdue_for"].choices = self.fields["unit"].choices
         cats = category_choices()
         self.fields["category"].choices = [("", "不限"), *cats[1:]]
         self.fields["region"].choices = [("", "不限"), *region_choices()[1:]]
@@ -67,4 +71,22 @@ class MatterFilterForm(forms.Form):
     @property
     def has_advanced(self) -> bool:
         data = self.data
-        return any(data.get(f) for f in (*FLAG_FIELDS, "due_after", "due_before", "overdue", "purpose", "region"))
+        return any(data.get(f) for f in (*FLAG_FIELDS, "due_after", "due_before", "overdue", "purpose", "region",
+                                          "overdue_for"))
+
+
+def describe_filters(query: str) -> str:
+    """A matter-list query string in words (“收到自：2026-12-04；排序：收到时间（新→旧）”) for people, not URLs."""
+    from django.http import QueryDict
+
+    data = QueryDict(query or "")
+    form = MatterFilterForm(data)
+    parts = []
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if not value or name == "per_page":
+            continue
+        if isinstance(field, forms.ChoiceField):
+            value = dict(field.choices).get(value, value)
+        parts.append(f"{field.label}：{value}")
+    return "；".join(parts)

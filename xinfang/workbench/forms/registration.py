@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.matters.choices import Channel, Purpose
+from xinfang.org.choices import COUNTY_KINDS, UnitKind
 from xinfang.org.models import Category, Region, Unit
 
 from .common import DateInput, DateTimeInput
@@ -102,8 +103,8 @@ class RegistrationForm(forms.Form):
         self.fields["category"].choices = category_choices()
         self.fields["region"].choices = region_choices()
         self.fields["accused_unit"].choices = unit_choices(
-            ["town", "department", "government", "legal_affairs", "discipline", "organization", "bureau"])
-        self.fields["upstream_unit"].choices = unit_choices(["external", "government"], blank="请选择…")
+            list(COUNTY_KINDS))
+        self.fields["upstream_unit"].choices = unit_choices([UnitKind.EXTERNAL, UnitKind.GOVERNMENT], blank="请选择…")
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("purpose", Purpose.REQUEST.value)

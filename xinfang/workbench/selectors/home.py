@@ -11,6 +11,7 @@ from django.utils import timezone
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import OPEN_STATES, State
 from xinfang.matters.models import Matter, Petition
+from xinfang.matters.overdue import overdue_clocks, overdue_q, overdue_unit_of
 from xinfang.matters.selectors import list_queryset
 from xinfang.org.choices import Role
 from xinfang.supervision.selectors import record_queryset
@@ -97,28 +98,31 @@ def officer_home(user, ctx: DueContext) -> dict:
 
 
 def due_by_unit(user, ctx: DueContext) -> list[dict]:
-    """Open matters per handling unit: how many are overdue and due soon (one query)."""
+    """Per unit: open matters it handles, those due soon (by the nearest clock), and those overdue *for it*
+    (matters.overdue: its own running clocks past due — a 复查 body's clock counts for that body). Two queries."""
+    visible_open = visible_matters(user).filter(status__in=OPEN)
     rows = (
-        visible_matters(user)
-        .filter(status__in=OPEN, handling_unit__isnull=False)
+        visible_open.filter(handling_unit__isnull=False)
         .values("handling_unit__code", "handling_unit__name")
-        .annotate(
-            open=Count("id"),
-            overdue=Count("id", filter=Q(next_due__lt=ctx.today)),
-            soon=Count("id", filter=Q(next_due__gte=ctx.today, next_due__lte=ctx.soon_until)),
-        )
-        .order_by("-overdue", "-soon", "handling_unit__code")
+        .annotate(open=Count("id"), soon=Count("id", filter=Q(next_due__gte=ctx.today, next_due__lte=ctx.soon_until)))
     )
-    result = []
+    late = (overdue_clocks(ctx.today).filter(matter__in=visible_open.values("pk"), unit__isnull=False)
+            .values("unit__code", "unit__name").annotate(overdue=Count("matter", distinct=True)))
+    by_code: dict[str, dict] = {}
     for r in rows:
-        code = r["handling_unit__code"]
-        result.append({
-            "code": code, "name": r["handling_unit__name"], "open": r["open"], "overdue": r["overdue"],
-            "soon": r["soon"],
-            "open_url": matters_url(status="open", unit=code, sort="due"),
-            "overdue_url": matters_url(status="open", unit=code, overdue="true", sort="due"),
-            "soon_url": matters_url(status="open", unit=code, overdue="false", due_before=ctx.soon_until.isoformat(), sort="due"),
-        })
+        by_code[r["handling_unit__code"]] = {"code": r["handling_unit__code"], "name": r["handling_unit__name"],
+                                             "open": r["open"], "soon": r["soon"], "overdue": 0}
+    for r in late:
+        row = by_code.setdefault(r["unit__code"], {"code": r["unit__code"], "name": r["unit__name"], "open": 0,
+                                                   "soon": 0, "overdue": 0})
+        row["overdue"] = r["overdue"]
+    result = sorted(by_code.values(), key=lambda r: (-r["overdue"], -r["soon"], r["code"]))
+    for r in result:
+        code = r["code"]
+        r["open_url"] = matters_url(status="open", unit=code, sort="due")
+        r["overdue_url"] = matters_url(status="open", overdue_for=code, sort="due")
+        r["soon_url"] = matters_url(status="open", unit=code, overdue="false", due_before=ctx.soon_until.isoformat(),
+                                    sort="due")
     return result
 
 
@@ -168,9 +172,10 @@ def unit_inbox(user, ctx: DueContext) -> dict:
                                          handling_unit_id=unit_id)),
         to_deliver=Count("id", filter=Q(status__in=[State.REPLIED, State.REVIEWED], delivered=False)),
         reviews=Count("id", filter=Q(status=State.REVIEW_REQUESTED, review_body_id=unit_id)),
-        overdue=Count("id", filter=Q(next_due__lt=ctx.today)),
         soon=Count("id", filter=Q(next_due__gte=ctx.today, next_due__lte=ctx.soon_until)),
     )
+    # 已超期 = exactly the list it links to: visible open matters overdue for this unit (matters.overdue)
+    counts["overdue"] = visible_matters(user).filter(status__in=OPEN).filter(overdue_q(ctx.today, unit_id)).count()
     inbox = list_queryset(_due_order(open_mine))
     rows = decorate(inbox[:60], ctx, todo=lambda m: unit_todo(m, unit_id))
     for m in rows:
@@ -204,7 +209,7 @@ def overview(user, ctx: DueContext) -> dict:
         handling=Count("id", filter=Q(status=State.ACCEPTED)),
         returns=Count("id", filter=Q(status=State.RETURN_REQUESTED)),
         reviews=Count("id", filter=Q(status__in=[State.REVIEW_REQUESTED, State.RECHECK_REQUESTED])),
-        overdue=Count("id", filter=Q(status__in=OPEN, next_due__lt=ctx.today)),
+        overdue=Count("id", filter=Q(status__in=OPEN) & overdue_q(ctx.today, overdue_unit_of(user))),
         soon=Count("id", filter=Q(status__in=OPEN, next_due__gte=ctx.today, next_due__lte=ctx.soon_until)),
         month_received=Count("id", filter=Q(received_at__gte=month_start)),
         month_closed=Count("id", filter=Q(status=State.CLOSED, closed_at__gte=month_start)),

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-
+from xinfang.documents.models import IssuedDocument
 from xinfang.matters.access import access_matter, can_reveal, identity_hidden
 from xinfang.matters.choices import Gender
 from xinfang.matters.models import Deadline, Matter
 from xinfang.matters.selectors import PersonRow, detail_queryset, find_duplicates, redacted_event_params
 from xinfang.matters.selectors import petitioner_rows as core_petitioner_rows
 from xinfang.matters.workflow import allowed_actions
-from xinfang.org.choices import BUREAU_ROLES
+from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
 from .. import labels
 from .due import DueContext, due_text
 
-log = logging.getLogger(__name__)
 GENDER_LABELS = dict(Gender.choices)
 
 
@@ -97,53 +93,19 @@ def timeline(matter: Matter, user) -> list[dict]:
             "backdated": (e.recorded_at - e.occurred_at).total_seconds() > 3600,
             "from_label": labels.STATE_LABELS.get(e.from_status, ""),
             "to_label": labels.STATE_LABELS.get(e.to_status, ""),
-            "params": labels.event_params(params[e.pk]),
+            "params": labels.event_params(e.action, params[e.pk]),
             "note": e.note,
         })
     rows.reverse()  # newest first
     return rows
 
 
-def documents_for(matter: Matter) -> list[dict] | None:
-    """Records of the documents app for this matter, if that app has a model for them yet.
-
-    Returns None when no such model exists (the section then says documents are not set up).
-    Guarded: the documents app is built separately and its model may not exist yet.
-    """
-    try:
-        config = apps.get_app_config("documents")
-    except LookupError:
-        return None
-    for model in config.get_models():
-        try:
-            fk = model._meta.get_field("matter")
-        except FieldDoesNotExist:
-            continue
-        if getattr(fk, "related_model", None) is not Matter:
-            continue
-        try:
-            qs = model._default_manager.filter(matter=matter).order_by("-pk")[:50]
-            return [_document_row(obj, matter) for obj in qs]
-        except Exception:  # a half-migrated table must not break the matter page
-            log.exception("listing documents for %s failed", matter.number)
-            return []
-    return None
-
-
-def _document_row(obj, matter: Matter) -> dict:
-    url = ""
-    if hasattr(obj, "get_absolute_url"):
-        try:
-            url = obj.get_absolute_url()
-        except Exception:
-            url = ""
-    label = ""
-    if hasattr(obj, "get_kind_display"):
-        label = obj.get_kind_display()
-    elif hasattr(obj, "get_doc_type_display"):
-        label = obj.get_doc_type_display()
-    created = getattr(obj, "issued_at", None) or getattr(obj, "created_at", None)
-    return {"title": str(obj), "label": label, "url": url or f"/documents/{matter.number}/", "created": created}
+def documents_for(matter: Matter) -> list[dict]:
+    """The documents issued on this matter (newest first, at most 50) for the matter page."""
+    rows = IssuedDocument.objects.filter(matter=matter).only(
+        "id", "doc_type", "doc_number", "title", "issued_at").order_by("-issued_at", "-id")[:50]
+    return [{"title": str(d), "label": d.get_doc_type_display(), "url": d.get_absolute_url(), "created": d.issued_at}
+            for d in rows]
 
 
 @dataclass

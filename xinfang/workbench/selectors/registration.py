@@ -12,8 +12,8 @@ from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.matters.models import Petition, Petitioner
 from xinfang.matters.selectors import find_duplicates
-from xinfang.org.choices import BUREAU_ROLES
 from xinfang.org.models import Category, Region
+from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.models import current_rules
 
 

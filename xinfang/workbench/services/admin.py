@@ -15,6 +15,7 @@ from django.db.models import Max
 
 from xinfang.core.errors import InvalidInput
 from xinfang.org import services as org
+from xinfang.org.choices import Role
 from xinfang.org.models import Category, Unit, User
 from xinfang.workdays.models import CalendarOverride, CalendarYear, RuleSet
 from xinfang.workdays.rules import DEFAULT_PERIODS, MAX_EXTENSION_DAYS
@@ -99,7 +100,7 @@ def user_save(*, actor, user: User | None, data: dict) -> User:
         log_change(actor=actor, obj_type="user", ref=created.username, action=ChangeLog.Action.CREATE,
                    changes={k: [None, v] for k, v in snapshot(created, USER_FIELDS).items()})
         return created
-    if user.pk == actor.pk and ("admin" not in (data.get("roles") or []) or data.get("is_active") is False):
+    if user.pk == actor.pk and (Role.ADMIN not in (data.get("roles") or []) or data.get("is_active") is False):
         raise InvalidInput("不能取消自己的系统管理员角色或停用自己的账号。", fields={"roles": "不能取消自己的管理员角色"})
     before = snapshot(user, USER_FIELDS)
     changes = {k: data[k] for k in ("full_name", "roles", "is_active", "phone") if k in data}

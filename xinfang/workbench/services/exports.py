@@ -18,28 +18,34 @@ from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from xinfang.core.excel import DATE, DATETIME, INT, Column, ReportSheet, meta_line
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.models import AccessLog, log_access
-from xinfang.matters.models import Petition, PetitionPerson
+from xinfang.matters.models import Event, Petition, PetitionPerson
+from xinfang.matters.overdue import overdue_flag, overdue_unit_of
 from xinfang.matters.selectors import filter_matters
 
 from .. import labels
+from ..forms.filters import describe_filters
 from ..models import ExportJob
 from ..selectors.lists import displayed_names
 
 log = logging.getLogger(__name__)
 CHUNK = 500
 PROGRESS_EVERY = 500
+# The columns of a 信访台账: what came in, and the date of every statutory step (收到, 转送, 受理, 答复, 送达, 评价).
 COLUMNS = [
-    ("事项编号", 18), ("收到时间", 17), ("信访形式", 10), ("信访目的", 9), ("内容分类", 22), ("问题属地", 16),
-    ("标题", 30), ("诉求及概况", 50), ("信访人", 14), ("身份证号（脱敏）", 21), ("联系电话（脱敏）", 15),
-    ("信访人数", 8), ("信访件数", 8), ("主办单位", 20), ("状态", 9), ("办结方式", 12), ("最近期限", 11),
-    ("是否超期", 8), ("标记", 24),
+    Column("事项编号", 18), Column("收到时间", 17, DATETIME), Column("信访形式", 10), Column("信访目的", 9),
+    Column("内容分类", 22), Column("问题属地", 16), Column("标题", 30), Column("诉求及概况", 50), Column("信访人", 14),
+    Column("身份证号（脱敏）", 21), Column("联系电话（脱敏）", 15), Column("信访人数", 8, INT),
+    Column("信访件数", 8, INT), Column("主办单位", 20), Column("转送/交办日期", 12, DATE), Column("受理日期", 12, DATE),
+    Column("答复日期", 12, DATE), Column("送达日期", 12, DATE), Column("评价日期", 12, DATE), Column("评价结果", 10),
+    Column("状态", 9), Column("办结方式", 12), Column("办结日期", 12, DATE), Column("最近期限", 12, DATE),
+    Column("是否超期", 8), Column("标记", 24),
 ]
+LEDGER_ACTIONS = ("forward", "assign", "accept", "reply", "deliver", "evaluate")
+RATING_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 
 
 def export_dir() -> Path:
@@ -82,13 +88,30 @@ def _run_in_thread(job_id) -> None:
         connection.close()
 
 
+def _steps(m) -> dict:
+    """The dates of the ledger's steps: the first 转送/交办 and 受理, the latest 答复, 送达 and 评价."""
+    steps: dict = {}
+    for e in m.ledger_events:  # ordered by seq
+        key = "route" if e.action in ("forward", "assign") else e.action
+        if key in ("route", "accept") and key in steps:
+            continue
+        steps[key] = e
+    return steps
+
+
 def _row(user, m, today) -> list:
     persons = [link.petitioner for p in m.petitions.all() for link in p.person_links.all()]
     hidden = displayed_names(user, m) == "（保密）"
     first = persons[0] if persons and not hidden else None
+    steps = _steps(m)
+
+    def when(key):
+        return steps[key].occurred_at if key in steps else None
+
+    rating = (steps["evaluate"].params or {}).get("rating", "") if "evaluate" in steps else ""
     return [
         m.number,
-        timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
+        m.received_at,
         labels.CHANNEL_LABELS.get(m.channel, m.channel),
         labels.PURPOSE_LABELS.get(m.purpose, m.purpose),
         m.category.path_name if m.category_id else "",
@@ -101,22 +124,15 @@ def _row(user, m, today) -> list:
         m.headcount,
         m.petition_count,
         m.handling_unit.name if m.handling_unit_id else "信访局",
+        when("route"), when("accept"), when("reply"), when("deliver"), when("evaluate"),
+        RATING_LABELS.get(rating, ""),
         labels.STATE_LABELS.get(m.status, m.status),
         labels.CLOSE_REASON_LABELS.get(m.close_reason, ""),
-        m.next_due.isoformat() if m.next_due else "",
-        "是" if (m.is_open and m.next_due and m.next_due < today) else "",
+        m.closed_at,
+        m.next_due,
+        "是" if (m.is_open and m.is_overdue) else "",
         "、".join(labels.matter_flags(m)),
     ]
-
-
-def _as_text(ws, value):
-    """Typed text stays text: openpyxl stores a string starting with "=" as a formula, so a
-    petitioner's title like =HYPERLINK(...) would become a live formula in the bureau's ledger."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def export_run(job_id) -> ExportJob:
@@ -131,30 +147,27 @@ def export_run(job_id) -> ExportJob:
         qs = (
             filter_matters(user, _params(job.query), today=today)
             .select_related("handling_unit", "category__parent__parent", "region__parent__parent")
-            .prefetch_related(Prefetch("petitions", queryset=Petition.objects.order_by("id").prefetch_related(
-                Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner")))))
+            .annotate(is_overdue=overdue_flag(today, overdue_unit_of(user)))
+            .prefetch_related(
+                Prefetch("petitions", queryset=Petition.objects.order_by("id").prefetch_related(
+                    Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner")))),
+                Prefetch("events", to_attr="ledger_events", queryset=Event.objects.filter(action__in=LEDGER_ACTIONS)
+                         .only("matter_id", "action", "occurred_at", "params", "seq").order_by("seq")))
         )
         total = qs.count()
         ExportJob.objects.filter(pk=job.pk).update(total=total)
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet("信访事项")
-        for i, (_, width) in enumerate(COLUMNS):
-            ws.column_dimensions[get_column_letter(i + 1)].width = width
-        ws.freeze_panes = "A2"
-        header = []
-        for title, _ in COLUMNS:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="A8181C")
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-            header.append(cell)
-        ws.append(header)
+        where = describe_filters(job.query) or "全部可见事项"
+        sheet = ReportSheet(wb, "信访事项", heading=f"{settings.XINFANG_COUNTY_NAME}信访事项台账",
+                            meta=meta_line(user=user, extra=f"筛选条件：{where} · 身份证号和电话已脱敏"),
+                            columns=COLUMNS)
         done = 0
         for m in qs.iterator(chunk_size=CHUNK):
-            ws.append([_as_text(ws, v) for v in _row(user, m, today)])
+            sheet.append(_row(user, m, today))
             done += 1
             if done % PROGRESS_EVERY == 0:
                 ExportJob.objects.filter(pk=job.pk).update(done_rows=done)
+        sheet.close()
         wb.save(str(path))
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE, done_rows=done, total=done, file_path=str(path), finished_at=timezone.now())

@@ -2,6 +2,8 @@
 
 from django import template
 
+from ..forms.filters import describe_filters
+
 register = template.Library()
 
 
@@ -36,3 +38,9 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def filters_in_words(query: str) -> str:
+    """``{{ job.query|filters_in_words }}``: a list query in words, never the raw URL parameters."""
+    return describe_filters(query)

@@ -49,6 +49,11 @@ def test_every_workflow_action_from_the_matter_page(county, web):
     m = do(web, "handler", m, "start_hearing", note="组织听证")
     m = do(web, "handler", m, "end_hearing")
     m = do(web, "handler", m, "request_extension", days="10", reason="需现场核查")
+    m = do(web, "handler", m, "withdraw_extension", reason="核查已完成")
+    m = do(web, "handler", m, "request_extension", days="15", reason="需现场核查")
+    m = do(web, "uleader", m, "refuse_extension", reason="理由不充分")
+    assert m.extension_days == 0
+    m = do(web, "handler", m, "request_extension", days="10", reason="需现场核查")
     m = do(web, "uleader", m, "approve_extension")
     assert m.extension_approved
     m = do(web, "handler", m, "reply", outcome="explain", opinion="已作解释说明。", legal_basis="《物业管理条例》")

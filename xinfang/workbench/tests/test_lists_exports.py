@@ -136,8 +136,8 @@ def test_export_from_the_list(county, web, several, settings):
     path = settings.XINFANG_EXPORT_DIR / "check.xlsx"
     path.write_bytes(b"".join(r.streaming_content))
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[0][0] == "事项编号" and len(rows) == 3
-    numbers = {row[0] for row in rows[1:]}
+    assert rows[2][0] == "事项编号" and len(rows) == 5  # title, who/when, header, two rows
+    numbers = {row[0] for row in rows[3:]}
     assert numbers == {several[0].number, several[1].number}
     person = several[0].petitions.first().persons.first()
     flat = " ".join(str(v) for row in rows for v in row if v)
@@ -154,7 +154,7 @@ def test_typed_formulas_are_exported_as_text(county, web):
     m = register(county, title=formula, content="=1+1 正文").matter
     job = export_run(export_create(actor=county.users["officer"], query="").pk)
     sheet = load(job.file_path).active
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == m.number)
+    row = next(r for r in sheet.iter_rows(min_row=4) if r[0].value == m.number)
     title, content = row[6], row[7]
     assert title.value == formula and title.data_type == "s"
     assert content.value == "=1+1 正文" and content.data_type == "s"

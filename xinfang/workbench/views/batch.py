@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import State
 from xinfang.matters.selectors import list_queryset
-from xinfang.org.choices import Role
 from xinfang.org.models import Unit
+from xinfang.org.permissions import BUREAU_CASE_ROLES, UNIT_ROLES
 
 from ..forms.actions import routable_unit_choices
 from ..selectors.due import due_context
@@ -17,8 +17,8 @@ from ..selectors.home import decorate
 from ..services.batch import batch_perform
 from .helpers import forbidden, staff_required
 
-FORWARD_ROLES = (Role.CASE_OFFICER, Role.BUREAU_LEADER)
-ACCEPT_ROLES = (Role.UNIT_HANDLER, Role.UNIT_LEADER)
+FORWARD_ROLES = tuple(BUREAU_CASE_ROLES)
+ACCEPT_ROLES = tuple(UNIT_ROLES)
 MAX_ROWS = 200
 
 

@@ -31,13 +31,13 @@ STATUS_FOR_ERROR = {"invalid": 400, "forbidden": 403, "not_found": 404}
 def _render_page(request, number, *, reveal=False, failed_form=None, error=None, status=200):
     ctx = due_context()
     page = matter_page(request.user, number, ctx, reveal=reveal)
-    max_ext = current_rules().max_extension_days
+    rules = current_rules()
     forms = []
     for action in page.actions:
         if failed_form is not None and failed_form.action == action:
             forms.append(failed_form)
         else:
-            forms.append(action_form(action, page.matter, max_extension=max_ext))
+            forms.append(action_form(action, page.matter, settings=rules))
     extension = running_deadline(page.matter, "handle")
     context = {
         "page": page, "m": page.matter, "action_forms": forms, "error": error,
@@ -86,7 +86,7 @@ def matter_act(request, number, action):
     if action not in WORKFLOW:
         raise Http404("未知的操作")
     matter = access_matter(request.user, number)
-    form = action_form(action, matter, data=request.POST, max_extension=current_rules().max_extension_days)
+    form = action_form(action, matter, data=request.POST, settings=current_rules())
     if not form.is_valid():
         return _render_page(request, number, failed_form=form, error="请按提示修改后再提交。", status=400)
     try:
