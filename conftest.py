@@ -3,6 +3,16 @@ import pytest
 pytest_plugins = ["xinfang.testing.browser"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Reference data is cached per process (xinfang.core.refcache); each test has its own rows."""
+    from xinfang.core import refcache
+
+    refcache.clear_local()
+    yield
+    refcache.clear_local()
+
+
 @pytest.fixture
 def county(db):
     from xinfang.testing.factories import make_county

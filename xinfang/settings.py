@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.portal",
     "xinfang.demo",
     "xinfang.routing",
+    "xinfang.notices",
     "xinfang.tokens",
     "csp",
 ]
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xinfang.core.context_processors.site",
+                "xinfang.notices.context_processors.notices",
             ],
         },
     },
@@ -112,6 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Named per process so that parallel test runs never share (or delete) each other's file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DATABASES["default"].setdefault("TEST", {})
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections (CONN_MAX_AGE) survive a PostgreSQL restart
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
@@ -222,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xinfang.supervision.tasks.run_deadlines_task",
         "schedule": 60 * 60,  # hourly; the engine is idempotent per day
     },
+    "verify-audit-chain": {
+        "task": "xinfang.core.tasks.verify_audit_chain_task",
+        "schedule": 24 * 60 * 60,  # daily; a failure is shown to auditors (docs/security.md)
+    },
     "notification-queue": {
         "task": "xinfang.notifications.tasks.send_pending_notifications_task",
         "schedule": 60,  # retries with exponential backoff (docs/notifications.md)
@@ -327,3 +334,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", Fal
 # Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
 # (docs/documents.md "How a document comes into existence").
 XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
+
+# The auditor's screen (docs/security.md): a notice when one person reveals this many full identities in a
+# day; access-log rows are kept at least this many days (等保 2.0 level 3: six months or more).
+XINFANG_AUDIT_REVEAL_ALERT = int(os.environ.get("XINFANG_AUDIT_REVEAL_ALERT", "20"))
+XINFANG_ACCESS_LOG_RETENTION_DAYS = max(180, int(os.environ.get("XINFANG_ACCESS_LOG_RETENTION_DAYS", "180")))

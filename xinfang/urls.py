@@ -8,6 +8,7 @@ urlpatterns = [
     path("public/", include("xinfang.portal.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("documents/", include("xinfang.documents.urls")),
+    path("notices/", include("xinfang.notices.urls")),
     path("", include("xinfang.tokens.urls")),
     path("", include("xinfang.workbench.urls")),
 ]

@@ -362,7 +362,8 @@ class BenchmarkData:
                     ew.add(ew.base(id=ids["event"], matter_id=i, seq=n_ev, action=action, actor_id=actor,
                                    unit_id=self.bureau.pk if actor != self.handler_ids.get(unit.pk) else unit.pk,
                                    via="staff", occurred_at=a.ts(when), recorded_at=a.ts(when), from_status=frm,
-                                   to_status=to, params=a.json(params), note=""))
+                                   to_status=to, params=a.json(params), note="",
+                                   chain_prev="", chain_hash=""))  # off the audit chain: verify_audit_chain --seal-pending
                 # deadlines: met ones along the path, and the running one of an open state
                 next_due, next_kind = None, ""
                 for action, when, _, _ in events[1:]:

@@ -12,3 +12,9 @@ class DocumentsConfig(AppConfig):
         from .services import issue_for_event
 
         register_in_transaction(issue_for_event)
+
+        from xinfang.core import refcache
+
+        from .models import DocumentTemplate
+
+        refcache.watch(DocumentTemplate)  # the active templates are cached per process

@@ -62,13 +62,32 @@ def unit_code_char(unit: Unit) -> str:
     return name[:2]
 
 
+def _prefetched(obj, name: str):
+    """Rows the caller already holds (registration hands over what it just wrote), else None."""
+    return getattr(obj, "_prefetched_objects_cache", {}).get(name)
+
+
+def _first_petition(matter: Matter) -> Petition | None:
+    held = _prefetched(matter, "petitions")
+    if held is not None:
+        return min(held, key=lambda p: (p.received_at, p.pk)) if held else None
+    return matter.petitions.order_by("received_at", "id").first()
+
+
+def _person_links(petition: Petition) -> list:
+    held = _prefetched(petition, "person_links")
+    if held is not None:
+        return sorted(held, key=lambda link: (link.position, link.pk))
+    return list(petition.person_links.select_related("petitioner").order_by("position", "id"))
+
+
 def petitioner_names(matter: Matter, petition: Petition | None = None) -> str:
     if matter.is_anonymous:
         return "匿名信访人"
-    petition = petition or matter.petitions.order_by("received_at", "id").first()
+    petition = petition or _first_petition(matter)
     names = []
     if petition is not None:
-        names = [link.petitioner.name for link in petition.person_links.select_related("petitioner").order_by("position", "id")]
+        names = [link.petitioner.name for link in _person_links(petition)]
     if not names:
         names = [n for n in (matter.petitioner_names or "").split("、") if n]
     if len(names) > 5:
@@ -137,7 +156,8 @@ class Paper:
 
 
 def _receipt(d: Paper) -> None:
-    petition = (Petition.objects.filter(matter=d.matter, number=d.p["petition"]).first()
+    held = [x for x in (_prefetched(d.matter, "petitions") or []) if x.number == d.p["petition"]]
+    petition = (held[0] if held else Petition.objects.filter(matter=d.matter, number=d.p["petition"]).first()
                 or d.matter.petitions.first())
     d.v["信访件编号"] = petition.number if petition else ""
     d.v["查询码"] = petition.query_code if petition else ""

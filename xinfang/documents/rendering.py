@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, models, transaction
 from django.utils import timezone
 
+from .composing import compose
 from .models import IssuedDocument, _sha256
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,6 @@ class RenderingFailed(Exception):
 
 
 def _content(doc: IssuedDocument):
-    from .services import compose
-
     values = dict(doc.context or {})
     return compose(doc.template, values, issuing_unit_name=values.get("发文机关") or doc.issuing_unit.name,
                    doc_number=doc.doc_number, recipient=values.get("主送") or doc.recipient,

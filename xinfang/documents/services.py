@@ -21,9 +21,10 @@ from xinfang.matters.services import numbering
 
 from . import placeholders, rendering
 from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
+from .composing import compose
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from .renderers.content import DocumentContent, chinese_date
+from .renderers.content import chinese_date
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -45,7 +46,11 @@ def active_template(doc_type: str) -> DocumentTemplate:
     Seeding here as well as in migration 0002 keeps issuing working on a database whose tables
     were emptied (a flushed test database, a restored partial dump).
     """
-    template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
+    from xinfang.core import refcache
+
+    active = refcache.get("documents.active_templates",
+                          lambda: {t.doc_type: t for t in DocumentTemplate.objects.filter(active=True)})
+    template = active.get(doc_type)
     if template is None and not DocumentTemplate.objects.filter(doc_type=doc_type).exists():
         from .defaults import DEFAULT_TEMPLATES
 
@@ -61,26 +66,6 @@ def active_template(doc_type: str) -> DocumentTemplate:
             f"系统中没有启用的“{DocType(doc_type).label}”模板，无法生成文书，本次操作未执行。请联系管理员在“文书模板”中启用模板。"
         )
     return template
-
-
-def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_name: str,
-            doc_number: str, recipient: str, date_text: str) -> DocumentContent:
-    """Fill the template; a placeholder without a value raises KeyError(name)."""
-
-    def f(text: str) -> str:
-        return placeholders.fill(text, values)
-
-    return DocumentContent(
-        letterhead=f(template.letterhead),
-        doc_number=doc_number,
-        title=f(template.title),
-        recipient=recipient,
-        paragraphs=placeholders.fill_lines(template.body, values),
-        signature=issuing_unit_name,
-        date_text=date_text,
-        copy_to=f(template.copy_to),
-        notes=placeholders.fill_lines(template.notes, values),
-    )
 
 
 def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, year: int) -> tuple[str, str, int]:
@@ -260,5 +245,8 @@ def template_activate(*, actor, template: DocumentTemplate) -> DocumentTemplate:
     with transaction.atomic():
         DocumentTemplate.objects.filter(doc_type=template.doc_type, active=True).update(active=False)
         DocumentTemplate.objects.filter(pk=template.pk).update(active=True)
+        from xinfang.core import refcache
+
+        refcache.invalidate()  # queryset updates send no signal
     template.refresh_from_db()
     return template

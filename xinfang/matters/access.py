@@ -15,24 +15,32 @@ from .choices import HandlingClass
 from .models import Matter, MatterUnit
 
 
-def visible_matters(user, queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
-    """Matters this user may see at all."""
+def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False) -> QuerySet[Matter]:
+    """Matters this user may see at all. ``from_links``: the same set written so that the database
+    starts from the unit's links (for counting a unit's list; see ``visible_to_unit``)."""
     qs = Matter.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.has_role(*COUNTY_WIDE_ROLES):
         return qs
     if user.unit_id and user.has_role(*UNIT_ROLES):
-        return visible_to_unit(user.unit_id, qs)
+        return visible_to_unit(user.unit_id, qs, from_links=from_links)
     return qs.none()
 
 
-def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None) -> QuerySet[Matter]:
+def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False) -> QuerySet[Matter]:
     """Matters a unit's staff may see: those linked to the unit, except a confidential accusation
-    against it (§30). Used for users of the unit and to check what may be sent to a unit."""
+    against it (§30). Used for users of the unit and to check what may be sent to a unit.
+
+    Two spellings of the same set: ``EXISTS`` per matter (the page: the database walks matters
+    newest first and stops after a page) and ``id IN (the unit's links)`` (``from_links``: the
+    count starts from the ``(unit, matter)`` index instead of testing every matter; issue 14)."""
     qs = Matter.objects.all() if queryset is None else queryset
-    linked = MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)
-    return qs.filter(Exists(linked)).exclude(
+    if from_links:
+        qs = qs.filter(pk__in=MatterUnit.objects.filter(unit_id=unit_id).values("matter_id"))
+    else:
+        qs = qs.filter(Exists(MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)))
+    return qs.exclude(
         # §30: a confidential accusation never reaches the accused unit.
         Q(handling_class=HandlingClass.ACCUSATION, accused_unit_id=unit_id)
     )

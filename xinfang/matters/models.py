@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from xinfang.core.models import ChainedRow
 from xinfang.org.models import Category, Region, Unit
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
 
@@ -108,6 +109,7 @@ class Matter(models.Model):
     hearing_started_on = models.DateField("听证开始日", null=True, blank=True)
     reply_outcome = models.CharField("答复结果", max_length=20, blank=True)
     delivered = models.BooleanField("当前意见已送达", default=False)
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
 
     next_due = models.DateField("最近期限", null=True, blank=True, db_index=True)
     next_due_kind = models.CharField("最近期限类型", max_length=20, blank=True)
@@ -261,8 +263,11 @@ class Attachment(models.Model):
         return self.name
 
 
-class Event(models.Model):
-    """An act on a matter. Append-only: never updated, never deleted."""
+class Event(ChainedRow):
+    """An act on a matter. Append-only: never updated, never deleted; chained by hash
+    (xinfang/core/audit_chain.py)."""
+
+    CHAIN = "event"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField("序号")
@@ -286,14 +291,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("events are append-only")
 
 
 class Deadline(models.Model):

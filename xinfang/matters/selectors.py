@@ -14,7 +14,7 @@ from django.utils import timezone
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
-from xinfang.org.models import Category, Region, Unit
+from xinfang.org import reference
 
 from .access import visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
@@ -62,10 +62,13 @@ def _as_bool(value: str) -> bool | None:
     return None
 
 
-def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Matter]:
-    """The one filter used by the workbench list, the API list and the Excel export."""
+def filter_matters(user, params, *, today: dt.date | None = None, for_count: bool = False) -> QuerySet[Matter]:
+    """The one filter used by the workbench list, the API list and the Excel export.
+
+    ``for_count``: the same rows, with the unit visibility written for counting (``visible_matters``
+    ``from_links``): list views count with it and page with the default form."""
     today = today or timezone.localdate()
-    qs = visible_matters(user)
+    qs = visible_matters(user, from_links=for_count)
     get = params.get
 
     statuses = [s for s in (params.getlist("status") if hasattr(params, "getlist") else [get("status")]) if s]
@@ -80,8 +83,8 @@ def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Ma
             expanded |= set(OPEN_STATES) if s == "open" else {s}
         qs = qs.filter(status__in=expanded)
     if get("unit"):
-        unit_id = Unit.objects.filter(code=get("unit")).values_list("id", flat=True).first()
-        qs = qs.filter(handling_unit_id=unit_id) if unit_id else qs.none()
+        unit = reference.unit_by_code(str(get("unit")))  # cached per process
+        qs = qs.filter(handling_unit_id=unit.pk) if unit is not None else qs.none()
     if get("channel"):
         if get("channel") not in Channel.values:
             raise InvalidInput("信访形式无效。", fields={"channel": "无效的信访形式"})
@@ -91,19 +94,22 @@ def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Ma
             raise InvalidInput("信访目的无效。", fields={"purpose": "无效的信访目的"})
         qs = qs.filter(purpose=get("purpose"))
     if get("category"):
-        level = Category.objects.filter(code=get("category")).values_list("level", flat=True).first()
+        category = reference.category_by_code(str(get("category")))
+        level = category.level if category is not None else None
         if level is None:
             raise InvalidInput(f"内容分类代码“{get('category')}”不存在。", fields={"category": "无效的分类代码"})
         qs = qs.filter(category__code__startswith=str(get("category"))[: {1: 2, 2: 4}.get(level, 6)])
     if get("region"):
-        level = Region.objects.filter(code=get("region")).values_list("level", flat=True).first()
+        region = reference.region_by_code(str(get("region")))
+        level = region.level if region is not None else None
         if level is None:
             raise InvalidInput(f"行政区划代码“{get('region')}”不存在。", fields={"region": "无效的区划代码"})
         qs = qs.filter(region__code__startswith=str(get("region"))[: {1: 6, 2: 9}.get(level, 12)])
     overdue = _as_bool(get("overdue") or "")
     overdue_unit = overdue_unit_of(user)
     if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
-        overdue_unit = Unit.objects.filter(code=get("overdue_for")).values_list("id", flat=True).first()
+        found = reference.unit_by_code(str(get("overdue_for")))  # cached per process
+        overdue_unit = found.pk if found is not None else None
         if overdue_unit is None:
             raise InvalidInput(f"单位代码“{get('overdue_for')}”不存在。", fields={"overdue_for": "无效的单位代码"})
         overdue = True if overdue is None else overdue
@@ -111,6 +117,9 @@ def filter_matters(user, params, *, today: dt.date | None = None) -> QuerySet[Ma
         qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
         qs = qs.exclude(overdue_q(today, overdue_unit))
+    acknowledged = _as_bool(get("acknowledged") or "")
+    if acknowledged is not None:  # 签收: whether the handling unit has signed for the matter
+        qs = qs.filter(acknowledged_at__isnull=not acknowledged)
     if get("due_before"):
         qs = qs.filter(next_due__lte=_parse_date(get("due_before"), "due_before"))
     if get("due_after"):

@@ -208,6 +208,22 @@ TRANSITIONS: tuple[Transition, ...] = (
        inputs=(text("reason", "不同意退回的理由", required=False),),
        confirm="确认不同意退回？该单位将不能再次退回。",
        notes="Back to the previous state; the unit cannot object again."),
+    _t("merge", "合并办理", [S.REGISTERED, S.FORWARDED, S.ASSIGNED, S.RETURN_REQUESTED, S.ACCEPTED], S.CLOSED,
+       [A.BUREAU], "第十九条", cancels=(C.DISPOSE, C.ACCEPT, C.OBJECT, C.REPORT, C.HANDLE, C.EVALUATE),
+       close_reason="merged",
+       inputs=(Input("into", Kind.TEXT, "并入的事项编号", max_length=32, help="同一事项另行登记的另一件事项的编号"),
+               text("note", "合并说明", required=False, max_length=2000, lines=2)),
+       emits=(param("into_title", "并入事项标题"), param("petitions", "并入信访件数", Kind.INTEGER)),
+       confirm="确认将本事项合并到所填事项办理？本事项以“合并办理”办结，信访件并入该事项，本事项时限终止，文书保留。",
+       notes="Duplicates registered separately: the petitions move to the other matter (which records `absorb`)."),
+    _t("absorb", "并入信访件", ALL_OPEN, None, [A.SYSTEM], "第十九条",
+       inputs=(Input("source", Kind.TEXT, "被合并的事项编号", max_length=32),),
+       emits=(param("petitions", "并入信访件数", Kind.INTEGER),),
+       notes="Recorded on the matter a `merge` went into, by that act (never offered by itself)."),
+    _t("acknowledge", "签收", [S.FORWARDED, S.ASSIGNED], None, [A.HANDLER], "第二十三条第三款",
+       guard="not_acknowledged",
+       confirm="确认签收？签收只表示本单位已收到；受理、退回或不予受理仍须在期限内办理。",
+       notes="Records that the unit has received the matter (stops the not-yet-seen alarm); no notice, no clock."),
     _t("accept", "受理", [S.REGISTERED, S.FORWARDED, S.ASSIGNED], S.ACCEPTED, [A.HANDLER], "第二十三条第三款",
        meets=(C.ACCEPT,), cancels=(C.OBJECT,), starts=(C.HANDLE, C.EVALUATE), guard="unit_held",
        notices=(Notice("acceptance_notice"),),
@@ -392,6 +408,7 @@ GUARDS = {
     "delivered": lambda m: m.delivered,
     "evaluable": lambda m: m.is_evaluable,
     "declinable": lambda m: m.status != State.CLOSED or m.close_reason == CloseReason.RECHECKED,
+    "not_acknowledged": lambda m: m.acknowledged_at is None,
 }
 
 GUARD_MESSAGES = {
@@ -406,6 +423,7 @@ GUARD_MESSAGES = {
     "delivered": "意见尚未送达，申请期限尚未起算。",
     "evaluable": "检举控告类、涉法涉诉、不公开、保密或匿名的事项不参加满意度评价。",
     "declinable": "该事项已办结；只有复核终结后以同一事实和理由再次提出的，才作出不再受理决定。",
+    "not_acknowledged": "本单位已签收该事项。",
 }
 
 # Conditions of the actor exceptions (``Transition.actor_rules``).

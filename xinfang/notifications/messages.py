@@ -155,6 +155,9 @@ COMPOSERS: dict[str, Composer | None] = {
     "approve_extension": lambda p, m, rules: Composition(TemplateKey.EXTENDED, {
         "number": m.number, "new_due": p["new_due"], "reason": p.text("reason")}),
     "refuse_extension": None,
+    "acknowledge": None,
+    "merge": None,
+    "absorb": None,
     "withdraw_extension": None,
     "start_hearing": None,
     "end_hearing": None,

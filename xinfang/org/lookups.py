@@ -6,14 +6,15 @@ from collections.abc import Iterable
 
 from xinfang.core.validation import fail
 
+from . import reference
 from .models import Category, Region, Unit
 
 
 def unit_by_code(code, field: str = "unit", label: str = "单位") -> Unit:
     if not code:
         fail(field, f"请选择{label}。")
-    unit = Unit.objects.filter(code=str(code), active=True).first()
-    if unit is None:
+    unit = reference.unit_by_code(str(code))  # cached per process
+    if unit is None or not unit.active:
         fail(field, f"{label}代码“{code}”不存在。")
     return unit
 
@@ -30,8 +31,8 @@ def units_by_codes(codes: Iterable, field: str, label: str) -> list[Unit]:
 def category_by_code(code, field: str = "category") -> Category:
     if not code:
         fail(field, "请选择内容分类。")
-    category = Category.objects.filter(code=str(code), active=True).first()
-    if category is None:
+    category = reference.category_by_code(str(code))  # cached per process
+    if category is None or not category.active:
         fail(field, f"内容分类代码“{code}”不存在。")
     return category
 
@@ -39,7 +40,7 @@ def category_by_code(code, field: str = "category") -> Category:
 def region_by_code(code, field: str = "region") -> Region:
     if not code:
         fail(field, "请选择问题属地。")
-    region = Region.objects.filter(code=str(code)).first()
+    region = reference.region_by_code(str(code))  # cached per process
     if region is None:
         fail(field, f"行政区划代码“{code}”不存在。")
     return region

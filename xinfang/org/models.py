@@ -121,4 +121,9 @@ class User(AbstractUser):
 
     @property
     def in_bureau(self) -> bool:
-        return self.unit is not None and self.unit.kind == UnitKind.BUREAU
+        if self.unit_id is None:
+            return False
+        from .reference import unit  # cached per process: no query per request
+
+        own = unit(self.unit_id) or self.unit
+        return own is not None and own.kind == UnitKind.BUREAU

@@ -28,6 +28,7 @@ class Ability(StrEnum):
     LEAD_BUREAU = "lead_bureau"
     SUPERVISE = "supervise"
     ADMINISTER = "administer"
+    AUDIT = "audit"
 
 
 ABILITY_LABELS = {
@@ -43,6 +44,7 @@ ABILITY_LABELS = {
     Ability.LEAD_BUREAU: "信访局领导：签发通报、改派回访",
     Ability.SUPERVISE: "督查督办：督办、催办、回访、建议书",
     Ability.ADMINISTER: "系统管理：单位、人员、设置、模板",
+    Ability.AUDIT: "审计：个人信息访问日志（筛选、导出）与异常访问量提示；系统管理员不能查看（三员分立）",
 }
 
 A = Ability
@@ -54,7 +56,7 @@ MATRIX: dict[Role, frozenset[Ability]] = {
     Role.UNIT_HANDLER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT}),
     Role.UNIT_LEADER: frozenset({A.SEE_UNIT, A.REVEAL, A.REGISTER_AT_UNIT, A.HANDLE_FOR_UNIT, A.LEAD_UNIT}),
     Role.COUNTY_LEADER: frozenset({A.SEE_COUNTY}),
-    Role.AUDITOR: frozenset({A.SEE_COUNTY}),
+    Role.AUDITOR: frozenset({A.SEE_COUNTY, A.AUDIT}),
     Role.ADMIN: frozenset({A.SEE_COUNTY, A.ADMINISTER}),
 }
 

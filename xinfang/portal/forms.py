@@ -11,9 +11,11 @@ from django import forms
 from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.idnumber import IdNumberError, check_id_number
 from xinfang.core.idnumber import normalize as normalize_id
+from xinfang.core.inputs import parse as parse_inputs
 from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import normalize_phone
 from xinfang.matters.choices import Purpose, Rating
+from xinfang.matters.workflow import WORKFLOW
 
 from .models import ReceptionDay
 from .protection import challenge
@@ -303,11 +305,23 @@ class EvaluateForm(forms.Form):
     rating = forms.ChoiceField(label="您的评价", choices=RATING_CHOICES, widget=forms.RadioSelect,
                                error_messages={"required": "请选择满意、基本满意或不满意。"})
     comment = _text("评价意见（选择“不满意”时必填）", 2000, required=False, rows=4)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    needs_confirmation = False
 
     def clean(self):
+        """The evaluate declaration's own check, shown next to the field before posting."""
         data = super().clean()
-        if data.get("rating") == Rating.DISSATISFIED.value and not (data.get("comment") or "").strip():
-            self.add_error("comment", "选择“不满意”时，请写明不满意的理由，以便信访局回访核实。")
+        try:
+            parse_inputs(WORKFLOW["evaluate"].inputs, {**data, "target": data.get("target") or "bureau"})
+        except InvalidInput as exc:
+            for name, messages in exc.fields.items():
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, messages[0])
+        if (data.get("rating") == Rating.DISSATISFIED.value and not self.errors and not data.get("confirm")):
+            # 不满意 cannot be taken back (it opens a callback and counts in the rates): ask once more.
+            self.needs_confirmation = True
+            raise forms.ValidationError("您选择了“不满意”。评价提交后不能更改，信访局将安排回访核实。请确认后再提交。")
         return data
 
 

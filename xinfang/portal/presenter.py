@@ -102,6 +102,9 @@ PUBLIC_TIMELINE: dict[str, PublicLine | None] = {
     "approve_extension": lambda p, own: ("延长办理期限", f"经批准延长 {p['days']} 日，办理期限至 {p['new_due']}。"
                                                         f"延期理由：{p.text('reason')}"),
     "refuse_extension": None,
+    "merge": lambda p, own: ("合并办理", f"与反映同一事项的事项{p.text('into')}合并办理，请以该事项的办理结果为准。"),
+    "absorb": lambda p, own: ("合并办理", "另行登记的反映同一事项的信访件并入本事项一并办理。"),
+    "acknowledge": lambda p, own: ("签收", "有权处理机关已签收，将依法决定是否受理。"),
     "withdraw_extension": None,
     "start_hearing": lambda p, own: ("举行听证", "听证期间不计入复核期限。"),
     "end_hearing": lambda p, own: ("听证结束", ""),

@@ -97,6 +97,8 @@ ENGINE_COUNT_LABELS = {
     "records_escalated": "督办升级",
     "document_errors": "文书生成失败",
     "routing_retrained": "转送辅助重新训练",
+    "staff_notices": "工作提醒",
+    "staff_digests": "每日摘要",
     "notifications_sent": "通知已发送",
     "notifications_failed": "通知发送失败",
     "notifications_retried": "通知重试",
@@ -112,6 +114,7 @@ ENGINE_STEP_LABELS = {
     "close_moot_records": "关闭已履行的督办",
     "escalate_late": "督办升级",
     "send_notifications": "发送通知",
+    "notify_staff": "工作提醒",
     "retrain_routing": "转送辅助训练",
 }
 ENGINE_VIA_LABELS = {"command": "定时命令", "celery": "Celery", "manual": "手动", "demo": "演示数据"}

@@ -38,6 +38,7 @@ from xinfang.documents.services import DocumentGenerationFailed
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.services.actions import perform_action
+from xinfang.notices.services import notify_due_soon, send_digests
 from xinfang.notifications.services import send_pending_notifications
 from xinfang.routing.services import retrain_if_stale
 from xinfang.workdays.models import current_rules, load_calendar
@@ -360,6 +361,17 @@ def send_notifications(ctx: Ctx) -> None:
                 ctx.add(f"notifications_{key}", value)
 
 
+def notify_staff(ctx: Ctx) -> None:
+    """工作提醒: clocks falling due soon reach their unit's people once; then the daily digests go out."""
+    first, last = due_soon_days(ctx.today, ctx.rules.due_soon_workdays, ctx.calendar)
+    created = notify_due_soon(ctx.today, first, last)
+    if created:
+        ctx.add("staff_notices", created)
+    sent = send_digests()
+    if sent["sent"]:
+        ctx.add("staff_digests", sent["sent"])
+
+
 def retrain_routing(ctx: Ctx) -> None:
     """Keep the routing help (转送辅助) learning from the matters closed since its last training."""
     outcome = retrain_if_stale(ctx.today)
@@ -378,6 +390,7 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
+    ("notify_staff", notify_staff),
     ("retrain_routing", retrain_routing),
 ]
 

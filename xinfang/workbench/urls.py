@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, batch, exports, home, lists, manage, matter, register, routing
+from .views import audit, auth, batch, exports, home, lists, manage, matter, register, routing
 
 app_name = "workbench"
 
@@ -34,6 +34,8 @@ urlpatterns = [
     path("batch/", batch.batch_index, name="batch"),
     path("batch/forward/", batch.batch_forward, name="batch-forward"),
     path("batch/accept/", batch.batch_accept, name="batch-accept"),
+    # the auditor's screen
+    path("audit/", audit.audit_view, name="audit"),
     # administration
     path("manage/", manage.manage_index, name="manage"),
     path("manage/units/", manage.unit_list, name="manage-units"),

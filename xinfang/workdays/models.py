@@ -90,11 +90,18 @@ class RuleSet(models.Model):
         )
 
 
-def current_rules() -> RuleParams:
+def _load_rules() -> RuleParams:
     row = RuleSet.objects.order_by("-version").first()
     if row is None:
         return RuleSet(version=1).to_params()
     return row.to_params()
+
+
+def current_rules() -> RuleParams:
+    """The rule settings in force (cached per process, dropped when a RuleSet is saved)."""
+    from xinfang.core import refcache
+
+    return refcache.get("workdays.rules", _load_rules)
 
 
 def rules_version(version: int) -> RuleParams:
@@ -103,7 +110,14 @@ def rules_version(version: int) -> RuleParams:
 
 
 def load_calendar() -> WorkCalendar:
-    """The calendar with the administrator's overrides (two small queries)."""
+    """The calendar with the administrator's overrides (cached per process; two small queries
+    when an override or a confirmed year changed)."""
+    from xinfang.core import refcache
+
+    return refcache.get("workdays.calendar", _load_calendar)
+
+
+def _load_calendar() -> WorkCalendar:
     overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
     confirmed = frozenset(CalendarYear.objects.filter(confirmed=True).values_list("year", flat=True))
     return WorkCalendar(overrides=overrides, confirmed_years=confirmed)

@@ -21,6 +21,7 @@ from unittest import mock
 
 from django.utils import timezone
 
+from xinfang.core import audit_chain
 from xinfang.core.errors import NotVisible
 from xinfang.matters import hooks, selectors
 from xinfang.matters.choices import OPEN_STATES, HandlingClass
@@ -282,6 +283,7 @@ class MemoryStore:
                 f.auto_now, f.auto_now_add = auto_now, auto_now_add
         for (key, year), value in self.counters.items():
             Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
+        audit_chain.seal_pending("event")  # bulk_create skips save(): chain the new events in id order
         return written
 
     def run_hooks(self, clock) -> None:

@@ -12,6 +12,7 @@ from xinfang.core.inputs import Input, Kind, parse_one
 from xinfang.core.inputs import parse as parse_inputs
 from xinfang.workdays.models import current_rules
 
+from ..access import identity_hidden
 from ..choices import Channel, Purpose
 from ..selectors import petitioner_rows as core_petitioner_rows
 from ..workflow import COMMON_INPUTS, TRANSITIONS, Transition
@@ -61,7 +62,7 @@ class MatterListSerializer(serializers.Serializer):
         return m.next_due is not None and m.next_due < self.context.get("today", timezone.localdate())
 
     def get_petitioner_names(self, m) -> str:
-        if self.context.get("hide_names_for_unit") and m.accused_unit_id == self.context["hide_names_for_unit"] and m.handling_class == "accusation":
+        if identity_hidden(self.context.get("user"), m):  # §30, the one rule (matters.access)
             return "（保密）"
         return m.petitioner_names
 

@@ -50,9 +50,13 @@ def _data(request) -> dict:
     return data
 
 
-def render_matter(request, matter, *, reveal: bool = False) -> dict:
-    """The detail representation for this user (one access decision for masking)."""
-    matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+def render_matter(request, matter, *, reveal: bool = False, held: bool = False) -> dict:
+    """The detail representation for this user (one access decision for masking).
+
+    ``held``: the matter comes straight from the registration service with every related row it
+    wrote attached (prefetch caches), so nothing is read again (issue 14)."""
+    if not held:
+        matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
     user = request.user
     hidden = identity_hidden(user, matter)
     reveal = reveal and can_reveal(user, matter)
@@ -60,7 +64,7 @@ def render_matter(request, matter, *, reveal: bool = False) -> dict:
         log_access(user=user, kind=AccessLog.Kind.REVEAL, object_type="matter", object_ref=matter.number,
                    detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
-               "today": timezone.localdate(), "hide_names_for_unit": user.unit_id if hidden else None,
+               "today": timezone.localdate(), "user": user,
                "event_params": redacted_event_params(user, matter.events.all())}
     return MatterDetailSerializer(matter, context=context).data
 
@@ -111,11 +115,12 @@ class MatterListCreateView(APIView):
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
+        count_source = filter_matters(request.user, request.query_params, for_count=True)
         from xinfang.core.api.pagination import Pagination
 
         paginator = Pagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        context = {"today": timezone.localdate(), "hide_names_for_unit": request.user.unit_id}
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
+        context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
     @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",
@@ -125,7 +130,7 @@ class MatterListCreateView(APIView):
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter)
+        body = render_matter(request, result.matter_with_rows(), held=bool(result.held))
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code

@@ -59,6 +59,7 @@ from .deadlines import (
     start_clock,
 )
 from .events import count_evaluations, record_event
+from .merge import matter_absorb, matter_merge
 
 STATE_LABELS = dict(State.choices)
 
@@ -79,6 +80,8 @@ class Ctx:
     close_reason: str = ""
     starts: dict = field(default_factory=dict)  # kind -> kwargs for start_clock, or None to skip
     after_event: list[Callable] = field(default_factory=list)
+    # a follow-on act on another matter in the same transaction (``merge`` records ``absorb``)
+    perform: Callable | None = None
 
     @property
     def day(self) -> dt.date:
@@ -142,6 +145,7 @@ def _hand_to_unit(ctx: Ctx, unit: Unit, co_units: list[Unit]) -> None:
     for c in co_units:
         _link(m, c, MatterUnit.Role.CO, ctx.occurred_at)
     m.return_locked = False
+    m.acknowledged_at = None  # a new handling unit has not yet signed for it
     ctx.event_params.update({"unit_name": unit.name})
     ctx.starts[ClockKind.ACCEPT] = {"unit": unit}
     ctx.starts[ClockKind.OBJECT] = {"unit": unit}
@@ -194,6 +198,10 @@ def matter_refuse_return(ctx: Ctx) -> None:
     ctx.target = State(m.previous_status or State.FORWARDED)
     m.previous_status = ""
     m.return_locked = True
+
+
+def matter_acknowledge(ctx: Ctx) -> None:
+    ctx.matter.acknowledged_at = ctx.occurred_at
 
 
 def matter_accept(ctx: Ctx) -> None:
@@ -363,6 +371,9 @@ def matter_close(ctx: Ctx) -> None:
 
 HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "forward": matter_forward,
+    "acknowledge": matter_acknowledge,
+    "merge": matter_merge,
+    "absorb": matter_absorb,
     "assign": matter_assign,
     "decline": matter_decline,
     "object": matter_object,
@@ -455,7 +466,7 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
         if inputs.get(name) == value and not (actors & kinds):
             raise NotAllowed(message)
     ctx = Ctx(actor=actor, matter=matter, action=action, params=inputs, occurred_at=occurred,
-              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via)
+              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via, perform=perform_action)
     ctx.event_params.update({i.name: jsonable(inputs[i.name]) for i in transition.inputs if i.record})
     ctx.event_params.update(facts or {})
     if "note" in transition.fields:

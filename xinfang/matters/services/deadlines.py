@@ -40,8 +40,27 @@ def start_clock(
 
     A clock of the same kind still running (a redo after 复查, a re-opened window) is superseded.
     """
-    rule = CLOCK_RULES[kind]
     supersede(matter, kind, target)
+    deadline = new_clock(ctx, matter, kind, start, unit=unit, target=target, period=period, due=due, event=event)
+    deadline.save()
+    return deadline
+
+
+def new_clock(
+    ctx: ClockContext,
+    matter: Matter,
+    kind: ClockKind,
+    start: dt.date,
+    *,
+    unit=None,
+    target: str = "",
+    period: int | None = None,
+    due: dt.date | None = None,
+    event=None,
+) -> Deadline:
+    """The (unsaved) Deadline row of a clock started on ``start``: pure arithmetic, no query.
+    Registration uses it directly (a new matter has no clock to supersede)."""
+    rule = CLOCK_RULES[kind]
     if due is not None:
         period_value = (due - start).days
         explanation = f"{rule.start_label} {start.isoformat()}，期限由交办机关指定为 {due.isoformat()}"
@@ -57,7 +76,7 @@ def start_clock(
             start_label=rule.start_label,
         )
         due, explanation, provisional = result.due, result.explanation, result.provisional
-    return Deadline.objects.create(
+    return Deadline(
         matter=matter,
         kind=kind.value,
         target=target,

@@ -13,14 +13,24 @@ QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 QUERY_CODE_LENGTH = 10  # 32**10 ≈ 1.1e15 codes; wrong guesses are throttled
 
 
+_BUMP = f"UPDATE {Counter._meta.db_table} SET value = value + 1 WHERE key = %s AND year = %s RETURNING value"
+
+
 def next_value(key: str, year: int) -> int:
-    """Next value of a per-year sequence; the row lock makes it gap-free under concurrency."""
-    assert transaction.get_connection().in_atomic_block, "next_value must run inside a transaction"
-    counter, _ = Counter.objects.get_or_create(key=key, year=year)
-    counter = Counter.objects.select_for_update().get(pk=counter.pk)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value
+    """Next value of a per-year sequence: one ``UPDATE … RETURNING`` statement. The row stays
+    locked until the transaction ends, which makes the sequence gap-free under concurrency (a
+    rolled-back act gives its number back); callers take numbers as late as they can."""
+    connection = transaction.get_connection()
+    assert connection.in_atomic_block, "next_value must run inside a transaction"
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP, [key, year])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    Counter.objects.get_or_create(key=key, year=year)  # first number of this key and year
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP, [key, year])
+        return cursor.fetchone()[0]
 
 
 def next_matter_number(year: int) -> tuple[str, int]:

@@ -9,22 +9,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core import validation as v
-from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed
+from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed, StateConflict
 from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.uploads import check_uploads
-from xinfang.org import lookups
+from xinfang.org import lookups, reference
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 from xinfang.org.permissions import BUREAU_ROLES, UNIT_ROLES
 from xinfang.workdays.models import current_rules, load_calendar
-from xinfang.workdays.rules import ClockKind
+from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
 
 from .. import hooks
 from ..choices import Channel, CloseReason, DeclineReason, Purpose, State
 from ..models import Attachment, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
 from ..workflow import Actor, with_notices
 from .actions import apply_action
-from .deadlines import ClockContext, refresh_next_due, start_clock
+from .deadlines import ClockContext, new_clock
 from .events import record_event
 from .numbering import new_query_code, next_matter_number, next_petition_number
 from .search import build_search_text
@@ -49,6 +49,15 @@ class RegistrationResult:
     petition: Petition
     duplicates: list = field(default_factory=list)
     replayed: bool = False
+    held: dict = field(default_factory=dict)  # the rows just written (see matter_with_rows)
+
+    def matter_with_rows(self) -> Matter:
+        """The matter with the rows the registration wrote attached as prefetched relations, so
+        that the API response reads nothing again (issue 14). Only right at registration."""
+        if self.held:
+            self.petition._prefetched_objects_cache = {"person_links": self.held["person_links"]}
+            self.matter._prefetched_objects_cache = {k: v for k, v in self.held.items() if k != "person_links"}
+        return self.matter
 
 
 def _parse_persons(raw, *, anonymous: bool, max_representatives: int) -> list[PersonInput]:
@@ -133,6 +142,14 @@ def _replayed(actor, idempotency_key: str, request_hash: str = "") -> Registrati
     return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
 
 
+def _held(manager, rows):
+    """A related queryset that already holds ``rows`` (what prefetch_related leaves behind)."""
+    qs = manager.get_queryset()
+    qs._result_cache = list(rows)
+    qs._prefetch_done = True
+    return qs
+
+
 def _lock(matter: Matter) -> Matter:
     return Matter.objects.select_for_update().get(pk=matter.pk)
 
@@ -146,14 +163,16 @@ def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
         return registering_unit
     if actor.unit_id is None:
         raise NotAllowed("您的账号未关联单位，不能登记信访件。")
+    unit = reference.unit(actor.unit_id) or actor.unit  # cached per process
     if actor.in_bureau and actor.has_role(*BUREAU_ROLES):
-        return actor.unit
+        return unit
     if not actor.in_bureau and actor.has_role(*UNIT_ROLES):
-        return actor.unit
+        return unit
     raise NotAllowed("您的角色不能登记信访件。")
 
 
-def _save_attachments(matter: Matter, petition: Petition, files, actor) -> None:
+def _save_attachments(matter: Matter, petition: Petition, files, actor) -> list[Attachment]:
+    saved = []
     for f in files or []:
         data = f.read()
         digest = hashlib.sha256(data).hexdigest()
@@ -164,6 +183,8 @@ def _save_attachments(matter: Matter, petition: Petition, files, actor) -> None:
         )
         att.file.save(digest[:16], f, save=False)
         att.save()
+        saved.append(att)
+    return saved
 
 
 def _parse_common(data: dict, params_rules) -> dict:
@@ -179,6 +200,26 @@ def _parse_common(data: dict, params_rules) -> dict:
     return {"received_at": received}
 
 
+class DuplicatesToConfirm(StateConflict):
+    """409: possible duplicates the caller has not shown yet; nothing was saved."""
+
+    code = "duplicates"
+
+    def __init__(self, candidates: list[dict]):
+        super().__init__("发现疑似重复的信访事项，请先核对：属同一事项的作为重复件登记，确认不是的再登记为新事项。",
+                         fields={"duplicates": [c["number"] for c in candidates]})
+        self.candidates = candidates
+
+
+def _seen_numbers(value) -> set[str] | None:
+    if value is None:
+        return None
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, (list, tuple, set)) else None
+    if items is None:
+        v.fail("duplicates_seen", "duplicates_seen 应为事项编号列表。")
+    return {str(x).strip() for x in items if str(x).strip()}
+
+
 def register_petition(
     *,
     actor,
@@ -187,8 +228,16 @@ def register_petition(
     idempotency_key: str = "",
     via: str = "staff",
     registering_unit: Unit | None = None,
+    duplicates_seen=None,
 ) -> RegistrationResult:
-    """Register a petition and the new matter it creates. Returns duplicate candidates too."""
+    """Register a petition and the new matter it creates. Returns duplicate candidates too.
+
+    The duplicate rule (one, for every caller): the service finds the candidates (among matters
+    the registrar may see) and records them on the register event. A caller that shows them
+    before saving says which it has shown (``duplicates_seen``, or ``data["duplicates_seen"]`` from
+    the API); while any candidate is unseen, nothing is saved (``DuplicatesToConfirm``, 409). A
+    caller that passes nothing (the API by its contract, the portal — a petitioner never sees
+    other matters) registers at once and gets the candidates back."""
     unit = _registering_unit(actor, registering_unit)
     params = current_rules()
     channel = v.choice(data, "channel", "信访形式", Channel)
@@ -243,16 +292,26 @@ def register_petition(
         today=timezone.localdate(),
         lookback_days=params.repeat_lookback_days,
     )
+    seen = _seen_numbers(duplicates_seen if duplicates_seen is not None else data.get("duplicates_seen"))
+    if seen is not None and any(d["number"] not in seen for d in duplicates):
+        raise DuplicatesToConfirm(duplicates)
 
+    ctx = ClockContext(params, load_calendar())  # cached per process (xinfang.core.refcache)
+    year = timezone.localtime(received).year
+    in_bureau = unit.is_bureau
+    received_day = timezone.localtime(received).date()
+    # A unit receiving a petition directly registers it and answers for acceptance.
+    clock_kind = ClockKind.DISPOSE if in_bureau else ClockKind.ACCEPT
+    registered_by = actor if actor is not None else None
     try:
         with transaction.atomic():
-            ctx = ClockContext(params, load_calendar())
-            year = timezone.localtime(received).year
+            # Each row is written once (issue 14). Reads and arithmetic happen before; from the
+            # first number on, the transaction only inserts, so the counter rows stay locked for
+            # a few inserts (documents are rendered after commit).
             number, seq = next_matter_number(year)
-            in_bureau = unit.is_bureau
             matter = Matter(
                 number=number, year=year, seq=seq, status=State.REGISTERED,
-                registering_unit=unit, registered_by=actor if actor is not None else None,
+                registering_unit=unit, registered_by=registered_by,
                 handling_unit=None if in_bureau else unit,
                 received_at=received, channel=channel, purpose=purpose,
                 category=category, region=region,
@@ -273,21 +332,30 @@ def register_petition(
                 number=number, title=title, content=content, accused_party=accused_party,
                 names=[p.name for p in persons],
             )
+            deadline = new_clock(ctx, matter, clock_kind, received_day, unit=unit)
+            if clock_kind in AUTHORITY_CLOCKS:  # what refresh_next_due would find: the only clock
+                matter.next_due, matter.next_due_kind = deadline.due, deadline.kind
+            # Written once, already carrying what its first event leaves (record_event below
+            # bumps the in-memory counters back to these values).
+            matter.event_count, matter.version, matter.last_event_at = 1, 1, received
             matter.save()
+            matter.event_count, matter.version, matter.last_event_at = 0, 0, None
             petition = Petition.objects.create(
                 number=next_petition_number(year), matter=matter, query_code=new_query_code(),
-                channel=channel, received_at=received, registered_by=actor if actor is not None else None,
+                channel=channel, received_at=received, registered_by=registered_by,
                 registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
                 upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
             )
-            for i, p in enumerate(persons):
+            links = [
                 PetitionPerson.objects.create(
                     petition=petition, petitioner=_upsert_petitioner(p), is_representative=p.is_representative, position=i
                 )
+                for i, p in enumerate(persons)
+            ]
             now = timezone.now()
-            MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)
+            matter_units = [MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)]
             if not in_bureau:
-                MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now)
+                matter_units.append(MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now))
             event = record_event(
                 matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
                 unit=unit,
@@ -296,22 +364,27 @@ def register_petition(
                     "duplicates": [d["number"] for d in duplicates],
                 }),
             )
-            received_day = timezone.localtime(received).date()
-            if in_bureau:
-                start_clock(ctx, matter, ClockKind.DISPOSE, received_day, unit=unit, event=event)
-            else:
-                # A unit receiving a petition directly registers it and answers for acceptance.
-                start_clock(ctx, matter, ClockKind.ACCEPT, received_day, unit=unit, event=event)
-            refresh_next_due(matter)
-            matter.save()
-            _save_attachments(matter, petition, files, actor)
+            deadline.matter, deadline.event = matter, event
+            deadline.save()
+            attachments = _save_attachments(matter, petition, files, actor)
+            held = {}
+            if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
+                # What the receipt and the response read, from memory instead of the database.
+                held = {"person_links": _held(petition.person_links, links),
+                        "petitions": _held(matter.petitions, [petition]), "events": _held(matter.events, [event]),
+                        "deadlines": _held(matter.deadlines, [deadline]),
+                        "attachments": _held(matter.attachments, attachments)}
+                RegistrationResult(matter, petition, held=held).matter_with_rows()
             hooks.run(event, matter)
     except IntegrityError:
         replayed = _replayed(actor, idempotency_key, request_hash)  # the same key, committed meanwhile by a retry
         if replayed is not None:
             return replayed
         raise
-    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates)
+    # Callers keep the matter: no stale relation caches once more rows are added to it.
+    matter._prefetched_objects_cache = {}
+    petition._prefetched_objects_cache = {}
+    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates, held=held)
 
 
 def add_petition(
@@ -396,4 +469,4 @@ def role_may_register(user) -> bool:
     return True
 
 
-__all__ = ["RegistrationResult", "add_petition", "register_petition", "role_may_register"]
+__all__ = ["DuplicatesToConfirm", "RegistrationResult", "add_petition", "register_petition", "role_may_register"]

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
+from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import text
-from xinfang.matters.choices import Rating, State
+from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter, Petition
 from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import _save_attachments
@@ -30,9 +30,7 @@ PRESSABLE = (ClockKind.DISPOSE, ClockKind.ACCEPT, ClockKind.HANDLE, ClockKind.RE
 
 
 def evaluate(*, petition: Petition, target: str, rating: str, comment: str = "") -> Matter:
-    comment = (comment or "").strip()
-    if rating == Rating.DISSATISFIED and not comment:
-        raise InvalidInput("选择“不满意”时，请写明不满意的理由，以便信访局回访核实。", fields={"comment": "请写明不满意的理由"})
+    """The petitioner's rating; "不满意 needs a reason" is the evaluate declaration's own rule."""
     return perform_action(actor=None, number=petition.matter.number, action="evaluate", via="portal",
                           params={"target": target, "rating": rating, "comment": comment})
 

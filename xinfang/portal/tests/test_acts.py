@@ -65,7 +65,12 @@ def test_dissatisfied_needs_a_reason_and_opens_a_callback(client, accepted):
     response = client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": " "})
     assert "请写明不满意的理由" in response.content.decode()
     assert not Event.objects.filter(action="evaluate").exists()
-    client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": "转送太慢"})
+    first = client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": "转送太慢"})
+    page = first.content.decode()  # 不满意 cannot be taken back: asked once more, nothing recorded yet
+    assert first.status_code == 200 and 'data-testid="confirm-dissatisfied"' in page and "转送太慢" in page
+    assert not Event.objects.filter(action="evaluate").exists()
+    client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": "转送太慢",
+                                            "confirm": "1"})
     event = Event.objects.get(action="evaluate")
     assert event.params == {**event.params, "target": "bureau", "rating": "dissatisfied", "comment": "转送太慢"}
     from xinfang.supervision.models import CallbackTask  # the supervision hook reads rating/target/comment
@@ -76,7 +81,7 @@ def test_dissatisfied_needs_a_reason_and_opens_a_callback(client, accepted):
 def test_one_re_evaluation_when_the_setting_allows(client, accepted):
     RuleSet.objects.create(version=2, allow_reevaluation=True, note="允许重新评价一次")
     base = sign_in(client, accepted)
-    client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": "慢"})
+    client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "dissatisfied", "comment": "慢", "confirm": "1"})
     assert "可在评价期限内重新评价一次" in client.get(base).content.decode()
     assert client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "satisfied"}).status_code == 302
     third = client.post(base + "evaluate/bureau/", {"target": "bureau", "rating": "satisfied"})

@@ -177,3 +177,12 @@ def test_accusation_is_registered_confidential(client, county, submit_petition):
 def test_done_page_without_a_submission_goes_to_the_form(client, county):
     assert client.get("/public/submit/done/")["Location"] == "/public/submit/"
 
+
+
+def test_done_page_offers_the_receipt_pdf(client, county, submit_petition):
+    submit_petition()
+    done = client.get("/public/submit/done/").content.decode()
+    assert 'data-testid="receipt-pdf"' in done
+    href = done.split('data-testid="receipt-pdf"')[0].rsplit('href="', 1)[1].split('"')[0]
+    pdf = client.get(href)
+    assert pdf.status_code == 200 and b"".join([pdf.content]).startswith(b"%PDF")

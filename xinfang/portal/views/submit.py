@@ -21,6 +21,7 @@ from ..forms import (
     apply_service_error,
 )
 from ..models import PortalSubmission
+from ..presenter import public_view
 from ..protection import challenge
 from ..services.submission import (
     check_address_limits,
@@ -103,7 +104,9 @@ def submit_done(request):
                   if pk else None)
     if submission is None:
         return redirect("portal:submit")
+    notices = public_view(submission.matter, submission.petition)["notices"]
+    receipt = next((n for n in notices if n["type"] == "registration_receipt" and n["available"]), None)
     return portal_render(request, "portal/submit_done.html", {
         "submission": submission, "matter": submission.matter, "petition": submission.petition,
-        "sms": registration_sms(submission.petition), "contact": _contact(),
+        "sms": registration_sms(submission.petition), "contact": _contact(), "receipt": receipt,
     })

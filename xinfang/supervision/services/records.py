@@ -18,6 +18,7 @@ from xinfang.matters.access import visible_matters
 from xinfang.matters.choices import HandlingClass, State
 from xinfang.matters.models import Deadline, Matter
 from xinfang.matters.services.numbering import next_value
+from xinfang.notices.services import notify_record
 from xinfang.org import lookups
 from xinfang.org.models import Unit
 
@@ -82,6 +83,7 @@ def issue_record(
     if matters:
         record.matters.add(*matters)
     issue_record_paper(record, actor=issued_by)
+    notify_record(record)
     return record
 
 

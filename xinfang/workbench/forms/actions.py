@@ -8,8 +8,8 @@ from django.utils import timezone
 from xinfang.core.inputs import Input, Kind
 from xinfang.matters.choices import State
 from xinfang.matters.models import Matter
-from xinfang.matters.services.actions import ROUTABLE_KINDS
 from xinfang.matters.workflow import WORKFLOW
+from xinfang.org.choices import ROUTABLE_KINDS
 from xinfang.org.models import Unit
 
 from .common import DateInput, DateTimeInput

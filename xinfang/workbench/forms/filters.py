@@ -42,6 +42,7 @@ class MatterFilterForm(forms.Form):
     due_after = forms.DateField(label="期限自", required=False, widget=DateInput())
     due_before = forms.DateField(label="期限至", required=False, widget=DateInput())
     overdue = forms.ChoiceField(label="超期", required=False, choices=TRI)
+    acknowledged = forms.ChoiceField(label="已签收", required=False, choices=TRI)
     overdue_for = forms.ChoiceField(label="对该单位超期", required=False,
                                     help_text="该单位自己的受理、办理、复查等时限已过期（复查机关的时限不算原办理单位超期）")
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
@@ -72,19 +73,22 @@ class MatterFilterForm(forms.Form):
     def has_advanced(self) -> bool:
         data = self.data
         return any(data.get(f) for f in (*FLAG_FIELDS, "due_after", "due_before", "overdue", "purpose", "region",
-                                          "overdue_for"))
+                                          "overdue_for", "acknowledged"))
 
 
 def describe_filters(query: str) -> str:
     """A matter-list query string in words (“收到自：2026-12-04；排序：收到时间（新→旧）”) for people, not URLs."""
     from django.http import QueryDict
 
-    data = QueryDict(query or "")
-    form = MatterFilterForm(data)
+    return describe_query_with(MatterFilterForm(QueryDict(query or "")))
+
+
+def describe_query_with(form: forms.Form) -> str:
+    """Any filter form's submitted values in words, by its fields' labels and choice labels."""
     parts = []
     for name, field in form.fields.items():
-        value = data.get(name)
-        if not value or name == "per_page":
+        value = form.data.get(name) if hasattr(form.data, "get") else None
+        if not value or name in ("per_page", "page", "format"):
             continue
         if isinstance(field, forms.ChoiceField):
             value = dict(field.choices).get(value, value)

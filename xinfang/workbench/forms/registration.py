@@ -92,7 +92,6 @@ class RegistrationForm(forms.Form):
     upstream_due = forms.DateField(label="上级要求办结日期", required=False, widget=DateInput())
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
     repeat_of = forms.CharField(widget=forms.HiddenInput, required=False)
-    dup_seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, page: str = "visit", **kwargs):
         super().__init__(*args, **kwargs)

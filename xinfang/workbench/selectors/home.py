@@ -141,6 +141,8 @@ UNIT_TODO = {
 
 
 def unit_todo(m: Matter, unit_id: int) -> str:
+    if m.status in (State.FORWARDED, State.ASSIGNED) and m.handling_unit_id == unit_id:
+        return "待受理（已签收）" if m.acknowledged_at else "未签收"
     if m.status == State.ACCEPTED and m.extension_days and not m.extension_approved:
         return "延期待批准"
     if m.status in (State.REPLIED, State.REVIEWED) and not m.delivered:
@@ -167,6 +169,8 @@ def unit_inbox(user, ctx: DueContext) -> dict:
     open_mine = mine.filter(status__in=OPEN)
     counts = open_mine.aggregate(
         to_accept=Count("id", filter=Q(status__in=[State.FORWARDED, State.ASSIGNED], handling_unit_id=unit_id)),
+        unseen=Count("id", filter=Q(status__in=[State.FORWARDED, State.ASSIGNED], handling_unit_id=unit_id,
+                                    acknowledged_at__isnull=True)),
         handling=Count("id", filter=Q(status=State.ACCEPTED, handling_unit_id=unit_id)),
         extensions=Count("id", filter=Q(status=State.ACCEPTED, extension_days__gt=0, extension_approved=False,
                                          handling_unit_id=unit_id)),
@@ -185,6 +189,7 @@ def unit_inbox(user, ctx: DueContext) -> dict:
     unit = user.unit.code if user.unit else ""
     links = {
         "to_accept": matters_url(status="forwarded,assigned", unit=unit, sort="due"),
+        "unseen": matters_url(status="forwarded,assigned", unit=unit, acknowledged="false", sort="due"),
         "handling": matters_url(status="accepted", unit=unit, sort="due"),
         "overdue": matters_url(status="open", overdue="true", sort="due"),
         "soon": matters_url(status="open", overdue="false", due_before=ctx.soon_until.isoformat(), sort="due"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
+from xinfang.core.counting import EstimatingPaginator
 from xinfang.matters.choices import HandlingClass
 from xinfang.matters.selectors import filter_matters, list_queryset
 
@@ -18,6 +19,7 @@ DEFAULT_PER_PAGE = 20
 class MatterList:
     page: Page
     total: int
+    estimated: bool = False  # total is PostgreSQL's estimate of an unfiltered list (shown with 约)
 
     @property
     def page_links(self):
@@ -34,10 +36,10 @@ def displayed_names(user, matter) -> str:
 def matter_list(user, params, ctx: DueContext, *, page_number=1, per_page=DEFAULT_PER_PAGE) -> MatterList:
     """Raises InvalidInput (with the offending field) for bad filter values."""
     qs = list_queryset(filter_matters(user, params, today=ctx.today))
-    paginator = Paginator(qs, per_page)
+    paginator = EstimatingPaginator(qs, per_page, count_source=filter_matters(user, params, today=ctx.today, for_count=True))
     page = paginator.get_page(page_number)
     for m in page.object_list:
         m.due_state = ctx.state(m.next_due) if m.is_open else ""
         m.due_text = due_text(ctx, m.next_due) if m.is_open else ""
         m.names = displayed_names(user, m)
-    return MatterList(page=page, total=paginator.count)
+    return MatterList(page=page, total=paginator.count, estimated=paginator.estimated)

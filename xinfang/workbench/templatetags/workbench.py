@@ -44,3 +44,11 @@ def query_with(context, **changes) -> str:
 def filters_in_words(query: str) -> str:
     """``{{ job.query|filters_in_words }}``: a list query in words, never the raw URL parameters."""
     return describe_filters(query)
+
+
+@register.inclusion_tag("workbench/_shortcuts.html")
+def shortcut_help():
+    """The `?` overlay listing every keyboard shortcut (workbench.shortcuts)."""
+    from ..shortcuts import SHORTCUTS
+
+    return {"shortcuts": SHORTCUTS}

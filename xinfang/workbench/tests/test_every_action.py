@@ -41,6 +41,8 @@ def test_every_workflow_action_from_the_matter_page(county, web):
     # evaluate → 复查 → decision → deliver → 复核 → decision (closed).
     m = register(county).matter
     m = do(web, "officer", m, "forward", unit="T01")
+    m = do(web, "handler", m, "acknowledge")
+    assert m.acknowledged_at is not None
     m = do(web, "handler", m, "object", reason="不属于本镇职责")
     assert m.status == "return_requested"
     m = do(web, "officer", m, "refuse_return", reason="属地管理")

@@ -134,13 +134,16 @@ def test_duplicates_confirmed_as_new(county, web):
     assert Matter.objects.filter(title="另一件事").exists()
 
 
-def test_duplicates_already_seen_live_do_not_stop_saving(county, web):
+def test_having_seen_the_live_warning_is_not_a_decision(county, web):
     first = register(county).matter
     person = first.petitions.first().persons.first()
     data = form_data(county, title="看过提示仍新登记")
     data["p-0-id_number"] = person.id_number
-    data["dup_seen"] = first.number
-    assert web("registrar").post("/register/visit/", data).status_code == 302
+    data["dup_seen"] = first.number  # what the old live panel sent
+    r = web("registrar").post("/register/visit/", data)
+    body = r.content.decode()
+    assert r.status_code == 200 and 'data-decision="required"' in body and 'data-testid="confirm-new"' in body
+    assert not Matter.objects.filter(title="看过提示仍新登记").exists()  # nothing saved without a decision
 
 
 def test_live_duplicates_panel(county, web):
@@ -150,7 +153,7 @@ def test_live_duplicates_panel(county, web):
     data["p-0-id_number"] = person.id_number
     r = web("registrar").post("/register/duplicates/", data)
     body = r.content.decode()
-    assert first.number in body and 'name="dup_seen"' in body and "<html" not in body
+    assert first.number in body and 'name="confirm_new"' in body and 'name="link_to"' in body and "<html" not in body
 
 
 def test_repeat_from_the_matter_page(county, web):

@@ -77,10 +77,13 @@ def batch_accept(request):
     results, error = None, ""
     if request.method == "POST":
         numbers = request.POST.getlist("numbers")
+        action = request.POST.get("action") or "accept"
         if not numbers:
             error = "请至少勾选一件事项。"
-        else:
-            results = batch_perform(actor=request.user, action="accept", numbers=numbers[:MAX_ROWS],
+        elif action not in ("acknowledge", "accept"):
+            error = "请选择签收或受理。"
+        else:  # 签收 only records receipt (no notice); 受理 issues each matter's 受理告知书
+            results = batch_perform(actor=request.user, action=action, numbers=numbers[:MAX_ROWS],
                                     versions=_versions(request.POST))
     ctx = due_context()
     qs = visible_matters(request.user).filter(

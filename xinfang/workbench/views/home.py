@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from xinfang.core.audit import latest_checks
 from xinfang.org.choices import Role
+from xinfang.org.permissions import Ability, may
 
+from ..forms.registration import CHANNEL_PAGES
 from ..selectors import home
+from ..selectors.audit import unusual_volumes
 from ..selectors.due import due_context
 from .helpers import staff_required
 
-CHANNEL_SHORTCUTS = [
-    ("visit", "来访登记", "1"),
-    ("letter", "来信登记", "2"),
-    ("phone", "来电登记", "3"),
-    ("online", "网上信访转录", "4"),
-    ("upstream", "上级交办/转送", "5"),
-]
+# The registration pages and their Alt+digit keys, as the registration form defines them.
+CHANNEL_SHORTCUTS = [(code, page["label"], page["key"]) for code, page in CHANNEL_PAGES.items()]
 
 
 @staff_required
@@ -32,7 +31,10 @@ def home_view(request):
         sections["unit"] = home.unit_inbox(user, ctx)
     if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER, Role.AUDITOR, Role.ADMIN):
         sections["overview"] = home.overview(user, ctx)
+    if may(user, Ability.AUDIT):
+        sections["audit"] = {"alerts": unusual_volumes(ctx.today)}
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
         "is_admin": user.has_role(Role.ADMIN),
+        "audit_checks": latest_checks() if user.has_role(Role.AUDITOR, Role.ADMIN) else [],
     })

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from xinfang.core.errors import InvalidInput
+from xinfang.matters.access import visible_matters
 
 from ..forms.filters import PER_PAGE, MatterFilterForm
 from ..selectors.due import due_context
@@ -29,6 +30,9 @@ def _sort_links(current: str) -> dict:
 
 @staff_required
 def matter_list_view(request):
+    number = (request.GET.get("q") or "").strip().upper()
+    if number and len(request.GET) == 1 and visible_matters(request.user).filter(number=number).exists():
+        return redirect("workbench:matter", number=number)  # an exact matter number opens the matter
     ctx = due_context()
     form = MatterFilterForm(request.GET or None)
     params = request.GET.copy()

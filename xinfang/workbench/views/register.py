@@ -14,7 +14,12 @@ from xinfang.core.errors import AppError, IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
-from xinfang.matters.services.registration import add_petition, register_petition, role_may_register
+from xinfang.matters.services.registration import (
+    DuplicatesToConfirm,
+    add_petition,
+    register_petition,
+    role_may_register,
+)
 
 from ..forms.common import apply_error, indexed_field
 from ..forms.registration import CHANNEL_PAGES, PersonFormSet, RegistrationForm
@@ -111,24 +116,19 @@ def register_form(request, page):
     key = form.cleaned_data.get("idempotency_key") or ""
     link_to = request.POST.get("link_to") or (repeat_matter.number if repeat_matter else "")
 
-    if not link_to and not sel.already_registered(request.user, key):
-        # Duplicate candidates are shown before anything is saved; registering anyway is a choice.
-        candidates = sel.duplicate_candidates(request.user, persons=persons, title=data.get("title") or "",
-                                              region_code=data.get("region") or "",
-                                              category_code=data.get("category") or "")
-        seen = set(filter(None, (form.cleaned_data.get("dup_seen") or "").split(",")))
-        unseen = [c for c in candidates if c["number"] not in seen]
-        if unseen and "confirm_new" not in request.POST:
-            form.data = form.data.copy()
-            form.data["dup_seen"] = ",".join(c["number"] for c in candidates)
-            return _render(request, page, form, formset, duplicates=candidates, repeat_matter=repeat_matter,
-                           files_dropped=bool(files))
+    # The duplicate rule is the service's: while candidates exist it refuses until the registrar decides —
+    # 作为重复件登记 (link_to) or 不是重复，登记为新事项 (confirm_new); having seen the live warning is not a decision.
+    seen = None if "confirm_new" in request.POST else ""
     try:
         if link_to:
             target = access_matter(request.user, link_to)
             result = add_petition(actor=request.user, matter=target, data=data, files=files, idempotency_key=key)
         else:
-            result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
+            result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key,
+                                       duplicates_seen=seen)
+    except DuplicatesToConfirm as exc:
+        return _render(request, page, form, formset, duplicates=exc.candidates, repeat_matter=repeat_matter,
+                       files_dropped=bool(files))
     except IdempotencyKeyReused:
         # This form was saved once with other contents (back button, edited, saved again).
         form.data = form.data.copy()

@@ -51,6 +51,26 @@
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
 
+  // "?" shows the keyboard shortcuts (not while typing); Esc or the button closes them.
+  function shortcutHelp(show) {
+    var box = document.getElementById("shortcut-help");
+    if (!box) { return; }
+    box.hidden = show === undefined ? !box.hidden : !show;
+    if (!box.hidden) { var close = box.querySelector("[data-close-shortcuts]"); if (close) { close.focus(); } }
+  }
+  document.addEventListener("keydown", function (event) {
+    var t = event.target, typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (event.key === "?" && !typing && !event.ctrlKey && !event.altKey && !event.metaKey) {
+      event.preventDefault();
+      shortcutHelp();
+    } else if (event.key === "Escape") {
+      shortcutHelp(false);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-close-shortcuts]")) { shortcutHelp(false); }
+  });
+
   // Pages restored from the back/forward cache can be submitted again.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-submitted]").forEach(function (f) {

@@ -64,7 +64,7 @@
       headers: {"X-CSRFToken": token, "HX-Request": "true"}
     }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
       var panel = document.getElementById("duplicates");
-      if (panel && !panel.querySelector("[name=confirm_new]")) panel.innerHTML = html;
+      if (panel && !panel.querySelector("[data-decision]")) panel.innerHTML = html;
     }).catch(function () {});
   }
   form.addEventListener("change", function (event) {

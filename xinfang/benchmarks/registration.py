@@ -1,0 +1,351 @@
+"""Registration throughput through the production server (issue 14):
+``./run bench register [--seconds 20] [--workers 2] [--rendering celery]``.
+
+Starts the app under gunicorn (``--workers`` sync workers) on a separate PostgreSQL database
+(name must contain "bench"), registers petitions through ``POST /api/v1/matters/`` with token
+authentication at concurrency 1 and 4 for a fixed time each, and reports requests/s, p50/p95,
+the statements of one registration, the share of sampled database backends waiting on a lock,
+and how long the document renderer needed to catch up afterwards. ``--raw`` also measures the
+same rows written by raw psycopg (one transaction per registration) for the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/xinfang_bench_reg"
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="./run bench register", description=__doc__.splitlines()[0])
+    p.add_argument("--database-url", default=DEFAULT_URL)
+    p.add_argument("--seconds", type=float, default=20.0, help="measured time per concurrency level")
+    p.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds before each level")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    p.add_argument("--concurrency", default="1,4", help="comma-separated client concurrency levels")
+    p.add_argument("--port", type=int, default=int(os.environ.get("XINFANG_BENCH_PORT", "8105")))
+    p.add_argument("--rendering", default="celery", choices=["celery", "thread"],
+                   help="who renders documents during the run (celery: a niced worker process)")
+    p.add_argument("--redis-url", default=os.environ.get("XINFANG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
+    p.add_argument("--raw", action="store_true", help="also measure raw psycopg inserts of the same rows")
+    p.add_argument("--baseline-root", default="",
+                   help="an older checkout (git archive <commit> | tar -x -C DIR) measured the same way, interleaved")
+    p.add_argument("--baseline-database-url", default=DEFAULT_URL + "_base")
+    p.add_argument("--prepare-json", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--output", default=str(ROOT / "var" / "bench" / "results-registration.json"))
+    return p.parse_args(argv)
+
+
+# ---- setup (in this process, through Django) ---------------------------------------------------
+
+
+def prepare(url: str) -> dict:
+    from . import __main__ as bench_main
+
+    name = urlparse(url).path.rsplit("/", 1)[-1]
+    if "bench" not in name:
+        sys.exit(f"拒绝运行：基准测试数据库名称必须包含“bench”（当前为 {name!r}）。")
+    bench_main.ensure_postgres_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinfang.settings")
+    os.environ.setdefault("XINFANG_AXES_ENABLED", "0")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from xinfang.org.data.loader import load_reference
+    from xinfang.org.models import Category, Region, Unit, User
+
+    call_command("migrate", verbosity=0)
+    if not Unit.objects.exists():
+        load_reference()
+    bureau = Unit.objects.get(code="XFJ")
+    user, _ = User.objects.get_or_create(username="bench_registrar", defaults={"unit": bureau, "roles": ["registrar"]})
+    from django.apps import apps
+
+    if apps.is_installed("xinfang.tokens"):
+        from xinfang.tokens.services import issue_token
+
+        key = issue_token(user, label="benchmark")[1]
+    else:  # an older checkout (--baseline-root): DRF's plain tokens
+        from rest_framework.authtoken.models import Token
+
+        key = Token.objects.get_or_create(user=user)[0].key
+    leaves = list(Category.objects.filter(level=3, active=True).values_list("code", flat=True))
+    villages = list(Region.objects.filter(level=3).values_list("code", flat=True))
+    return {"token": key, "categories": leaves, "regions": villages}
+
+
+def valid_id(seed: int) -> str:
+    from stdnum.cn import ric
+
+    base = f"110105{1970 + seed % 40:04d}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 1000:03d}"
+    return base + ric.calc_check_digit(base + "0")
+
+
+def petition(ref: dict, n: int) -> dict:
+    rnd = random.Random(n)
+    return {
+        "channel": rnd.choice(["visit", "letter", "phone", "online"]), "purpose": "request",
+        "category": rnd.choice(ref["categories"]), "region": rnd.choice(ref["regions"]),
+        "title": f"小区物业违规收费问题第{n}号", "content": "反映某小区物业公司违规收取停车费，要求退还多收的费用。" * 3,
+        "petitioners": [{"name": "张三", "id_number": valid_id(n * 7919 + os.getpid()), "phone": "13812345678",
+                         "address": f"东关村{n}号"}],
+    }
+
+
+def statements_per_registration(ref: dict) -> dict:
+    """Statements of one registration request, counted in-process (rendering happens after)."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ref['token']}")
+    if Path(__file__).with_name("..").resolve().joinpath("documents", "rendering.py").exists():
+        from xinfang.documents import rendering
+
+        patch = mock.patch.object(rendering, "dispatch", lambda doc_id: None)
+    else:  # an older checkout renders inside the act: counted with it
+        patch = contextlib.nullcontext()
+    with patch:
+        client.post("/api/v1/matters/", petition(ref, 10**9), format="json")  # warm caches
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post("/api/v1/matters/", petition(ref, 10**9 + 1), format="json")
+    assert r.status_code == 201, r.content
+    sql = [q["sql"] for q in ctx.captured_queries]
+    return {"statements": len(sql), "writes": sum(s.split()[0] in ("INSERT", "UPDATE", "DELETE") for s in sql),
+            "transactions": sum(s.startswith(("BEGIN", "COMMIT")) for s in sql) // 2 or None}
+
+
+# ---- server ---------------------------------------------------------------------------------
+
+
+def prepare_in(root: Path, url: str) -> dict:
+    """prepare() and the statement count run by the code under ``root`` (its own schema)."""
+    env = {**os.environ, "PYTHONPATH": str(root), "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "xinfang.settings"}
+    out = subprocess.run([sys.executable, "-m", "xinfang.benchmarks.registration", "--prepare-json", "--database-url", url],
+                         cwd=root, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_server(args, url: str, root: Path = ROOT) -> list[subprocess.Popen]:
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root), "XINFANG_AXES_ENABLED": "0", "XINFANG_DEBUG": "0",
+           "XINFANG_DOCUMENT_RENDERING": args.rendering, "CELERY_BROKER_URL": args.redis_url,
+           "XINFANG_NOTIFY_SEND_IMMEDIATELY": os.environ.get("XINFANG_NOTIFY_SEND_IMMEDIATELY", "1")}
+    procs = [subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "xinfang.wsgi:application", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning", "--keep-alive", "30", "--preload"],
+        cwd=root, env=env, start_new_session=True)]
+    if args.rendering == "celery" and root == ROOT:
+        procs.append(subprocess.Popen(
+            ["nice", "-n", "19", sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--concurrency", "1",
+             "--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=root, env=env, start_new_session=True))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", args.port), timeout=1).close()
+            return procs
+        except OSError:
+            time.sleep(0.3)
+    stop(procs)
+    sys.exit("服务器未能启动。")
+
+
+def stop(procs) -> None:
+    for p in procs:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+# ---- load -----------------------------------------------------------------------------------
+
+
+class LockSampler(threading.Thread):
+    """Samples pg_stat_activity every 20 ms: active backends of the bench database, and those
+    waiting on a lock (heavyweight lock: a row or a transaction id)."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        import psycopg
+
+        self.conn = psycopg.connect(url, autocommit=True)
+        self.db = urlparse(url).path.lstrip("/")
+        self.active = self.waiting = self.samples = 0
+        self.stop_flag = threading.Event()
+
+    def run(self):
+        q = ("SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE wait_event_type = 'Lock') "
+             "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        while not self.stop_flag.is_set():
+            active, waiting = self.conn.execute(q, [self.db]).fetchone()
+            self.active += active
+            self.waiting += waiting
+            self.samples += 1
+            time.sleep(0.02)
+
+
+def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, url: str = "") -> dict:
+    body_counter = iter(range(seq_start, seq_start + 10**7))
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    measuring = threading.Event()
+    stop_at = [float("inf")]
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+        headers = {"Authorization": f"Token {ref['token']}", "Content-Type": "application/json"}
+        while time.perf_counter() < stop_at[0]:
+            with lock:
+                n = next(body_counter)
+            data = json.dumps(petition(ref, n), ensure_ascii=False).encode("utf-8")
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/matters/", body=data, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
+                status = repr(exc)
+            elapsed = time.perf_counter() - started
+            if measuring.is_set() and time.perf_counter() < stop_at[0]:
+                with lock:
+                    (latencies.append(elapsed) if status == 201 else errors.append(str(status)))
+        conn.close()
+
+    sampler = LockSampler(url or args.database_url)
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    stop_at[0] = time.perf_counter() + args.warmup + seconds
+    for t in threads:
+        t.start()
+    time.sleep(args.warmup)
+    measuring.set()
+    t0 = time.perf_counter()
+    sampler.start()
+    for t in threads:
+        t.join()
+    sampler.stop_flag.set()
+    sampler.join()
+    elapsed = time.perf_counter() - t0
+    latencies.sort()
+    pct = (lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)) if latencies else (lambda q: None)
+    return {
+        "concurrency": concurrency, "seconds": round(elapsed, 1), "registrations": len(latencies),
+        "per_second": round(len(latencies) / elapsed, 1), "p50_ms": pct(0.50), "p95_ms": pct(0.95),
+        "mean_ms": round(statistics.mean(latencies) * 1000, 1) if latencies else None,
+        "errors": len(errors), "error_samples": errors[:3],
+        "lock_wait_share": round(sampler.waiting / sampler.active, 4) if sampler.active else 0.0,
+        "backend_samples": sampler.samples, "active_backend_samples": sampler.active,
+    }
+
+
+def drain_rendering(url: str) -> dict:
+    """Documents left pending by the run (the niced worker renders only in idle time and is
+    stopped with the server): render them with ``manage.py render_documents`` and time it."""
+    import psycopg
+
+    pending = "SELECT count(*) FROM documents_issueddocument WHERE rendered_at IS NULL"
+    with psycopg.connect(url, autocommit=True) as conn:
+        before = conn.execute(pending).fetchone()[0]
+    started = time.perf_counter()
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "xinfang.settings"}
+    subprocess.run([sys.executable, "manage.py", "render_documents", "-v0"], cwd=ROOT, env=env, check=False)
+    elapsed = time.perf_counter() - started
+    with psycopg.connect(url, autocommit=True) as conn:
+        after = conn.execute(pending).fetchone()[0]
+    return {"pending_after_run": before, "pending_now": after, "drain_seconds": round(elapsed, 1),
+            "documents_per_second": round((before - after) / elapsed, 1) if elapsed else None}
+
+
+def measure_target(args, label: str, root: Path, url: str, ref: dict, levels: list[int], say) -> list[dict]:
+    procs = start_server(args, url, root)
+    runs = []
+    try:
+        # Every worker's first requests import views and load the segmentation dictionary.
+        warm = run_load(args, ref, 2 * args.workers, 1, seq_start=_seq_base(9), url=url)
+        say(f"[{label}] 预热：{warm['registrations']} 件")
+        for c in levels:
+            load_before = os.getloadavg()
+            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url)
+            r.update(target=label, load_before=[round(x, 2) for x in load_before],
+                     load_after=[round(x, 2) for x in os.getloadavg()])
+            say(json.dumps(r, ensure_ascii=False))
+            runs.append(r)
+    finally:
+        stop(procs)
+    return runs
+
+
+def _seq_base(k: int) -> int:
+    return k * 10**8 + int(time.time() * 1000) % 10**7 * 10
+
+
+def main(argv=None) -> None:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.prepare_json:
+        ref = prepare(args.database_url)
+        ref["statements"] = statements_per_registration(ref)
+        print(json.dumps(ref, ensure_ascii=False))
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
+    say = lambda *a: print(*a, flush=True)  # noqa: E731
+    from . import __main__ as bench_main
+
+    levels = [int(x) for x in args.concurrency.split(",")]
+    targets = [("current", ROOT, args.database_url)]
+    if args.baseline_root:
+        targets.append(("baseline", Path(args.baseline_root).resolve(), args.baseline_database_url))
+    refs = {}
+    for label, root, url in targets:
+        bench_main.ensure_postgres_database(url)
+        refs[label] = prepare_in(root, url)
+        say(f"[{label}] 每次登记的 SQL 语句：{refs[label]['statements']}")
+    results = {"machine": bench_main.machine(), "workers": args.workers, "rendering": args.rendering,
+               "statements": {k: v["statements"] for k, v in refs.items()}, "runs": []}
+    # Interleaved: current, baseline, current again (the load of the shared machine drifts).
+    order = targets + targets[:1] if len(targets) > 1 else targets
+    for label, root, url in order:
+        results["runs"] += measure_target(args, label, root, url, refs[label], levels, say)
+    results["rendering_catch_up"] = drain_rendering(args.database_url)
+    say(f"文书生成追赶：{results['rendering_catch_up']}")
+    if args.raw:
+        from .raw_rows import measure_raw
+
+        for c in levels:
+            raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
+            say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
+            results.setdefault("raw", []).append(raw)
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    say(f"结果已写入 {args.output}")
+
+
+if __name__ == "__main__":
+    main()

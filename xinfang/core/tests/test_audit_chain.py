@@ -1,0 +1,208 @@
+"""Tamper-evident audit (issue 9): the event log and the access log are hash chains; editing,
+deleting or slipping in a row is found, the auditor is told, concurrent writers never fork the
+chain, and each chained row costs one small query."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import close_old_connections, connection, transaction
+from django.test import Client
+
+from xinfang.core import audit_chain
+from xinfang.core.models import AccessLog, AuditCheck, ChainHead, log_access
+from xinfang.matters.models import Event
+from xinfang.testing.factories import act, register
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def busy_county(county, n=3):
+    for _ in range(n):
+        m = register(county).matter
+        act(county, "officer", m, "forward", unit="T01")
+        act(county, "handler", m, "accept")
+    for i in range(4):
+        log_access(user=county.users["officer"], kind="reveal", object_type="matter", object_ref=f"XF{i}",
+                   detail={"fields": ["id_number"], "n": i}, ip="::ffff:10.0.0.1")
+
+
+def sql(statement, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def report(chain):
+    return audit_chain.verify(chain)
+
+
+@pytest.mark.django_db
+def test_live_rows_are_chained_and_verify(county):
+    busy_county(county)
+    for chain, model in (("event", Event), ("access", AccessLog)):
+        r = report(chain)
+        assert r.ok, r
+        assert r.checked == model.objects.count() > 0
+        rows = list(model.objects.order_by("chain_seq").values_list("chain_seq", "chain_prev", "chain_hash"))
+        assert [seq for seq, _, _ in rows] == list(range(1, len(rows) + 1))
+        assert rows[0][1] == audit_chain.GENESIS
+        assert all(rows[i][1] == rows[i - 1][2] for i in range(1, len(rows)))
+        head = ChainHead.objects.get(name=chain)
+        assert (head.length, head.last_hash) == (len(rows), rows[-1][2])
+
+
+@pytest.mark.django_db
+def test_an_edited_event_is_found(county):
+    busy_county(county)
+    victim = Event.objects.filter(action="forward").order_by("chain_seq").first()
+    sql('UPDATE matters_event SET note = %s WHERE id = %s', ["改过了", victim.pk])
+    r = report("event")
+    assert not r.ok and r.broken_id == victim.pk and r.broken_seq == victim.chain_seq
+    assert "改动" in r.reason and r.checked == victim.chain_seq - 1
+
+
+@pytest.mark.django_db
+def test_an_edited_access_log_detail_or_address_is_found(county):
+    busy_county(county)
+    row = AccessLog.objects.order_by("chain_seq")[1]
+    sql('UPDATE core_accesslog SET ip_address = %s WHERE id = %s', ["10.9.9.9", row.pk])
+    assert report("access").broken_id == row.pk
+
+
+@pytest.mark.django_db
+def test_a_deleted_row_in_the_middle_and_at_the_end_are_found(county):
+    busy_county(county)
+    rows = list(AccessLog.objects.order_by("chain_seq"))
+    sql('DELETE FROM core_accesslog WHERE id = %s', [rows[1].pk])
+    r = report("access")
+    assert not r.ok and r.broken_id == rows[2].pk and "序号" in r.reason
+    sql('DELETE FROM core_accesslog WHERE chain_seq > 2')  # the middle gap gone, and the tail with it
+    r = report("access")
+    assert not r.ok and r.checked == 1 and "末尾" in r.reason
+
+
+@pytest.mark.django_db
+def test_a_row_slipped_in_outside_the_system_is_found(county):
+    busy_county(county)
+    AccessLog.objects.bulk_create([AccessLog(kind="view", object_ref="XF-FAKE")])  # no save(): no place
+    fake = AccessLog.objects.get(object_ref="XF-FAKE")
+    r = report("access")
+    assert not r.ok and r.broken_id == fake.pk and "不在链上" in r.reason
+
+
+@pytest.mark.django_db
+def test_rows_are_append_only(county):
+    busy_county(county, n=1)
+    row = AccessLog.objects.first()
+    with pytest.raises(RuntimeError):
+        row.save()
+    with pytest.raises(RuntimeError):
+        row.delete()
+    with pytest.raises(RuntimeError):
+        Event.objects.first().delete()
+
+
+@pytest.mark.django_db
+def test_backfill_gives_the_same_chain_as_live_writes(county):
+    """What the migration does for existing rows (seal_pending in id order) reproduces the chain."""
+    busy_county(county)
+    before = {c: ChainHead.objects.get(name=c).last_hash for c in audit_chain.CHAINS}
+    for table in ("matters_event", "core_accesslog"):
+        sql(f'UPDATE {table} SET chain_seq = NULL, chain_prev = %s, chain_hash = %s', ["", ""])
+    ChainHead.objects.all().delete()
+    assert audit_chain.seal_pending("event") == Event.objects.count()
+    assert audit_chain.seal_pending("access") == AccessLog.objects.count()
+    assert {c: ChainHead.objects.get(name=c).last_hash for c in audit_chain.CHAINS} == before
+    assert report("event").ok and report("access").ok
+    # and new rows continue the chain
+    log_access(user=None, kind="public_track", object_ref="XF1")
+    assert report("access").ok
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_write_leaves_the_chain_whole(county):
+    busy_county(county, n=1)
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        log_access(user=None, kind="view", object_ref="gone")
+        1 / 0  # noqa: B018
+    log_access(user=None, kind="view", object_ref="kept")
+    assert report("access").ok and not AccessLog.objects.filter(object_ref="gone").exists()
+
+
+@pytest.mark.django_db
+def test_one_small_query_per_row(county, django_assert_num_queries):
+    busy_county(county, n=1)
+    with transaction.atomic():
+        log_access(user=None, kind="view", object_ref="warm")  # this process now knows the head
+        with django_assert_num_queries(2):  # UPDATE of the head (compare-and-set) + the INSERT itself
+            log_access(user=None, kind="view", object_ref="x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain(county):
+    """Four threads (own connections) write access-log rows and act on matters at once."""
+    matters = [register(county).matter for _ in range(4)]
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def worker(i):
+        close_old_connections()
+        try:
+            barrier.wait(timeout=10)
+            for j in range(10):
+                log_access(user=county.users["officer"], kind="view", object_ref=f"T{i}-{j}")
+            act(county, "officer", matters[i], "forward", unit="T01")
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    access, events = report("access"), report("event")
+    assert access.ok and access.checked == 40
+    assert events.ok and events.checked == Event.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_command_reports_records_and_the_auditor_is_told(county, capsys):
+    busy_county(county, n=1)
+    call_command("verify_audit_chain")
+    assert "event: 完整" in capsys.readouterr().out
+    assert AuditCheck.objects.filter(ok=True).count() == 2
+
+    auditor = Client()
+    auditor.force_login(county.users["auditor"], backend=BACKEND)
+    html = auditor.get("/").content.decode()
+    assert 'data-testid="audit-status"' in html and 'data-testid="audit-alert"' not in html
+
+    victim = Event.objects.order_by("chain_seq").last()
+    sql('UPDATE matters_event SET occurred_at = %s WHERE id = %s', ["2020-01-01 00:00:00", victim.pk])
+    with pytest.raises(CommandError):
+        call_command("verify_audit_chain")
+    out = capsys.readouterr().out
+    assert f"记录 id={victim.pk}" in out and "改动" in out
+    check = AuditCheck.objects.filter(chain="event").order_by("-id").first()
+    assert not check.ok and check.broken_id == victim.pk
+
+    for username, sees in (("auditor", True), ("admin", True), ("officer", False), ("handler", False)):
+        c = Client()
+        c.force_login(county.users[username], backend=BACKEND)
+        html = c.get("/").content.decode()
+        assert ('data-testid="audit-alert"' in html) is sees, username
+        if sees:
+            assert f"记录 ID {victim.pk}" in html and "办理记录" in html
+
+
+@pytest.mark.django_db
+def test_celery_task_runs_the_same_check(county):
+    from xinfang.core.tasks import verify_audit_chain_task
+
+    busy_county(county, n=1)
+    result = verify_audit_chain_task()
+    assert result["event"]["ok"] and result["access"]["rows"] == 4

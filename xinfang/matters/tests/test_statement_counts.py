@@ -1,0 +1,82 @@
+"""Statement counts of the hot paths, pinned (issue 14): registration, the inbox page, the detail.
+
+Counted over the whole request (authentication is forced, so no session or token lookup).
+Reference data is cached per process (xinfang.core.refcache); these tests commit their fixture
+data (transactional) so that the cache is warm, as it is in a running server.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xinfang.documents import rendering
+from xinfang.matters import hooks
+from xinfang.testing.factories import petition_data, register
+
+pytestmark = [pytest.mark.with_documents, pytest.mark.django_db(transaction=True)]
+
+
+def _warm(client, county) -> None:
+    """Two registrations: the first may seed the document templates of a flushed test database
+    (which drops the caches again); after the second every cache holds."""
+    for _ in range(2):
+        assert client.post("/api/v1/matters/", petition_data(county), format="json").status_code == 201
+
+
+def _statements(fn) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.fixture
+def deferred_rendering(monkeypatch):
+    """Rendering happens after the response in production (thread or Celery): not counted here."""
+    queued = []
+    monkeypatch.setattr(rendering, "dispatch", queued.append)
+    return queued
+
+
+def test_registration_writes_each_row_once(county, api, deferred_rendering):
+    client = api("registrar")
+    _warm(client, county)
+    deferred_rendering.clear()
+    with hooks.suspended("xinfang.notifications.hooks"):  # the notice (issue 10) is counted below
+        sql = _statements(lambda: client.post("/api/v1/matters/", petition_data(county), format="json"))
+    writes = [s for s in sql if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert len(sql) <= 18, "\n".join(sql)
+    # matter, petition, petitioner, person link, unit link, event, deadline, document: once each;
+    # three counters bumped with one statement each; no second save of the matter.
+    assert sum(s.startswith('UPDATE "matters_matter"') for s in sql) == 0
+    assert sum(s.startswith('INSERT INTO "matters_matter" (') for s in sql) == 1
+    assert len(writes) <= 12, "\n".join(writes)
+    assert not any("documents_documenttemplate" in s or "org_category" in s or "workdays_" in s for s in sql)
+    assert len(deferred_rendering) == 1  # the receipt, rendered after commit
+
+
+def test_registration_with_its_notice(county, api, deferred_rendering):
+    client = api("registrar")
+    _warm(client, county)
+    sql = _statements(lambda: client.post("/api/v1/matters/", petition_data(county), format="json"))
+    # 17 + the notice (12 today: its own transaction after commit; issue 10 moves it into an outbox)
+    assert len(sql) <= 30, "\n".join(sql)
+
+
+@pytest.mark.parametrize("page_size", [5, 50, 200])
+def test_inbox_page_is_at_most_four_statements_whatever_the_page_size(county, api, deferred_rendering, page_size):
+    for _ in range(6):
+        register(county, user=county.users["handler"])
+    client = api("handler")
+    client.get("/api/v1/matters/?status=open")
+    sql = _statements(lambda: client.get(f"/api/v1/matters/?status=open&page_size={page_size}"))
+    assert len(sql) <= 4, "\n".join(sql)
+
+
+def test_detail_is_bounded(county, api, deferred_rendering):
+    matter = register(county).matter
+    client = api("officer")
+    client.get(f"/api/v1/matters/{matter.number}/")
+    sql = _statements(lambda: client.get(f"/api/v1/matters/{matter.number}/"))
+    assert len(sql) <= 10, "\n".join(sql)
