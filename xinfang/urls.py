@@ -5,11 +5,14 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("xinfang.api.urls")),
     path("django-admin/", admin.site.urls),
+    path("public/open/", include("xinfang.ledgers.public_urls")),
     path("public/", include("xinfang.portal.urls")),
     path("supervision/", include("xinfang.supervision.urls")),
     path("documents/", include("xinfang.documents.urls")),
     path("notices/", include("xinfang.notices.urls")),
+    path("ledgers/", include("xinfang.ledgers.urls")),
     path("", include("xinfang.tokens.urls")),
+    path("figures/", include("xinfang.figures.urls")),
     path("", include("xinfang.workbench.urls")),
 ]
 

@@ -37,5 +37,7 @@ urlpatterns = [
     path("public/", include("xinfang.portal.api_urls")),
     path("stats/", include("xinfang.supervision.api_urls")),
     path("suggest/", SuggestView.as_view(), name="api-suggest"),
+    path("", include("xinfang.figures.api_urls")),
     path("", include(router.urls)),
+    path("", include("xinfang.ledgers.api_urls")),
 ]

@@ -7,6 +7,11 @@ Services raise these; the API exception handler (xinfang.core.api.errors) and th
 from __future__ import annotations
 
 
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The API's one error shape (api-v1.md): {"error": {"code", "message", "fields"}}."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 class AppError(Exception):
     """Base application error. ``message`` is Chinese and shown to the user as is."""
 

@@ -3,10 +3,10 @@
 import functools
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from xinfang.core.errors import NotAllowed, NotVisible
+from xinfang.core.errors import NotAllowed, NotVisible, error_body
 
 
 def csrf_failure(request, reason=""):
@@ -18,13 +18,23 @@ def csrf_failure(request, reason=""):
     )
 
 
+def _api_error(request, code: str, message: str, status: int):
+    """Under /api/ every answer is JSON in the error shape, also when no view was reached."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code, message), status=status, json_dumps_params={"ensure_ascii": False})
+    return None
+
+
 def page_not_found(request, exception=None):
-    return render(request, "error.html", {"title": "未找到", "message": "您访问的页面不存在，或您无权查看。"}, status=404)
+    message = "您访问的页面不存在，或您无权查看。"
+    return _api_error(request, "not_found", "未找到，或您无权查看。", 404) or render(
+        request, "error.html", {"title": "未找到", "message": message}, status=404)
 
 
 def server_error(request):
-    return render(request, "error.html", {"title": "系统错误", "message": "系统暂时无法处理您的请求，请稍后再试或联系管理员。"},
-                  status=500)
+    message = "系统暂时无法处理您的请求，请稍后再试或联系管理员。"
+    return _api_error(request, "server_error", message, 500) or render(
+        request, "error.html", {"title": "系统错误", "message": message}, status=500)
 
 
 NO_ROLE = "您的账号尚未分配角色，请联系系统管理员。"

@@ -24,6 +24,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     type = serializers.CharField(source="doc_type")
     event = serializers.SerializerMethodField()
     sha256 = serializers.CharField(source="pdf_sha256", allow_null=True)  # null until the files are rendered
+    docx_sha256 = serializers.CharField(allow_null=True)  # likewise (the schema says so: the probe checks it)
     pdf_url = serializers.SerializerMethodField()
     docx_url = serializers.SerializerMethodField()
     title = serializers.CharField()
@@ -78,7 +79,10 @@ class MatterDocumentsView(ListAPIView):
 class MatterDocumentFileView(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(responses={
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"): OpenApiTypes.BINARY,
+    })
     def get(self, request, number, doc_id, fmt):
         doc = selectors.document_for(request.user, doc_id, full=True)
         if doc.matter is None or doc.matter.number != number:

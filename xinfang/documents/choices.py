@@ -25,6 +25,11 @@ class DocType(models.TextChoices):
     SUPERVISION_ORDER = "supervision_order", "督办单"
     BULLETIN = "bulletin", "通报"
     RECOMMENDATION = "recommendation", "建议书"
+    # figures and reports (xinfang.figures)
+    ANNUAL_REPORT = "annual_report", "信访工作年度报告"
+    SITUATION_REPORT = "situation_report", "信访形势通报"
+    BRIEFING = "briefing", "信访工作简报"
+    ASSESSMENT_NOTICE = "assessment_notice", "考核结果通报"
 
 # 发文字号 type characters (the template may change the whole prefix).
 TYPE_CODES = {
@@ -42,6 +47,10 @@ TYPE_CODES = {
     DocType.SUPERVISION_ORDER: "督",
     DocType.BULLETIN: "通",
     DocType.RECOMMENDATION: "建",
+    DocType.ANNUAL_REPORT: "报",
+    DocType.SITUATION_REPORT: "情",
+    DocType.BRIEFING: "简",
+    DocType.ASSESSMENT_NOTICE: "考",
 }
 
 # Addressed to the petitioner (downloadable on the portal) vs. to a unit (internal).
@@ -54,6 +63,8 @@ PETITIONER_TYPES = frozenset({
 DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
 # Rendered from supervision records (xinfang.supervision), not from matter events.
 SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
+# Rendered from the figures app's reports and assessments (xinfang.figures): body text + tables/charts.
+REPORT_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.SITUATION_REPORT, DocType.BRIEFING, DocType.ASSESSMENT_NOTICE})
 
 
 class DeliveryOutcome(models.TextChoices):

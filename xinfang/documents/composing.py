@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import placeholders
 from .models import DocumentTemplate
-from .renderers.content import DocumentContent
+from .renderers.content import BLOCKS_KEY, DocumentContent, blocks_from_json
 
 
 def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_name: str,
@@ -25,4 +25,5 @@ def compose(template: DocumentTemplate, values: dict[str, str], *, issuing_unit_
         date_text=date_text,
         copy_to=f(template.copy_to),
         notes=placeholders.fill_lines(template.notes, values),
+        blocks=blocks_from_json(values.get(BLOCKS_KEY)),  # a report's tables and charts (frozen with it)
     )

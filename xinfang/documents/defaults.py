@@ -169,6 +169,11 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "根据《信访工作条例》第四十条第四款的规定，请你单位于{{反馈期限}}前将建议采纳情况书面反馈本机关。"
         ),
     },
+    # xinfang.figures: reports are written as drafts; the template frames them
+    "annual_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}报", "body": "{{报告正文}}"},
+    "situation_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}情", "body": "{{报告正文}}"},
+    "briefing": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}简", "body": "{{报告正文}}"},
+    "assessment_notice": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}考", "body": "{{报告正文}}"},
 }
 
 for _template in DEFAULT_TEMPLATES.values():

@@ -62,6 +62,11 @@ SPECIFIC: dict[DocType, dict[str, str]] = {
     D.BULLETIN: {"通报对象": "被通报的单位", "通报事由": "通报事由", "通报内容": "通报内容", "整改要求": "整改要求"},
     D.RECOMMENDATION: {"建议对象": "建议书主送单位", "建议类型": "改进工作/完善政策/追究责任",
                        "建议事由": "发现的问题", "建议内容": "建议内容", "反馈期限": "书面反馈期限"},
+    # xinfang.figures: the text of a report is written (and edited as a draft) in the report itself
+    D.ANNUAL_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.SITUATION_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.BRIEFING: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
+    D.ASSESSMENT_NOTICE: {"报告标题": "报告标题", "报告正文": "考核结果正文（含得分表）", "报告期间": "考核年度"},
 }
 
 
@@ -69,7 +74,8 @@ def allowed(doc_type: str) -> dict[str, str]:
     """Placeholders a template of this type may use, with their descriptions."""
     dt = DocType(doc_type)
     names = dict(COMMON)
-    if dt not in (D.SUPERVISION_ORDER, D.BULLETIN, D.RECOMMENDATION):
+    if dt not in (D.SUPERVISION_ORDER, D.BULLETIN, D.RECOMMENDATION, D.ANNUAL_REPORT, D.SITUATION_REPORT, D.BRIEFING,
+                  D.ASSESSMENT_NOTICE):
         names.update(MATTER)
     names.update(SPECIFIC.get(dt, {}))
     return names

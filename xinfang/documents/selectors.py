@@ -128,6 +128,8 @@ def source_documents(user, source) -> list[IssuedDocument]:
 SOURCE_PAGES = {
     "supervision.SupervisionRecord": ("督办记录", "supervision:record"),
     "supervision.Recommendation": ("建议书", "supervision:recommendation"),
+    "figures.Report": ("报告草稿及数据", "figures:report"),
+    "figures.AssessmentScheme": ("考核方案", "figures:assessment"),
 }
 
 

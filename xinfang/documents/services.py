@@ -24,7 +24,7 @@ from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
 from .composing import compose
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from .renderers.content import chinese_date
+from .renderers.content import BLOCKS_KEY, blocks_to_json, chinese_date
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -76,11 +76,12 @@ def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, ye
 
 
 def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str, matter=None, event=None,
-                   source=None, recipient_unit=None, actor=None, issued_at=None) -> IssuedDocument:
+                   source=None, recipient_unit=None, actor=None, issued_at=None, blocks=None) -> IssuedDocument:
     """Number, render and store one document. Runs in (or opens) a transaction.
 
     ``context`` maps placeholder names (Chinese, see ``placeholders``) to text. Supervision
-    records call this with plain contexts and ``source`` (the record they come from).
+    records call this with plain contexts and ``source`` (the record they come from). ``blocks``
+    (reports): tables and charts placed where a body paragraph reads ``[[key]]``.
     """
     doc_type = DocType(doc_type).value
     label = DocType(doc_type).label
@@ -89,6 +90,8 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
     with transaction.atomic(savepoint=False):  # part of the act's transaction: no savepoints to pay for
         template = active_template(doc_type)
         values = {str(k): None if v is None else str(v) for k, v in (context or {}).items()}
+        if blocks:
+            values[BLOCKS_KEY] = blocks_to_json(blocks)
         values.update({
             "发文机关": issuing_unit.name,
             "机关代字": unit_code_char(issuing_unit),

@@ -144,6 +144,8 @@ class Matter(models.Model):
             models.Index(fields=["region", "received_at"]),
             models.Index(fields=["channel", "received_at"]),
             models.Index(fields=["purpose", "received_at"]),
+            # 积案 on a past day: still open then (closed_at NULL or later) — xinfang.figures.backlog
+            models.Index(fields=["closed_at"], name="matter_closed_at"),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +223,8 @@ class Petition(models.Model):
                 fields=["registered_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="petition_idempotency"
             ),
         ]
+        # volume figures and alerts select petitions by the day they were received (xinfang.figures)
+        indexes = [models.Index(fields=["received_at"], name="petition_received")]
 
     def __str__(self) -> str:
         return self.number

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 
+from xinfang.core import refcache
+
 from .choices import Role, UnitKind
 from .permissions import COUNTY_WIDE_ROLES
 
@@ -123,7 +125,10 @@ class User(AbstractUser):
     def in_bureau(self) -> bool:
         if self.unit_id is None:
             return False
-        from .reference import unit  # cached per process: no query per request
-
-        own = unit(self.unit_id) or self.unit
+        own = cached_units().get(self.unit_id) or self.unit  # cached per process: no query per request
         return own is not None and own.kind == UnitKind.BUREAU
+
+
+def cached_units() -> dict[int, Unit]:
+    """Every unit by id, cached per process (xinfang.core.refcache; cleared when a unit changes)."""
+    return refcache.get("org.units", lambda: {u.pk: u for u in Unit.objects.all()})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xinfang.core import refcache
 
-from .models import Category, Region, Unit
+from .models import Category, Region, Unit, cached_units
 
 
 def _linked(model) -> dict[int, object]:
@@ -28,7 +28,7 @@ def regions() -> dict[int, Region]:
 
 
 def units() -> dict[int, Unit]:
-    return refcache.get("org.units", lambda: {u.pk: u for u in Unit.objects.all()})
+    return cached_units()
 
 
 def _by_code(name: str, rows) -> dict[str, object]:

@@ -48,10 +48,11 @@ def _check_superior_cycle(unit: Unit, superior: Unit | None) -> None:
 
 
 @transaction.atomic
-def unit_create(*, actor, code: str, name: str, kind: str, superior=None, region=None, short_name: str = "") -> Unit:
+def unit_create(*, actor, code: str, name: str, kind: str, superior=None, region=None, short_name: str = "",
+                active: bool = True) -> Unit:
     if Unit.objects.filter(code=code).exists():
         raise InvalidInput(f"单位代码“{code}”已存在。", fields={"code": "单位代码已存在"})
-    unit = Unit(code=code, name=name, kind=kind, short_name=short_name,
+    unit = Unit(code=code, name=name, kind=kind, short_name=short_name, active=active,
                 superior=_unit_or_none(superior, "superior"), region=_region_or_none(region))
     _full_clean(unit)
     unit.save()

@@ -146,6 +146,7 @@ class _PublicView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicTrackThrottle]
+    api_error_statuses = (404,)  # wrong number or code (xinfang.core.api.schema)
 
     def _access(self, request):
         return authenticate(number=request.query_params.get("number", ""), code=request.query_params.get("code", ""),
@@ -167,7 +168,10 @@ class TrackView(_PublicView):
 
 
 class NoticeView(_PublicView):
-    @extend_schema(operation_id="public_track_notice", auth=[], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    @extend_schema(operation_id="public_track_notice", auth=[], responses={
+                       (200, "application/pdf"): OpenApiTypes.BINARY,
+                       (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
+                           OpenApiTypes.BINARY},
                    parameters=[*PARAMS, OpenApiParameter("seq", OpenApiTypes.INT, required=True),
                                OpenApiParameter("type", OpenApiTypes.STR, required=True),
                                OpenApiParameter("fmt", OpenApiTypes.STR, enum=["pdf", "docx"],

@@ -379,6 +379,24 @@ def retrain_routing(ctx: Ctx) -> None:
         ctx.add("routing_retrained")
 
 
+def prepare_reports(ctx: Ctx) -> None:
+    """The previous month's 信访形势通报 as a draft, from the month's first working day on (the
+    figures app; the bureau edits and issues it)."""
+    from xinfang.figures.reports import prepare_monthly_draft
+
+    if prepare_monthly_draft(ctx.today, ctx.calendar) is not None:
+        ctx.add("report_drafts")
+# ---- checks of other apps (one marked place; each app adds a small function here) -------------
+
+
+def ledger_checks(ctx: Ctx) -> None:
+    """The office's ledgers (issue 12): overdue 人大建议/政协提案, missing monthly risk reports."""
+    from xinfang.ledgers.engine import run_checks
+
+    for key, n in run_checks(ctx.today).items():
+        ctx.add(key, n)
+
+
 STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("lapse_evaluations", lapse_evaluations),
     ("close_lapsed_windows", close_lapsed_windows),
@@ -387,11 +405,13 @@ STEPS: list[tuple[str, Callable[[Ctx], None]]] = [
     ("callbacks_for_dissatisfied", callbacks_for_dissatisfied),
     ("supervise_bounced", supervise_bounced),
     ("supervise_recommendations", supervise_recommendations),
+    ("ledger_checks", ledger_checks),
     ("close_moot_records", close_moot_records),
     ("escalate_late", escalate_late),
     ("send_notifications", send_notifications),
     ("notify_staff", notify_staff),
     ("retrain_routing", retrain_routing),
+    ("prepare_reports", prepare_reports),
 ]
 
 

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from xinfang.core.errors import AppError
+from xinfang.core.errors import AppError, error_body
 
 DRF_MESSAGES = {
     exceptions.NotAuthenticated: ("not_authenticated", "请先登录。"),
@@ -20,7 +20,7 @@ DRF_MESSAGES = {
     exceptions.NotAcceptable: ("not_acceptable", "不支持请求的响应格式。"),
     exceptions.UnsupportedMediaType: ("unsupported_media_type", "不支持的请求内容类型。"),
     exceptions.Throttled: ("throttled", "请求过于频繁，请稍后再试。"),
-    exceptions.ParseError: ("parse_error", "请求内容格式错误。"),
+    exceptions.ParseError: ("parse_error", "请求内容格式错误：不是有效的 JSON 对象或表单数据。"),
 }
 
 
@@ -42,8 +42,7 @@ def _flatten(detail, prefix="") -> dict:
 
 
 def error_response(code: str, message: str, http_status: int, fields=None, headers=None) -> Response:
-    return Response({"error": {"code": code, "message": message, "fields": fields or {}}}, status=http_status,
-                    headers=headers)
+    return Response(error_body(code, message, fields), status=http_status, headers=headers)
 
 
 def exception_handler(exc, context):

@@ -20,11 +20,13 @@ from ..models import DemoRun
 from .accounts import create_accounts
 from .runner import RunStats, demo_hooks, run_stories
 from .specs import make_specs
+from .spike import add_spike
 from .world import World
 
 DEFAULT_SEED = 20260101
 DEFAULT_MATTERS = 3000
 DEFAULT_DOCUMENT_DAYS = 3
+SPIKE_MIN_MATTERS = 500  # smaller (test) demos have no baseline to rise above: no spike added
 
 
 def generate(*, seed: int = DEFAULT_SEED, matters: int = DEFAULT_MATTERS, documents_days: int = DEFAULT_DOCUMENT_DAYS,
@@ -43,6 +45,10 @@ def generate(*, seed: int = DEFAULT_SEED, matters: int = DEFAULT_MATTERS, docume
         specs = make_specs(seed, matters, now=now, cal=calendar)
         world = World(now=now, cal=calendar, users=users, seed=seed)
         stats = run_stories(specs, world, progress=progress, in_memory_rows=in_memory_rows)
+        if matters >= SPIKE_MIN_MATTERS:  # a spike for the early warnings (figures), on a real-sized demo
+            spike_matters, spike_petitions = add_spike(users, now, seed)
+            stats.matters += spike_matters
+            stats.petitions += spike_petitions
         run = DemoRun.objects.create(
             seed=seed, requested=matters, matters=stats.matters, petitions=stats.petitions,
             acts=sum(stats.acts.values()), refused=len(stats.refused), today=timezone.localdate(now), seconds=0,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import re
 from dataclasses import dataclass, field
 
 CN_DIGITS = "〇一二三四五六七八九"
@@ -27,6 +30,76 @@ def chinese_date(day: dt.date) -> str:
 
 
 @dataclass
+class Table:
+    """A table placed in the body where a paragraph reads ``[[key]]`` (reports, figures)."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+
+    def plain_text(self) -> str:
+        lines = [self.caption, "\t".join(self.header)]
+        lines.extend("\t".join(str(c) for c in row) for row in self.rows)
+        return "\n".join(lines)
+
+
+@dataclass
+class Chart:
+    """A chart placed where a paragraph reads ``[[key]]``: its data, drawn as PNG when rendered
+    (``renderers/charts.py``), so a document frozen at issue is drawn again from its context."""
+
+    caption: str
+    kind: str  # "line" | "bar"
+    labels: list[str]
+    series: list[tuple[str, list[float]]]
+    width_mm: float = 150.0
+
+    def plain_text(self) -> str:
+        return f"〔图〕{self.caption}"
+
+    @functools.cached_property
+    def png(self) -> bytes:
+        from . import charts
+
+        draw = charts.line_chart if self.kind == "line" else charts.bar_chart
+        return draw(self.labels, [(name, list(values)) for name, values in self.series])
+
+
+# Tables and charts travel in the document's frozen ``context`` under this key (JSON text), so the
+# renderer that runs after commit composes exactly what was issued.
+BLOCKS_KEY = "__blocks__"
+
+
+def blocks_to_json(blocks: dict) -> str:
+    out = {}
+    for key, b in blocks.items():
+        if isinstance(b, Table):
+            out[key] = {"type": "table", "caption": b.caption, "header": b.header, "rows": b.rows}
+        else:
+            out[key] = {"type": "chart", "caption": b.caption, "kind": b.kind, "labels": b.labels,
+                        "series": [[name, values] for name, values in b.series], "width_mm": b.width_mm}
+    return json.dumps(out, ensure_ascii=False)
+
+
+def blocks_from_json(text: str | None) -> dict:
+    out: dict[str, Table | Chart] = {}
+    for key, b in (json.loads(text) if text else {}).items():
+        if b["type"] == "table":
+            out[key] = Table(b["caption"], b["header"], b["rows"])
+        else:
+            out[key] = Chart(b["caption"], b["kind"], b["labels"], [(n, v) for n, v in b["series"]], b["width_mm"])
+    return out
+
+
+BLOCK_MARK = re.compile(r"^\[\[(.{1,20})\]\]$")
+
+
+def block_key(paragraph: str) -> str | None:
+    m = BLOCK_MARK.match(paragraph.strip())
+    return m.group(1) if m else None
+
+
+@dataclass
 class DocumentContent:
     """The parts of an official document (GB/T 9704-2012 版头, 主体, 版记)."""
 
@@ -39,13 +112,21 @@ class DocumentContent:
     date_text: str  # 成文日期, Chinese numerals
     copy_to: str = ""  # 抄送
     notes: list[str] = field(default_factory=list)  # 附注 lines under the date
+    blocks: dict[str, Table | Chart] = field(default_factory=dict)  # tables and charts by ``[[key]]``
+
+    def body_text(self) -> list[str]:
+        out = []
+        for p in self.paragraphs:
+            key = block_key(p)
+            out.append(self.blocks[key].plain_text() if key in self.blocks else p)
+        return out
 
     def plain_text(self) -> str:
         """The document as plain text: what is stored, hashed and searched."""
         parts = [self.letterhead, self.doc_number, self.title]
         if self.recipient:
             parts.append(f"{self.recipient}：")
-        parts.extend(self.paragraphs)
+        parts.extend(self.body_text())
         parts.extend([self.signature, self.date_text])
         parts.extend(f"（{n}）" for n in self.notes)
         if self.copy_to:

@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .content import DocumentContent
+from .content import Chart, DocumentContent, Table, block_key
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "宋体"
@@ -111,6 +111,10 @@ def render_docx(content: DocumentContent) -> bytes:
         p = _paragraph(doc)
         _run(p, f"{content.recipient}：")
     for text in content.paragraphs:
+        key = block_key(text)
+        if key in content.blocks:
+            _block(doc, content.blocks[key])
+            continue
         p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
         _run(p, text)
     for _ in range(2):  # room for the seal
@@ -131,3 +135,32 @@ def render_docx(content: DocumentContent) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _table(doc, table: Table) -> None:
+    p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, exact=24)
+    _run(p, table.caption, size=12, font=TITLE_FONT, bold=True)
+    grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    grid.style = "Table Grid"
+    for r, cells in enumerate([table.header, *table.rows]):
+        for c, text in enumerate(cells[: len(table.header)]):
+            cell = grid.cell(r, c)
+            para = cell.paragraphs[0]
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else (WD_ALIGN_PARAGRAPH.RIGHT if c else WD_ALIGN_PARAGRAPH.LEFT)
+            _run(para, str(text), size=10.5, bold=r == 0)
+    _paragraph(doc, exact=12)
+
+
+def _chart(doc, chart: Chart) -> None:
+    p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, exact=0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.add_run().add_picture(io.BytesIO(chart.png), width=Mm(min(chart.width_mm, 156)))
+    p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, exact=24)
+    _run(p, chart.caption, size=12)
+
+
+def _block(doc, block) -> None:
+    if isinstance(block, Table):
+        _table(doc, block)
+    else:
+        _chart(doc, block)

@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from fpdf.fonts import TTFFont
 
-from .content import DocumentContent
+from .content import Chart, DocumentContent, Table, block_key
 from .fonts import FAMILY, MISSING_MARK, build_font
 
 PT = 25.4 / 72  # mm per point
@@ -239,6 +239,11 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
     block = line_h * (1.5 + 2 + len(content.notes))
     for i, para in enumerate(content.paragraphs):
         last = i == len(content.paragraphs) - 1
+        key = block_key(para)
+        if key in content.blocks:
+            _block(lay, content.blocks[key])
+            pdf.set_font(FAMILY, size=BODY_PT)
+            continue
         lay.paragraph(para, keep=block if (keep_with_signature and last) else 0.0)
 
     # 发文机关署名、成文日期、印章: keep together, leave room for the seal.
@@ -258,3 +263,88 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
         pdf.set_font(FAMILY, size=14)
         lay.paragraph(f"抄送：{content.copy_to}", indent_chars=1, size=14)
     return pdf, orphaned
+
+
+# ---- tables and charts (reports of xinfang.figures) -----------------------------------------
+
+TABLE_PT = 10.5  # 五号
+CELL_PAD = 1.5
+
+
+def _fit(lay: Layout, text: str, width: float) -> str:
+    if lay.width(text) <= width:
+        return text
+    while text and lay.width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _table(lay: Layout, table: Table) -> None:
+    pdf = lay.pdf
+    size = TABLE_PT
+    cols = len(table.header)
+    rows = [[lay.clean(str(c)) for c in r] for r in table.rows]
+    header = [lay.clean(h) for h in table.header]
+    while True:
+        pdf.set_font(FAMILY, size=size)
+        natural = [max([lay.width(header[i])] + [lay.width(r[i]) for r in rows if i < len(r)]) + 2 * CELL_PAD
+                   for i in range(cols)]
+        if sum(natural) <= TEXT_W or size <= 8:
+            break
+        size -= 0.5
+    extra = max(0.0, TEXT_W - sum(natural))
+    widths = [w + extra / cols for w in natural] if sum(natural) <= TEXT_W else [TEXT_W * w / sum(natural) for w in natural]
+    row_h = size * PT * 1.9
+    lay.need(row_h * 3 + lay.line_h)
+    pdf.set_font(FAMILY, size=12)
+    lay.line(lay.clean(table.caption), LEFT, TEXT_W, justify=False, align="C")
+
+    def draw(cells, *, head: bool) -> None:
+        pdf.set_font(FAMILY, size=size)
+        y = pdf.get_y()
+        x = LEFT
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_line_width(0.2)
+        for i, w in enumerate(widths):
+            text = _fit(lay, cells[i] if i < len(cells) else "", w - 2 * CELL_PAD)
+            if head:
+                pdf.set_fill_color(232, 236, 242)
+                pdf.rect(x, y, w, row_h, style="DF")
+            else:
+                pdf.rect(x, y, w, row_h)
+            tw = lay.width(text)
+            numeric = i > 0 and not head
+            tx = x + w - CELL_PAD - tw if numeric else (x + (w - tw) / 2 if head else x + CELL_PAD)
+            pdf.text(tx, y + row_h / 2 + size * PT * 0.35, text)
+            x += w
+        pdf.set_y(y + row_h)
+
+    draw(header, head=True)
+    for r in rows:
+        if lay.need(row_h):
+            draw(header, head=True)
+        draw(r, head=False)
+    pdf.set_y(pdf.get_y() + 3)
+
+
+def _chart(lay: Layout, chart: Chart) -> None:
+    from PIL import Image
+
+    pdf = lay.pdf
+    with Image.open(io.BytesIO(chart.png)) as img:
+        ratio = img.height / img.width
+    w = min(chart.width_mm, TEXT_W)
+    h = w * ratio
+    lay.need(h + lay.line_h)
+    y = pdf.get_y()
+    pdf.image(io.BytesIO(chart.png), x=LEFT + (TEXT_W - w) / 2, y=y, w=w, h=h)
+    pdf.set_y(y + h + 1)
+    pdf.set_font(FAMILY, size=12)
+    lay.line(lay.clean(chart.caption), LEFT, TEXT_W, justify=False, align="C")
+
+
+def _block(lay: Layout, block) -> None:
+    if isinstance(block, Table):
+        _table(lay, block)
+    else:
+        _chart(lay, block)

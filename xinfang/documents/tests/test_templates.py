@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from xinfang.core.errors import InvalidInput, NotAllowed
 from xinfang.documents import placeholders
+from xinfang.documents.choices import REPORT_TYPES
 from xinfang.documents.defaults import DEFAULT_TEMPLATES
 from xinfang.documents.models import DocumentTemplate
 from xinfang.documents.services import template_save
@@ -24,7 +25,8 @@ def test_seeded_templates_are_valid_and_cite_the_regulation(db, doc_type):
     assert t.version == 1
     assert not placeholders.problems(doc_type, title=t.title, letterhead=t.letterhead, number_prefix=t.number_prefix,
                                      body=t.body, notes=t.notes, copy_to=t.copy_to)
-    assert "《信访工作条例》第" in t.body
+    if doc_type not in REPORT_TYPES:  # a report's text is written in its draft (the annual one cites §41 there)
+        assert "《信访工作条例》第" in t.body
 
 
 def test_unknown_placeholder_is_refused_and_named(county):

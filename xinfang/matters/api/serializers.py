@@ -39,7 +39,7 @@ class MatterListSerializer(serializers.Serializer):
     handling_unit = serializers.SerializerMethodField()
     handling_unit_name = serializers.SerializerMethodField()
     received_at = serializers.DateTimeField()
-    next_due = serializers.DateField()
+    next_due = serializers.DateField(allow_null=True)
     next_due_kind = serializers.CharField()
     overdue = serializers.SerializerMethodField()
     petitioner_names = serializers.SerializerMethodField()

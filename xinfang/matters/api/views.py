@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from xinfang.core.api.pagination import Pagination
 from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
@@ -24,6 +25,7 @@ from ..selectors import detail_queryset, filter_matters, list_queryset, redacted
 from ..services.actions import perform_action
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, WORKFLOW, allowed_actions
+from .schema import MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
     ACTION_SERIALIZERS,
     MatterDetailSerializer,
@@ -111,19 +113,20 @@ LIST_FILTERS = [
 
 class MatterListCreateView(APIView):
     permission_classes = [IsStaff]
+    pagination_class = Pagination  # the schema declares the list paginated
+    api_error_statuses = {"POST": (409, 422)}  # xinfang.core.api.schema: replays and conflicts
 
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
         count_source = filter_matters(request.user, request.query_params, for_count=True)
-        from xinfang.core.api.pagination import Pagination
-
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
         context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 
-    @extend_schema(request=RegisterSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记信访件（新事项）",
+    @extend_schema(request=RegisterSerializer, responses={201: RegisteredShape, 200: RegisteredShape},
+                   summary="登记信访件（新事项）",
                    parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)])
     def post(self, request):
         data = _data(request)
@@ -143,7 +146,7 @@ class MatterDetailView(APIView):
     permission_classes = [IsStaff]
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, summary="信访事项详情",
+        responses=MatterDetailShape, summary="信访事项详情",
         parameters=[OpenApiParameter("reveal", OpenApiTypes.BOOL, description="show full ID numbers and phones (logged)")],
     )
     def get(self, request, number):
@@ -156,8 +159,10 @@ class MatterDetailView(APIView):
 
 class MatterPetitionView(APIView):
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
 
-    @extend_schema(request=RepeatPetitionSerializer, responses={201: OpenApiTypes.OBJECT}, summary="登记重复信访件")
+    @extend_schema(request=RepeatPetitionSerializer, responses={201: PetitionAddedShape, 200: PetitionAddedShape},
+                   summary="登记重复信访件")
     def post(self, request, number):
         matter = access_matter(request.user, number)
         data = _data(request)
@@ -174,6 +179,7 @@ class MatterActionView(APIView):
     """POST /api/v1/matters/{number}/{action}/ — one workflow action (domain §3)."""
 
     permission_classes = [IsStaff]
+    api_error_statuses = (409, 422)
     action_name = ""
 
     def post(self, request, number):
@@ -196,7 +202,7 @@ def action_view(action: str):
     action's derived serializer; a shared ``post`` would give every action the last schema)."""
     serializer = ACTION_SERIALIZERS[action]
 
-    @extend_schema(request=serializer, responses={200: OpenApiTypes.OBJECT}, operation_id=f"matters_{action}",
+    @extend_schema(request=serializer, responses={200: MatterDetailShape}, operation_id=f"matters_{action}",
                    summary=f"办理：{WORKFLOW[action].label}（{action}）", description=serializer.__doc__)
     def post(self, request, number):
         return MatterActionView.post(self, request, number)

@@ -123,6 +123,7 @@ def _samples(world, county) -> dict[str, list[str]]:
         "page": list(CHANNEL_PAGES),
         "date": ["2026-01-01"],
         "nonce": ["unknown"],
+        "file_id": ["1"],  # ledgers: a fund grant's supporting file
     }
 
 

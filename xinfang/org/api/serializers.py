@@ -20,7 +20,8 @@ class UnitWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=UnitKind.choices)
     superior = serializers.CharField(required=False, allow_null=True, allow_blank=True)
     region = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    active = serializers.BooleanField(required=False)
+    # default=True: a form-encoded create without ``active`` makes an active unit (DRF would read False).
+    active = serializers.BooleanField(required=False, default=True)
 
 
 class UserSerializer(serializers.ModelSerializer):

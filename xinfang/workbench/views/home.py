@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from xinfang.core.audit import latest_checks
+from xinfang.figures.selectors import home_card as figures_card
 from xinfang.org.choices import Role
 from xinfang.org.permissions import Ability, may
 
@@ -33,6 +34,8 @@ def home_view(request):
         sections["overview"] = home.overview(user, ctx)
     if may(user, Ability.AUDIT):
         sections["audit"] = {"alerts": unusual_volumes(ctx.today)}
+    if user.has_role(Role.BUREAU_LEADER, Role.COUNTY_LEADER):
+        sections["figures"] = figures_card(user, ctx.today)
     return render(request, "workbench/home.html", {
         "sections": sections, "due": ctx, "channels": CHANNEL_SHORTCUTS,
         "is_admin": user.has_role(Role.ADMIN),

@@ -1,0 +1,61 @@
+"""The dashboard, the assessment and a report in headless Chromium (screenshots: test-artifacts/screenshots)."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.utils import timezone
+
+from xinfang.figures.models import Report
+from xinfang.testing.factories import at, make_county, register
+
+from .fixtures import labour_category, people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_dashboard_assessment_and_report(live_url, page, login, screenshot):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    c = make_county()
+    labour = labour_category()
+    today = timezone.localdate()
+    for i in range(14):  # a quiet baseline, then a week of unpaid wages in 城关镇
+        day = today - dt.timedelta(days=10 + i * 5)
+        register(c, received_at=at(day.isoformat()), channel="letter")
+    for i in range(7):
+        register(c, received_at=at((today - dt.timedelta(days=i % 5)).isoformat(), 9), channel="visit",
+                 headcount=12 if i < 2 else 1, petitioners=people(1, 300 + i), category=labour.code)
+
+    login(page, "bleader")
+    page.goto(f"{live_url}/figures/")
+    page.wait_for_selector("#fig-trend svg")
+    page.wait_for_selector("#fig-heat svg")
+    alerts = page.locator("[data-testid=alerts] tbody tr")
+    assert "突增" in alerts.first.inner_text()
+    assert "集体访聚集" in page.locator("[data-testid=alerts]").inner_text()
+    screenshot(page, "figures-dashboard")
+    screenshot(page, "figures-dashboard-full", full_page=True)
+
+    page.click("[data-testid=tile-collective]")
+    page.wait_for_selector("[data-testid=drill]")
+    assert page.locator("[data-testid=drill] tbody tr").count() == 2
+
+    page.goto(f"{live_url}/figures/volume/?by=region&level=2")
+    assert "东关村" in page.locator("[data-testid=volume]").inner_text()
+    screenshot(page, "figures-volume")
+
+    page.goto(f"{live_url}/figures/assessments/")
+    page.click("[data-testid=scheme-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=scores]")
+    assert "样本不足" in page.locator("[data-testid=scores]").inner_text()
+    screenshot(page, "figures-assessment")
+
+    page.goto(f"{live_url}/figures/reports/")
+    page.select_option("#r-kind", "monthly")
+    page.click("[data-testid=report-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=report-edit]")
+    screenshot(page, "figures-report-draft")
+    page.click("[data-testid=issue]")
+    page.wait_for_load_state("networkidle")
+    report = Report.objects.get()
+    assert report.state == "issued" and report.document.doc_number in page.content()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LedgersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "xinfang.ledgers"
+    verbose_name = "办公室台账"

@@ -1,0 +1,82 @@
+import datetime as dt
+
+import pytest
+import time_machine
+
+from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
+from xinfang.ledgers.models import LedgerPolicy
+from xinfang.ledgers.selectors.ledgers import filter_proposals, proposal_figures
+from xinfang.ledgers.services import proposals as svc
+
+pytestmark = pytest.mark.django_db
+DAY = dt.datetime(2026, 6, 15, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def create(county, **extra):
+    data = {"kind": "npc", "number": "101", "session": "十八届三次", "title": "关于规范物业收费的建议",
+            "proposer": "王代表", "received_on": "2026-03-31", "unit": "T01", "content": "建议加强监管。", **extra}
+    return svc.proposal_create(actor=county.users["officer"], data=data)
+
+
+@time_machine.travel(DAY, tick=False)
+def test_due_from_settings_three_months_or_urgent(county):
+    assert create(county).due == dt.date(2026, 6, 30)  # 3 months after 31 March: end of June
+    assert create(county, number="102", urgent="true").due == dt.date(2026, 4, 30)
+    LedgerPolicy.objects.create(version=1, proposal_months=2, proposal_urgent_days=15)
+    assert create(county, number="103").due == dt.date(2026, 5, 31)
+    assert create(county, number="104", due="2026-07-01").due == dt.date(2026, 7, 1)
+
+
+@time_machine.travel(DAY, tick=False)
+def test_bad_input(county):
+    with pytest.raises(StateConflict, match="已登记"):
+        create(county), create(county)
+    with pytest.raises(InvalidInput, match="不能晚于今天"):
+        create(county, number="9", received_on="2026-07-01")
+    with pytest.raises(InvalidInput, match="类别"):
+        create(county, number="9", kind="senate")
+    with pytest.raises(InvalidInput, match="NUL"):
+        create(county, number="9", title="a\x00b")
+    with pytest.raises(NotAllowed):
+        svc.proposal_create(actor=county.users["handler"], data={})
+
+
+@time_machine.travel(DAY, tick=False)
+def test_reply_by_the_unit_then_feedback_by_the_bureau(county):
+    p = create(county, co_units=["D01"])
+    with pytest.raises(NotVisible):  # another town: 404
+        svc.proposal_reply(actor=county.users["handler2"], pk=p.pk, data={"text": "答复"})
+    with pytest.raises(NotAllowed):  # the co-handler sees it but does not reply
+        svc.proposal_reply(actor=county.users["dhandler"], pk=p.pk, data={"text": "答复"})
+    with pytest.raises(StateConflict, match="尚未答复"):
+        svc.proposal_feedback(actor=county.users["officer"], pk=p.pk, data={"rating": "satisfied"})
+    with pytest.raises(InvalidInput, match="不能早于交办日期"):
+        svc.proposal_reply(actor=county.users["handler"], pk=p.pk, data={"text": "答复", "occurred_at": "2026-03-01"})
+    p = svc.proposal_reply(actor=county.users["handler"], pk=p.pk, data={"text": "已答复代表", "occurred_at": "2026-06-01"})
+    assert p.state == "replied"
+    with pytest.raises(StateConflict, match="已答复"):
+        svc.proposal_reply(actor=county.users["handler"], pk=p.pk, data={"text": "再答复"})
+    with pytest.raises(NotAllowed):
+        svc.proposal_feedback(actor=county.users["handler"], pk=p.pk, data={"rating": "satisfied"})
+    p = svc.proposal_feedback(actor=county.users["officer"], pk=p.pk, data={"rating": "basically_satisfied"})
+    assert p.state == "closed" and p.rating == "basically_satisfied"
+
+
+@time_machine.travel(DAY, tick=False)
+def test_figures_and_filters_match_a_hand_count(county):
+    # Hand count for 2026: 4 received; 2 replied (1 on time, 1 late); 1 open and overdue; 1 open not yet due.
+    a = create(county, number="1", received_on="2026-01-05")                      # due 04-05
+    b = create(county, number="2", received_on="2026-01-10")                      # due 04-10
+    create(county, number="3", received_on="2026-02-01")                          # due 05-01: overdue
+    create(county, number="4", received_on="2026-06-01", unit="T02")              # due 09-01
+    create(county, number="5", received_on="2025-12-01")                          # other year
+    svc.proposal_reply(actor=county.users["handler"], pk=a.pk, data={"text": "按期", "occurred_at": "2026-04-01"})
+    svc.proposal_reply(actor=county.users["handler"], pk=b.pk, data={"text": "逾期", "occurred_at": "2026-05-20"})
+    svc.proposal_feedback(actor=county.users["officer"], pk=a.pk, data={"rating": "satisfied"})
+    figures = proposal_figures(county.users["officer"], 2026)
+    assert (figures["total"], figures["replied"], figures["on_time"], figures["overdue"], figures["satisfied"]) == (4, 2, 1, 1, 1)
+    officer = county.users["officer"]
+    assert [p.number for p in filter_proposals(officer, {"overdue": "true"})] == ["5", "3"]  # by due day
+    assert {p.number for p in filter_proposals(county.users["handler2"], {})} == {"4"}
+    with pytest.raises(InvalidInput):
+        filter_proposals(officer, {"overdue": "maybe"})

@@ -1,0 +1,156 @@
+"""Workbench forms and buttons: success, errors shown next to the fields (400/409), nothing half-saved."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from xinfang.core.models import AccessLog
+from xinfang.ledgers.models import FundGrant, Proposal, Risk, RiskReport, SuggestionAdoption
+from xinfang.ledgers.services import risk_import
+
+from .helpers import second_leader
+
+pytestmark = pytest.mark.django_db
+
+
+def test_adoption_form_saves_and_shows_field_errors(county, web, world):
+    number = world["matter"].number
+    c = web("officer")
+    bad = c.post(f"/ledgers/suggestions/{number}/adopt/", {"adoption": "", "note": ""})
+    assert bad.status_code == 400 and "请选择采纳情况" in bad.content.decode()
+    ok = c.post(f"/ledgers/suggestions/{number}/adopt/", {"adoption": "partly_adopted", "note": "部分采纳"})
+    assert ok.status_code == 302 and SuggestionAdoption.objects.get(matter=world["matter"]).adoption == "partly_adopted"
+    refused = c.post(f"/ledgers/suggestions/{number}/publish/", {"published": "true", "public_title": "t", "public_text": "x"})
+    assert refused.status_code == 400 and "须经建议人同意" in refused.content.decode()
+    assert web("handler").get(f"/ledgers/suggestions/{number}/adopt/").status_code == 403
+
+
+def test_proposal_form_and_reply_button(county, web, world):
+    c = web("officer")
+    r = c.post("/ledgers/proposals/new/", {"kind": "cppcc", "number": "T-1", "title": "提案", "proposer": "委员",
+                                           "received_on": "2026-01-01", "unit": "T01", "co_units": ["D01"], "content": "内容"})
+    assert r.status_code == 302
+    p = Proposal.objects.get(number="T-1")
+    assert [u.code for u in p.co_units.all()] == ["D01"]
+    dup = c.post("/ledgers/proposals/new/", {"kind": "cppcc", "number": "T-1", "title": "提案", "proposer": "委员",
+                                             "received_on": "2026-01-01", "unit": "T01", "content": "内容"})
+    assert dup.status_code == 409 and "已登记" in dup.content.decode()
+    page = web("handler").get(f"/ledgers/proposals/{p.pk}/").content.decode()
+    assert 'data-testid="reply-form"' in page
+    assert 'data-testid="reply-form"' not in web("dhandler").get(f"/ledgers/proposals/{p.pk}/").content.decode()
+    web("handler").post(f"/ledgers/proposals/{p.pk}/reply/", {"text": "已答复"})
+    assert Proposal.objects.get(pk=p.pk).state == "replied"
+    assert web("handler2").post(f"/ledgers/proposals/{p.pk}/reply/", {"text": "x"}).status_code == 404
+
+
+def test_monthly_report_form(county, web, world):
+    c = web("handler2")
+    future = c.post("/ledgers/risks/reports/", {"month": "2999-01", "nil_report": "true"})
+    assert future.status_code == 400 and "将来月份" in future.content.decode()
+    ok = c.post("/ledgers/risks/reports/", {"month": "2026-03", "nil_report": "true"})
+    assert ok.status_code == 302 and RiskReport.objects.get(unit=county.other_town).nil_report
+    twice = c.post("/ledgers/risks/reports/", {"month": "2026-03", "nil_report": "true"})
+    assert twice.status_code == 409
+    html = web("officer").get("/ledgers/risks/reports/", {"month": "2026-03"}).content.decode()
+    assert "未报送 2 个" in html
+    assert web("officer").get("/ledgers/risks/reports/", {"month": "x"}).status_code == 400
+
+
+def _sheet(rows):
+    wb = Workbook()
+    wb.active.append([c[0] for c in risk_import.COLUMNS])
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("台账.xlsx", out.getvalue())
+
+
+def test_import_page_lists_bad_rows_and_saves_nothing(county, web, world):
+    c = web("handler")
+    template = c.get("/ledgers/risks/import/", {"template": "1"})
+    assert template.status_code == 200 and load_workbook(io.BytesIO(template.content)).active["A1"].value == "单位代码"
+    before = Risk.objects.count()
+    bad = c.post("/ledgers/risks/import/", {"file": _sheet([["", "2026-03-01", "纠纷", 3, "一般", "", ""],
+                                                           ["", "2026-03-01", "纠纷", -1, "一般", "", ""]])})
+    html = bad.content.decode()
+    assert bad.status_code == 400 and "第 3 行" in html and "整份文件未导入" in html and Risk.objects.count() == before
+    good = c.post("/ledgers/risks/import/", {"file": _sheet([["", "2026-03-01", "纠纷", 3, "一般", "", ""]])})
+    assert good.status_code == 302 and Risk.objects.count() == before + 1
+    assert c.post("/ledgers/risks/import/", {}).status_code == 400
+
+
+def test_grant_buttons_and_the_requester_cannot_approve(county, web, world):
+    pk = world["grant"].pk
+    page = web("bleader").get(f"/ledgers/fund/grants/{pk}/").content.decode()
+    assert 'data-testid="decide"' in page
+    web("bleader").post(f"/ledgers/fund/grants/{pk}/approve/", {"note": "同意"})
+    assert FundGrant.objects.get(pk=pk).status == "approved"
+    # the leader's own request: no buttons, and a POST is refused
+    c = web("bleader")
+    c.post("/ledgers/fund/grants/new/", {"matter": world["matter"].number, "amount": "10.00", "reason": "困难", "year": "2026"})
+    own = FundGrant.objects.get(requested_by=county.users["bleader"])
+    page = c.get(f"/ledgers/fund/grants/{own.pk}/").content.decode()
+    assert 'data-testid="decide"' not in page and "须由其他局领导审批" in page
+    assert c.post(f"/ledgers/fund/grants/{own.pk}/approve/").status_code == 403
+    second_leader(county)
+    web("bleader2").post(f"/ledgers/fund/grants/{own.pk}/approve/")
+    assert FundGrant.objects.get(pk=own.pk).status == "approved"
+    bad = web("officer").post("/ledgers/fund/grants/new/", {"matter": world["matter"].number, "amount": "1.234",
+                                                             "reason": "x", "year": "2026"})
+    assert bad.status_code == 400 and "两位小数" in bad.content.decode()
+
+
+def test_exports_are_logged_and_formulas_stay_text(county, web, world):
+    from xinfang.ledgers.services import risks
+
+    risks.risk_create(actor=county.users["handler"], data={"found_on": "2026-03-01", "summary": "=HYPERLINK(\"x\")",
+                                                          "people_count": 1, "level": "low"})
+    response = web("handler").get("/ledgers/risks/", {"export": "xlsx"})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    summaries = [row[3].value for row in ws.iter_rows(min_row=2)]
+    assert "=HYPERLINK(\"x\")" in summaries and ws.cell(2, 4).data_type == "s"
+    assert ws.max_row == 3  # the town's own two risks only
+    assert AccessLog.objects.filter(kind="export", object_type="ledger_risks").exists()
+
+
+def test_list_pages_query_counts_are_flat(county, web, world, django_assert_max_num_queries):
+    from xinfang.ledgers.services import proposals, risks
+
+    c = web("officer")
+    urls = ["/ledgers/suggestions/", "/ledgers/proposals/", "/ledgers/risks/", "/ledgers/fund/", "/ledgers/library/",
+            "/ledgers/publicity/", "/ledgers/trainings/", "/ledgers/risks/reports/"]
+    for url in urls:
+        c.get(url)  # warm the session
+    counts = {}
+    for url in urls:
+        with django_assert_max_num_queries(30) as ctx:
+            c.get(url)
+        counts[url] = len(ctx.captured_queries)
+    for i in range(12):
+        proposals.proposal_create(actor=county.users["officer"], data={
+            "kind": "npc", "number": f"Q{i}", "title": "建议", "proposer": "代表", "received_on": "2026-01-01",
+            "unit": "T01", "co_units": ["D01"], "content": "内容"})
+        risks.risk_create(actor=county.users["handler"], data={"found_on": "2026-01-01", "summary": f"隐患{i}",
+                                                               "people_count": 2, "level": "low"})
+    for url in urls:
+        with django_assert_max_num_queries(counts[url]):
+            c.get(url)
+
+
+def test_a_form_submitted_twice_saves_once(county, web, world):
+    from xinfang.ledgers.models import PublicityActivity
+
+    c = web("officer")
+    page = c.get("/ledgers/publicity/new/").content.decode()
+    token = page.split('name="form_token" value="')[1].split('"')[0]
+    data = {"form_token": token, "date": "2026-03-01", "title": "条例宣传进村", "place": "东关村", "audience_count": "50"}
+    first = c.post("/ledgers/publicity/new/", data)
+    second = c.post("/ledgers/publicity/new/", data)
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert PublicityActivity.objects.filter(title="条例宣传进村").count() == 1
+    assert "重复提交已忽略" in c.get(second["Location"]).content.decode()
+    bad = c.post("/ledgers/publicity/new/", {**data, "form_token": "other", "audience_count": "-1"})
+    assert bad.status_code == 400 and 'value="other"' in bad.content.decode()  # the token survives the error
