@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matters', '0007_merge_0006_event_chain_0006_matter_acknowledged_at'),
+        ('matters', '0008_merge_20261204_1716'),
     ]
 
     operations = [
