@@ -124,6 +124,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "xinfang.workbench.login_guard.LoginCeilingBackend",  # per-username ceiling → image challenge
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,6 +143,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "xinfang.workbench.views.auth.lockout_response"  # Chinese lockout page
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("XINFANG_AXES_ENABLED", True)
+# Per username across addresses (docs/security.md "登录与查询的防暴力破解"): at the ceiling, an image challenge.
+XINFANG_LOGIN_USERNAME_LIMIT = int(os.environ.get("XINFANG_LOGIN_USERNAME_LIMIT", "10"))
+XINFANG_LOGIN_USERNAME_WINDOW_HOURS = int(os.environ.get("XINFANG_LOGIN_USERNAME_WINDOW_HOURS", "24"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -286,6 +290,7 @@ XINFANG_PUBLIC_BASE_URL = os.environ.get("XINFANG_PUBLIC_BASE_URL", "")
 XINFANG_PORTAL_SUBMIT_LIMIT_PER_IP = int(os.environ.get("XINFANG_PORTAL_SUBMIT_LIMIT_PER_IP", "5"))  # per hour
 XINFANG_PORTAL_SUBMIT_LIMIT_PER_PHONE = int(os.environ.get("XINFANG_PORTAL_SUBMIT_LIMIT_PER_PHONE", "3"))  # per day
 XINFANG_PORTAL_TRACK_FAILURE_LIMIT = int(os.environ.get("XINFANG_PORTAL_TRACK_FAILURE_LIMIT", "5"))
+XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT = int(os.environ.get("XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT", "20"))
 XINFANG_PORTAL_TRACK_LOCKOUT_MINUTES = int(os.environ.get("XINFANG_PORTAL_TRACK_LOCKOUT_MINUTES", "15"))
 XINFANG_PORTAL_MIN_FILL_SECONDS = int(os.environ.get("XINFANG_PORTAL_MIN_FILL_SECONDS", "3"))
 XINFANG_PORTAL_SESSION_MINUTES = int(os.environ.get("XINFANG_PORTAL_SESSION_MINUTES", "30"))

@@ -311,7 +311,7 @@ class BenchmarkData:
                         query_code=_query_code(ids["petition"], r), channel=channel, received_at=a.ts(when),
                         registered_at=a.ts(when), registered_by_id=self.registrar_id, registering_unit_id=self.bureau.pk,
                         is_repeat=a.flag(k > 0), content="", headcount=1, visitors_count=1 if channel == "visit" else 0,
-                        upstream_number="", idempotency_key=""))
+                        upstream_number="", idempotency_key="", request_hash=""))
                     if anonymous:
                         continue
                     if recent_people and r.random() < 0.1:

@@ -70,3 +70,14 @@ class StaleVersion(StateConflict):
 
     def __init__(self, message: str = "该事项已被他人处理，请刷新页面后再操作。", **kw):
         super().__init__(message, **kw)
+
+
+class IdempotencyKeyReused(StateConflict):
+    """409: an Idempotency-Key sent again with a different request (a retry must repeat it exactly)."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self, message: str = "该 Idempotency-Key 已用于内容不同的另一次请求：重试请原样重发同一请求；"
+                 "新的请求请使用新的 Idempotency-Key。", **kw):
+        kw.setdefault("fields", {"Idempotency-Key": "与首次请求的内容不一致"})
+        super().__init__(message, **kw)

@@ -7,10 +7,10 @@ import datetime as dt
 import phonenumbers
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 from xinfang.core.errors import InvalidInput
+from xinfang.core.idnumber import IdNumberError, check_id_number
+from xinfang.core.idnumber import normalize as normalize_id
 
 CLOCK_SKEW = dt.timedelta(minutes=2)
 
@@ -134,21 +134,23 @@ def occurred_at(value, *, last_event_at: dt.datetime | None, field: str = "occur
 
 
 def normalize_id_number(value: str, field: str = "id_number") -> str:
-    """Validate a GB 11643 resident ID number: format, birth date and check digit."""
-    raw = (value or "").strip().upper().replace(" ", "")
-    if not raw:
+    """Validate a GB 11643 resident ID number with the one validator (core.idnumber): format,
+    check digit, a real birth date; an unknown address code is accepted (staff get a warning)."""
+    if not normalize_id(value):
         return ""
     try:
-        return ric.validate(raw)
-    except InvalidChecksum:
-        fail(field, f"身份证号码“{raw}”校验位错误，请核对。")
-    except InvalidComponent:
-        fail(field, f"身份证号码“{raw}”中的出生日期或地区码无效。")
-    except (InvalidLength, InvalidFormat):
-        fail(field, f"身份证号码“{raw}”格式错误，应为18位。")
-    except ValidationError:
-        fail(field, f"身份证号码“{raw}”无效。")
-    return raw
+        return check_id_number(value).number
+    except IdNumberError as exc:
+        fail(field, exc.message)
+    return ""
+
+
+def id_number_warning(id_number: str) -> str:
+    """What staff should look at in an accepted number ("" when nothing)."""
+    try:
+        return check_id_number(id_number).warning if id_number else ""
+    except IdNumberError:
+        return ""
 
 
 def gender_from_id(id_number: str) -> str:

@@ -211,6 +211,7 @@ class Petition(models.Model):
     visitors_count = models.PositiveIntegerField("实际来访人数", default=0)
     upstream_number = models.CharField("上级编号", max_length=60, blank=True)
     idempotency_key = models.CharField(max_length=80, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)  # core.idempotency.request_fingerprint
     persons = models.ManyToManyField(Petitioner, through="PetitionPerson", related_name="petitions")
 
     class Meta:
@@ -388,6 +389,7 @@ class IdempotencyRecord(models.Model):
     scope = models.CharField(max_length=80)
     status_code = models.PositiveSmallIntegerField()
     response = models.JSONField()
+    request_hash = models.CharField(max_length=64, blank=True)  # core.idempotency.request_fingerprint
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_id_number, mask_phone
+from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
 from .access import visible_matters, visible_numbers
@@ -256,6 +257,7 @@ class PersonRow:
     address: str = ""
     is_representative: bool = False
     petitions: list[str] = dataclasses.field(default_factory=list)
+    id_warning: str = ""  # e.g. an address code missing from the national table (core.idnumber)
 
 
 def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[PersonRow]:
@@ -278,6 +280,7 @@ def petitioner_rows(matter: Matter, *, reveal: bool, hidden: bool) -> list[Perso
                         id_number=p.id_number if reveal else mask_id_number(p.id_number),
                         phone=p.phone if reveal else mask_phone(p.phone),
                         address=p.address,
+                        id_warning=id_number_warning(p.id_number),
                     )
                 seen[p.pk] = row
             row.is_representative = row.is_representative or link.is_representative

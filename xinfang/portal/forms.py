@@ -7,11 +7,10 @@ consent and the honeypot, and map service errors back onto the fields.
 from __future__ import annotations
 
 from django import forms
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidChecksum, InvalidComponent
-from stdnum.exceptions import ValidationError as StdnumError
 
 from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.idnumber import IdNumberError, check_id_number
+from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.inputs import parse as parse_inputs
 from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import normalize_phone
@@ -166,19 +165,15 @@ class PickerMixin(forms.Form):
 
 
 def clean_id_number(value: str, *, required: bool) -> str:
-    raw = (value or "").strip().upper().replace(" ", "")
-    if not raw:
+    """The one ID validator (core.idnumber): an unknown address code is accepted (staff see a warning)."""
+    if not normalize_id(value):
         if required:
             raise forms.ValidationError("请填写身份证号码。")
         return ""
     try:
-        return ric.validate(raw)
-    except InvalidChecksum:
-        raise forms.ValidationError("身份证号码校验位不正确，请逐位核对（最后一位可能是 X）。") from None
-    except InvalidComponent:
-        raise forms.ValidationError("身份证号码中的出生日期或地区码无效，请核对。") from None
-    except StdnumError:
-        raise forms.ValidationError("身份证号码应为 18 位，请核对。") from None
+        return check_id_number(value).number
+    except IdNumberError as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 def clean_phone(value: str, *, required: bool) -> str:

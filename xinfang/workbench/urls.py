@@ -9,6 +9,7 @@ N = "<str:number>"
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("login/challenge/<str:nonce>.png", auth.challenge_image, name="login-challenge"),
     path("", home.home_view, name="home"),
     # registration
     path("register/", register.register_index, name="register-index"),

@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 
 from xinfang.core.api.pagination import Pagination
 from xinfang.core.api.permissions import IsStaff
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
+from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
@@ -70,22 +71,30 @@ def render_matter(request, matter, *, reveal: bool = False, held: bool = False) 
     return MatterDetailSerializer(matter, context=context).data
 
 
-def _idempotent(request, scope: str, produce):
-    """Run ``produce`` once per (user, scope, Idempotency-Key); a retry gets the first response."""
+def _idempotent(request, scope: str, produce, data):
+    """Run ``produce`` once per (user, scope, Idempotency-Key); a retry gets the first response,
+    the same key with another body a 409 (issue 9 §6)."""
     key = (request.headers.get("Idempotency-Key") or "").strip()[:80]
     if not key:
         body, code = produce(key)
         return Response(body, status=code)
+    request_hash = request_fingerprint(data)
+
+    def replay(existing):
+        if existing.request_hash and existing.request_hash != request_hash:
+            raise IdempotencyKeyReused()
+        return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+
     existing = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
     if existing is not None:
-        return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+        return replay(existing)
     body, code = produce(key)
     try:
         with transaction.atomic():
-            IdempotencyRecord.objects.create(user=request.user, scope=scope, key=key, status_code=code, response=body)
+            IdempotencyRecord.objects.create(user=request.user, scope=scope, key=key, status_code=code, response=body,
+                                             request_hash=request_hash)
     except IntegrityError:
-        existing = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
-        return Response(existing.response, status=existing.status_code, headers={"Idempotent-Replayed": "true"})
+        return replay(IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key))
     return Response(body, status=code)
 
 
@@ -174,7 +183,8 @@ class MatterActionView(APIView):
     action_name = ""
 
     def post(self, request, number):
-        inputs = ACTION_SERIALIZERS[self.action_name](data=_data(request))
+        fingerprinted = _data(request)  # the body as sent (issue 9 §6)
+        inputs = ACTION_SERIALIZERS[self.action_name](data=fingerprinted)
         inputs.is_valid(raise_exception=True)  # the declaration's parse: 400 naming the field in Chinese
         data = dict(inputs.validated_data)
         expected = data.pop("expected_version", None)
@@ -184,7 +194,7 @@ class MatterActionView(APIView):
                                     expected_version=expected)
             return render_matter(request, matter), status.HTTP_200_OK
 
-        return _idempotent(request, f"{number}:{self.action_name}", produce)
+        return _idempotent(request, f"{number}:{self.action_name}", produce, fingerprinted)
 
 
 def action_view(action: str):

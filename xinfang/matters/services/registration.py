@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core import validation as v
-from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
+from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed, StateConflict
+from xinfang.core.idempotency import request_fingerprint
 from xinfang.core.uploads import check_uploads
 from xinfang.org import lookups, reference
 from xinfang.org.choices import UnitKind
@@ -128,13 +129,16 @@ def _check_files(files) -> None:
         f._xinfang_mime = mime
 
 
-def _replayed(actor, idempotency_key: str) -> RegistrationResult | None:
-    """A registration retried with the same Idempotency-Key returns the petition it created."""
+def _replayed(actor, idempotency_key: str, request_hash: str = "") -> RegistrationResult | None:
+    """A registration retried with the same Idempotency-Key returns the petition it created;
+    the same key with a different request is refused (issue 9 §6)."""
     if not idempotency_key or actor is None:
         return None
     existing = Petition.objects.filter(registered_by=actor, idempotency_key=idempotency_key).select_related("matter").first()
     if existing is None:
         return None
+    if existing.request_hash and request_hash and existing.request_hash != request_hash:
+        raise IdempotencyKeyReused()
     return RegistrationResult(matter=existing.matter, petition=existing, duplicates=[], replayed=True)
 
 
@@ -270,7 +274,8 @@ def register_petition(
     received = common["received_at"]
     _check_files(files)
     idempotency_key = (idempotency_key or "").strip()[:80]
-    replayed = _replayed(actor, idempotency_key)
+    request_hash = request_fingerprint(data, files) if idempotency_key and actor is not None else ""
+    replayed = _replayed(actor, idempotency_key, request_hash)
     if replayed is not None:
         return replayed
 
@@ -339,7 +344,7 @@ def register_petition(
                 number=next_petition_number(year), matter=matter, query_code=new_query_code(),
                 channel=channel, received_at=received, registered_by=registered_by,
                 registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
-                upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "",
+                upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
             )
             links = [
                 PetitionPerson.objects.create(
@@ -372,7 +377,7 @@ def register_petition(
                 RegistrationResult(matter, petition, held=held).matter_with_rows()
             hooks.run(event, matter)
     except IntegrityError:
-        replayed = _replayed(actor, idempotency_key)  # the same key, committed meanwhile by a retry
+        replayed = _replayed(actor, idempotency_key, request_hash)  # the same key, committed meanwhile by a retry
         if replayed is not None:
             return replayed
         raise
@@ -407,7 +412,8 @@ def add_petition(
     received = common["received_at"]
     _check_files(files)
     idempotency_key = (idempotency_key or "").strip()[:80]
-    replayed = _replayed(actor, idempotency_key)
+    request_hash = request_fingerprint(data, files) if idempotency_key and actor is not None else ""
+    replayed = _replayed(actor, idempotency_key, request_hash)
     if replayed is not None:
         return replayed
 
@@ -420,7 +426,7 @@ def add_petition(
             received_at=received, registered_by=actor if actor is not None else None, registering_unit=unit,
             is_repeat=True, content=content, headcount=headcount,
             visitors_count=headcount if channel == Channel.VISIT else 0,
-            idempotency_key=idempotency_key if actor is not None else "",
+            idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
         )
         names = []
         for i, p in enumerate(persons):

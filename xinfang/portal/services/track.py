@@ -1,4 +1,7 @@
-"""Checking a number and 查询码 (可查询): constant-time, throttled per address and per number, logged.
+"""Checking a number and 查询码 (可查询): constant-time, throttled per address and per (number, address), logged.
+
+Never per number alone: whoever knows a matter number must not be able to lock its petitioner
+out (issue 9 §7). The 50-bit code is what stops a distributed guess (docs/security.md).
 
 A matter number with the code of any of its petitions, or a petition number with its own code,
 opens the petitioner's view. The answer to a wrong code never says whether the number exists.
@@ -31,7 +34,13 @@ class TrackAccess:
 
 
 def _limit() -> int:
+    """Wrong codes for one number from one address."""
     return int(getattr(settings, "XINFANG_PORTAL_TRACK_FAILURE_LIMIT", 5))
+
+
+def _ip_limit() -> int:
+    """Wrong codes from one address, whatever the numbers (an address guessing at many matters)."""
+    return int(getattr(settings, "XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT", 20))
 
 
 def _window() -> int:
@@ -46,11 +55,15 @@ def normalize_code(value: str) -> str:
     return re.sub(r"[\s-]+", "", str(value or "")).upper()
 
 
+def _pair(number: str, ip: str | None) -> str:
+    return f"{number}|{ip or 'unknown'}"
+
+
 def lockout_wait(number: str, ip: str | None) -> int:
-    limit, window = _limit(), _window()
+    window = _window()
     return max(
-        ratelimit.wait_seconds("track_ip", ip or "unknown", limit=limit, window=window),
-        ratelimit.wait_seconds("track_number", number, limit=limit, window=window) if number else 0,
+        ratelimit.wait_seconds("track_ip", ip or "unknown", limit=_ip_limit(), window=window),
+        ratelimit.wait_seconds("track_pair", _pair(number, ip), limit=_limit(), window=window) if number else 0,
     )
 
 
@@ -96,14 +109,14 @@ def authenticate(*, number: str, code: str, ip: str | None, via: str = "portal")
                 match = petition
     if match is None:
         ratelimit.hit("track_ip", ip or "unknown", window=_window())
-        ratelimit.hit("track_number", number, window=_window())
+        ratelimit.hit("track_pair", _pair(number, ip), window=_window())
         log_access(user=None, kind=AccessLog.Kind.PUBLIC_TRACK_FAILED, object_type="matter", object_ref=number[:80],
                    detail={"reason": "wrong_code", "via": via}, ip=ip)
         wait = lockout_wait(number, ip)
         if wait:
             raise _locked(wait)
         raise NotVisible(WRONG_CODE_MESSAGE, fields={"code": WRONG_CODE_MESSAGE})
-    ratelimit.reset("track_number", number)
+    ratelimit.reset("track_pair", _pair(number, ip))
     log_access(user=None, kind=AccessLog.Kind.PUBLIC_TRACK, object_type="matter", object_ref=match.matter.number,
                detail={"petition": match.number, "via": via}, ip=ip)
     return TrackAccess(matter=match.matter, petition=match)

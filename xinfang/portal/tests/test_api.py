@@ -92,7 +92,10 @@ def test_wrong_codes_are_throttled_with_429_and_wait_time(accepted, settings):
     assert "查询码输入错误次数过多" in locked.json()["error"]["message"]
     assert 800 <= int(locked["Retry-After"]) <= 901
     right = client.get(URL, {"number": accepted.matter.number, "code": accepted.petition.query_code})
-    assert right.status_code == 429  # the number is locked for everyone until the window ends
+    assert right.status_code == 429  # this address waits for this number until the window ends …
+    elsewhere = client.get(URL, {"number": accepted.matter.number, "code": accepted.petition.query_code},
+                           REMOTE_ADDR="10.9.9.9")
+    assert elsewhere.status_code == 200  # … the petitioner at another address does not (issue 9 §7)
 
 
 def test_web_and_api_failures_share_one_counter(client, accepted, settings):

@@ -78,7 +78,7 @@ def test_petitioner_journey_on_a_phone(browser, live_url, county, screenshot, se
     with page.expect_navigation():
         page.click("button[type=submit]")
     page.wait_for_selector(".p-error")
-    assert "身份证号码校验位不正确" in page.inner_text("body")
+    assert "身份证号码校验位错误" in page.inner_text("body")
     assert page.input_value("input[name=title]") == "小区停车收费问题"
     screenshot(page, "portal-submit-errors-phone", full_page=True)
     page.fill("input[name=id_number]", "11010519491231002X")

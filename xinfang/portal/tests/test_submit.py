@@ -63,7 +63,7 @@ def test_missing_and_invalid_fields_keep_what_was_typed(client, county):
     response = client.post("/public/submit/", data)
     html = response.content.decode()
     assert response.status_code == 200 and Matter.objects.count() == 0
-    assert "身份证号码校验位不正确" in html
+    assert "身份证号码校验位错误" in html
     assert "电话号码格式不正确" in html
     assert "请填写标题。" in html
     assert "勾选同意" in html

@@ -61,12 +61,40 @@ def test_wrong_codes_are_refused_logged_and_throttled(client, county, handled, s
     assert response.status_code == 429
     html = response.content.decode()
     assert "查询码输入错误次数过多" in html and "15 分钟后再试" in html
-    # even the right code waits now, from this address …
+    # even the right code waits now, from this address
     assert track(client, number, handled.petition.query_code).status_code == 429
-    # … and for this number from any address (a distributed guess)
-    assert track(client, number, handled.petition.query_code, REMOTE_ADDR="10.1.1.1").status_code == 429
-    assert AccessLog.objects.filter(kind="public_track_failed").count() == 5
+    assert AccessLog.objects.filter(kind="public_track_failed").count() == 4
     assert not AccessLog.objects.filter(kind="public_track").exists()
+
+
+def test_a_stranger_cannot_lock_the_petitioner_out(client, county, handled, settings):
+    """Issue 9 §7: wrong codes from address X never lock the number for address Y."""
+    settings.XINFANG_PORTAL_TRACK_FAILURE_LIMIT = 3
+    number = handled.matter.number
+    for i in range(6):
+        track(client, number, f"WRONGCODE{i}", REMOTE_ADDR="10.6.6.6")
+    assert track(client, number, handled.petition.query_code, REMOTE_ADDR="10.6.6.6").status_code == 429
+    assert track(client, number, handled.petition.query_code, REMOTE_ADDR="10.1.1.1").status_code == 302
+    # the API shares the counters and the rule
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    assert api.get("/api/v1/public/track/", {"number": number, "code": "WRONGCODE9"},
+                   REMOTE_ADDR="10.6.6.6").status_code == 429
+    ok = api.get("/api/v1/public/track/", {"number": number, "code": handled.petition.query_code},
+                 REMOTE_ADDR="10.2.2.2")
+    assert ok.status_code == 200, ok.content
+
+
+def test_one_address_guessing_many_numbers_is_stopped(client, county, handled, settings):
+    settings.XINFANG_PORTAL_TRACK_FAILURE_LIMIT = 3
+    settings.XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT = 4
+    others = [register(county).matter.number for _ in range(4)]
+    for number in others:  # one wrong code each: no pair reaches its limit, the address does
+        track(client, number, "WRONGCODE1", REMOTE_ADDR="10.7.7.7")
+    blocked = track(client, handled.matter.number, handled.petition.query_code, REMOTE_ADDR="10.7.7.7")
+    assert blocked.status_code == 429
+    assert track(client, handled.matter.number, handled.petition.query_code, REMOTE_ADDR="10.8.8.8").status_code == 302
 
 
 def test_lockout_ends_after_the_wait(client, county, handled, settings):

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
-from xinfang.matters.access import visible_matters, visible_to_unit
-from xinfang.matters.choices import State
+from xinfang.matters.access import visible_matters
+from xinfang.matters.choices import HandlingClass, State
 from xinfang.matters.models import Deadline, Matter
 from xinfang.matters.services.numbering import next_value
 from xinfang.notices.services import notify_record
@@ -107,10 +107,10 @@ def record_create(*, actor, data: dict) -> SupervisionRecord:
     missing = sorted(set(numbers) - {m.number for m in matters})
     if missing:
         v.fail("matters", f"事项编号“{'、'.join(missing)}”不存在或您无权查看。")
-    unseen = sorted({m.number for m in matters} - set(visible_to_unit(target.pk).filter(
-        pk__in=[m.pk for m in matters]).values_list("number", flat=True)))
-    if unseen:  # §30 and need-to-know: a record never names a matter its addressee may not see
-        v.fail("matters", f"督办对象“{target.name}”无权查看事项“{'、'.join(unseen)}”，不能列入本次督办。")
+    accused = sorted(m.number for m in matters if m.handling_class == HandlingClass.ACCUSATION
+                     and m.accused_unit_id == target.pk)
+    if accused:  # §30: the accused unit never receives the accusation, not even by its number
+        v.fail("matters", f"事项“{'、'.join(accused)}”是反映“{target.name}”的检举控告，不能列入发给该单位的督办。")
     if kind != RecordKind.BULLETIN and not matters:
         v.fail("matters", "请填写被督办的信访事项编号。")
     today = timezone.localdate()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 
 from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput
+from xinfang.core.idnumber import IdNumberError
+from xinfang.core.idnumber import check_id_number as check_id
+from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.matters.models import Petition, Petitioner
 from xinfang.matters.selectors import find_duplicates
@@ -26,19 +27,21 @@ def may_look_up_people(user) -> bool:
 
 
 def check_id_number(value: str) -> dict:
-    """The same validation the registration service applies, for as-you-type feedback."""
-    raw = (value or "").strip()
+    """The same validation the registration service applies (core.idnumber), as you type."""
+    raw = normalize_id(value)
     if not raw:
         return {"state": "empty"}
-    if len(raw.replace(" ", "")) < 18:
-        return {"state": "typing", "message": f"已输入 {len(raw.replace(' ', ''))} 位，共 18 位"}
+    if len(raw) < 18 and not (len(raw) == 15 and raw.isdigit()):
+        return {"state": "typing", "message": f"已输入 {len(raw)} 位，共 18 位"}
     try:
-        number = v.normalize_id_number(raw)
-    except InvalidInput as exc:
+        checked = check_id(raw)
+    except IdNumberError as exc:
         return {"state": "error", "message": exc.message}
-    birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    gender = {"male": "男", "female": "女"}.get(v.gender_from_id(number), "")
-    return {"state": "ok", "number": number, "message": f"号码有效：{gender}，{birth:%Y年%m月%d日}出生"}
+    gender = {"male": "男", "female": "女"}[checked.gender]
+    message = f"号码有效：{gender}，{checked.birth_date:%Y年%m月%d日}出生" + (f"，{checked.place}" if checked.place else "")
+    if checked.warning:
+        return {"state": "warning", "number": checked.number, "message": f"{message}。注意：{checked.warning}"}
+    return {"state": "ok", "number": checked.number, "message": message}
 
 
 def already_registered(user, key: str) -> bool:

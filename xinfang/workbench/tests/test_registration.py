@@ -276,3 +276,17 @@ def test_duplicate_check_offers_only_visible_matters(county, web):
     data["p-0-id_number"] = person.id_number
     assert first.number not in web("handler").post("/register/duplicates/", data).content.decode()
     assert first.number in web("registrar").post("/register/duplicates/", data).content.decode()
+
+
+def test_resubmitting_an_edited_saved_form_asks_before_registering_again(county, web):
+    """Issue 9 §6 in the workbench: the form's key was used with other contents."""
+    c = web("registrar")
+    data = form_data(county, title="第一次保存")
+    assert c.post("/register/visit/", data).status_code == 302
+    edited = {**data, "title": "返回后改了标题"}
+    r = c.post("/register/visit/", edited)
+    assert r.status_code == 409
+    body = r.content.decode()
+    assert "本表单已经登记过一次" in body and 'value="返回后改了标题"' in body
+    assert 'value="k-' not in body.split('name="idempotency_key"')[1][:80]  # a fresh key for a deliberate save
+    assert not Matter.objects.filter(title="返回后改了标题").exists()

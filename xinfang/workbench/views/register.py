@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xinfang.core import validation as v
-from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.errors import AppError, IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
@@ -129,6 +129,13 @@ def register_form(request, page):
     except DuplicatesToConfirm as exc:
         return _render(request, page, form, formset, duplicates=exc.candidates, repeat_matter=repeat_matter,
                        files_dropped=bool(files))
+    except IdempotencyKeyReused:
+        # This form was saved once with other contents (back button, edited, saved again).
+        form.data = form.data.copy()
+        form.data["idempotency_key"] = uuid.uuid4().hex
+        return _render(request, page, form, formset, repeat_matter=repeat_matter, status=409,
+                       error="本表单已经登记过一次，内容与这次不同。如确需另行登记一件新的信访件，请核对后再次保存。",
+                       files_dropped=bool(files))
     except AppError as exc:
         if not isinstance(exc, InvalidInput) and exc.code == "not_found":
             raise
@@ -153,7 +160,7 @@ def check_id(request):
     value = next((val for key, val in request.GET.items() if key.endswith("id_number")), "")
     result = sel.check_id_number(value)
     person = None
-    if result["state"] == "ok" and sel.may_look_up_people(request.user):
+    if result["state"] in ("ok", "warning") and sel.may_look_up_people(request.user):
         found = sel.find_person(id_number=result["number"])
         if found is not None:
             person = sel.person_card(found)
