@@ -113,6 +113,7 @@ def _samples(world, county) -> dict[str, list[str]]:
         "action": sorted(ACTIONS),
         "pk": [str(pk) for pk in SupervisionRecord.objects.values_list("pk", flat=True)] + ["1", "2", "3"],
         "doc_id": doc_ids,
+        "act": ["confirm", "reschedule", "cancel"],  # leaders' booking acts (POST only; GET redirects)
         "template_id": ["1"],
         "seq": ["1", "2"],
         "target": list(EvaluationTarget.values),

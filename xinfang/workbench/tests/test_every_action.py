@@ -105,5 +105,15 @@ def test_every_workflow_action_from_the_matter_page(county, web):
     m = do(web, "officer", m, "close", reason="confirmed")
     assert m.close_reason == "confirmed"
 
-    # `register` has its own pages (test_registration); every other action was done here.
-    assert done == set(ACTIONS)
+    # 合并办理 (the bureau) and the leaders' 提级调度 and flag edits.
+    keep = do(web, "officer", register(county).matter, "forward", unit="T01")
+    dup = register(county).matter
+    dup = do(web, "officer", dup, "merge", into=keep.number, note="重复登记")
+    assert dup.close_reason == "merged"
+    keep = do(web, "officer", keep, "raise_level", leader="cleader", reason="群体性苗头，提级调度")
+    keep = do(web, "officer", keep, "set_flags", flag="backlog", value="true", reason="久拖未决")
+    assert keep.is_backlog
+
+    # `register` has its own pages (test_registration); `absorb` is recorded by `merge` itself (system);
+    # every other action was done here.
+    assert done == set(ACTIONS) - {"absorb"}
