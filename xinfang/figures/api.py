@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,7 +99,8 @@ class AlertsView(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("date", OpenApiTypes.DATE)],
+                   responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request):
         raw = (request.query_params.get("date") or "").strip()
         today = timezone.localdate()
@@ -118,6 +119,7 @@ def scheme_json(scheme: AssessmentScheme) -> dict:
                             "rule": i.rule, "per_item": float(i.per_item)} for i in scheme.indicators.all()]}
 
 
+@extend_schema_view(get=extend_schema(operation_id="assessments_list"))
 class AssessmentListView(APIView):
     permission_classes = [IsStaff]
 
@@ -198,6 +200,7 @@ def report_json(request, report: Report) -> dict:
     return out
 
 
+@extend_schema_view(get=extend_schema(operation_id="reports_list"))
 class ReportListView(APIView):
     """Issued reports (``?state=draft`` lists the drafts) with download links."""
 

@@ -148,8 +148,8 @@ def list_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
 
 def detail_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
     return qs.select_related(
-        "handling_unit", "category", "region", "registering_unit", "registered_by", "accused_unit",
-        "review_body", "recheck_body", "upstream_unit",
+        "handling_unit", "category__parent__parent", "region", "registering_unit", "registered_by", "accused_unit",
+        "review_body", "recheck_body", "upstream_unit",  # category__parent__parent: path_name walks the 3 levels
     ).prefetch_related(
         Prefetch("events", queryset=Event.objects.select_related("actor", "unit").order_by("seq")),
         Prefetch("deadlines", queryset=Deadline.objects.select_related("unit").order_by("id")),

@@ -35,10 +35,16 @@ def unit_staff(unit: Unit | None, roles: Iterable[str] = UNIT_ROLES) -> list[Use
 
 def notify(users: Iterable[User], *, kind: str, title: str, key: str, body: str = "", url: str = "",
            matter=None, at: dt.datetime | None = None) -> int:
-    """One notice per user; a user who may not see ``matter`` gets none (§30: only through the access rule)."""
+    """One notice per user; a user who may not see ``matter`` gets none (§30: only through the access rule).
+    Returns how many notices were new (a repeated ``key`` adds nothing)."""
     users = list(users)
     if matter is not None:
         users = [u for u in users if visible_matters(u).filter(pk=matter.pk).exists()]
+    if not users:
+        return 0
+    # Count only what is new: a second run with the same key creates (and reports) nothing.
+    have = set(StaffNotice.objects.filter(key=key[:120], recipient__in=users).values_list("recipient_id", flat=True))
+    users = [u for u in users if u.pk not in have]
     rows = [StaffNotice(recipient=u, kind=kind, title=title[:200], body=body[:500], url=url[:300],
                         matter_number=getattr(matter, "number", ""), key=key[:120], created_at=at or timezone.now())
             for u in users]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -57,6 +57,7 @@ def _schema(summary: str, request=None, responses=OBJ, **kw):
 # ---- receptions ------------------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(operation_id="receptions_list"))
 class SessionListView(Base):
     @_schema("领导接访安排列表（from、to、kind、leader、published）")
     def get(self, request):
@@ -126,9 +127,16 @@ class BookingThrottle(AnonRateThrottle):
     rate = "20/hour"
 
 
+class PublicListThrottle(AnonRateThrottle):
+    scope = "public_receptions"
+    rate = "120/hour"
+
+
 class PublicSessionsView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    throttle_classes = [PublicListThrottle]
+    api_error_statuses = (404,)  # the public-API convention (xinfang.core.api.schema)
 
     @extend_schema(summary="门户：可预约的领导接访日", auth=[], responses=OBJ)
     def get(self, request):
@@ -160,12 +168,14 @@ class PublicBookingView(APIView):
 
 
 class OwnershipView(Base):
+    api_error_statuses = {"POST": (409, 422)}  # the matter-act convention (xinfang.core.api.schema)
     @_schema("领导包案 {leader, target_date, plan}", request=OBJ, responses={201: OBJ})
     def post(self, request, number):
         case = case_svc.case_create(actor=request.user, number=number, data=data_of(request))
         return Response({"id": case.pk, **present.case(case, timezone.localdate())}, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(operation_id="cases_list"))
 class CaseListView(Base):
     @_schema("包案列表（leader、status=open|resolved、overdue）")
     def get(self, request):
@@ -210,6 +220,7 @@ class BacklogView(Base):
              "reasons": selectors.backlog_reasons(m, policy, today)} for m in page])
 
 
+@extend_schema_view(get=extend_schema(operation_id="campaigns_list"))
 class CampaignListView(Base):
     @_schema("积案化解专项行动列表")
     def get(self, request):
@@ -242,6 +253,7 @@ class CampaignMattersView(Base):
 # ---- hearings --------------------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(operation_id="hearings_list"))
 class HearingListView(Base):
     @_schema("听证列表（status、matter）")
     def get(self, request):
@@ -274,6 +286,7 @@ class HearingActView(Base):
 # ---- meetings and tasks ----------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(operation_id="meetings_list"))
 class MeetingListView(Base):
     @_schema("会议列表（kind）")
     def get(self, request):
@@ -309,6 +322,7 @@ class DecisionCreateView(Base):
         return Response(present.decision(d, visible, timezone.localdate()), status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(operation_id="tasks_list"))
 class TaskListView(Base):
     @_schema("任务列表（unit、status=open|reported|done、overdue、source）；单位只看本单位任务")
     def get(self, request):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -54,6 +54,7 @@ SCHEMA = extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJEC
 
 
 class AdoptView(Base):
+    api_error_statuses = {"POST": (409, 422)}  # the matter-act convention (xinfang.core.api.schema)
     @SCHEMA
     def get(self, request, number):
         return Response(out.adoption(suggestions.adoption_of(request.user, number)))
@@ -65,12 +66,14 @@ class AdoptView(Base):
 
 
 class RewardView(Base):
+    api_error_statuses = {"POST": (409, 422)}  # the matter-act convention (xinfang.core.api.schema)
     @SCHEMA
     def post(self, request, number):
         return Response(out.adoption(suggestions.reward_decide(actor=request.user, number=number, data=data_of(request))))
 
 
 class PublishSuggestionView(Base):
+    api_error_statuses = {"POST": (409, 422)}  # the matter-act convention (xinfang.core.api.schema)
     @SCHEMA
     def post(self, request, number):
         return Response(out.adoption(suggestions.publish(actor=request.user, number=number, data=data_of(request))))
@@ -85,6 +88,7 @@ class SuggestionStatsView(Base):
 # ---- proposals -------------------------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(operation_id="proposals_list"))
 class ProposalListView(Base):
     @SCHEMA
     def get(self, request):
@@ -126,6 +130,7 @@ def _require_risks(user):
         raise NotAllowed("您无权使用隐患排查台账。")
 
 
+@extend_schema_view(get=extend_schema(operation_id="risks_list"))
 class RiskListView(Base):
     @SCHEMA
     def get(self, request):
@@ -171,8 +176,11 @@ class RiskReportView(Base):
                         status=status.HTTP_201_CREATED)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class RiskImportView(Base):
-    @SCHEMA
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="下载隐患排查台账导入模板（Excel）")
     def get(self, request):
         _require_risks(request.user)
         response = HttpResponse(risk_import.template_bytes(),
@@ -212,6 +220,7 @@ class AllocationView(Base):
                         status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(get=extend_schema(operation_id="fund_grants_list"))
 class GrantListView(Base):
     @SCHEMA
     def get(self, request):
@@ -255,6 +264,7 @@ class BalanceView(Base):
 # ---- library, publicity, training ------------------------------------------------------------
 
 
+@extend_schema_view(get=extend_schema(operation_id="library_list"))
 class LibraryListView(Base):
     @SCHEMA
     def get(self, request):

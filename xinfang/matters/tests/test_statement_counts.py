@@ -60,8 +60,10 @@ def test_registration_with_its_notice(county, api, deferred_rendering):
     client = api("registrar")
     _warm(client, county)
     sql = _statements(lambda: client.post("/api/v1/matters/", petition_data(county), format="json"))
-    # 17 + the notice (12 today: its own transaction after commit; issue 10 moves it into an outbox)
-    assert len(sql) <= 30, "\n".join(sql)
+    # 17 + the notice (12 before the outbox: its own transaction after commit) + 1: the audit hash chain's
+    # head UPDATE for the registration event. Above the issue's target of 25: still to trim (outbox send path,
+    # the deadlines read twice, the petition re-read for the response).
+    assert len(sql) <= 31, "\n".join(sql)
 
 
 @pytest.mark.parametrize("page_size", [5, 50, 200])
@@ -79,4 +81,5 @@ def test_detail_is_bounded(county, api, deferred_rendering):
     client = api("officer")
     client.get(f"/api/v1/matters/{matter.number}/")
     sql = _statements(lambda: client.get(f"/api/v1/matters/{matter.number}/"))
-    assert len(sql) <= 10, "\n".join(sql)
+    # 10 + 1: the audit hash chain's head UPDATE before the access-log INSERT (merged audit chain).
+    assert len(sql) <= 11, "\n".join(sql)
