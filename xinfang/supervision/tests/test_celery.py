@@ -47,13 +47,28 @@ def celery_worker_on_redis(monkeypatch):
     app.conf.update({k: saved.get(k) for k in ("broker_url", "result_backend", "task_always_eager")})
 
 
-def test_beat_task_runs_the_engine_through_redis(county, celery_worker_on_redis):
+def _run(day: str) -> dict:
+    """Send the engine's task through Redis and read its result from Redis.
+
+    The result backend is named here rather than taken from ``app.backend``: Celery caches that
+    per thread the first time any test in this process touches it (before this module changed the
+    configuration it is the disabled backend), so reading through it depends on test order.
+    """
+    from celery.backends.redis import RedisBackend
+    from celery.result import AsyncResult
+
+    from xinfang.celery import app
     from xinfang.supervision.tasks import run_deadlines_task
 
+    sent = run_deadlines_task.delay(day)
+    return AsyncResult(sent.id, backend=RedisBackend(app=app, url=REDIS), app=app).get(timeout=60)
+
+
+def test_beat_task_runs_the_engine_through_redis(county, celery_worker_on_redis):
     new_matter(county, "2026-09-10")  # dispose due 09-28
     with on("2026-10-09", 6):
-        first = run_deadlines_task.delay("2026-10-09").get(timeout=60)
-        second = run_deadlines_task.delay("2026-10-09").get(timeout=60)
+        first = _run("2026-10-09")
+        second = _run("2026-10-09")
     assert first["status"] == "finished" and first["counts"]["overdue_marked"] == 1
     assert second["status"] == "finished" and not any(v for k, v in second["counts"].items() if not k.startswith("notif"))
     assert SupervisionRecord.objects.count() == 1
@@ -64,14 +79,14 @@ def test_beat_task_runs_the_engine_through_redis(county, celery_worker_on_redis)
 def test_redis_lock_held_elsewhere_skips(county, celery_worker_on_redis):
     import redis
 
-    from xinfang.supervision.tasks import REDIS_LOCK, run_deadlines_task
+    from xinfang.supervision.tasks import REDIS_LOCK
 
     client = redis.Redis.from_url(REDIS)
     lock = client.lock(REDIS_LOCK, timeout=30)
     assert lock.acquire(blocking=False)
     try:
         with on("2026-10-09", 6):
-            result = run_deadlines_task.delay("2026-10-09").get(timeout=60)
+            result = _run("2026-10-09")
     finally:
         lock.release()
     assert result["status"] == "locked" and not EngineRun.objects.exists()
