@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 
 from django.conf import settings
 
@@ -19,14 +20,22 @@ from .services import create_for_event, send_notification
 log = logging.getLogger("xinfang.notifications")
 
 
+# The rows queued in the act's transaction, per event object, for the after-commit sender: it sends
+# them without reading them back (issue 14). Weak keys: nothing outlives the event object.
+_queued: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def queue_in_transaction(event, matter) -> None:
-    create_for_event(event, matter)
+    _queued[event] = create_for_event(event, matter, fresh=True)
 
 
 def send_after_commit(event, matter) -> None:
     if not getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
         return  # the queue runner (command / Celery beat) sends them
-    for notification in Notification.objects.filter(event=event, status=Status.QUEUED).select_related("petition"):
+    held = _queued.pop(event, None)
+    if held is None:
+        held = Notification.objects.filter(event=event, status=Status.QUEUED).select_related("petition")
+    for notification in held:
         try:
             send_notification(notification)
         except Exception:  # never let a sending problem escape into the request

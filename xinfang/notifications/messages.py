@@ -49,6 +49,11 @@ def _date(value) -> str:
 
 
 def _deadline(matter: Matter, kind: ClockKind, target: str = "") -> Deadline | None:
+    held = getattr(matter, "_prefetched_objects_cache", {}).get("deadlines")
+    if held is not None:  # the rows the act just wrote (registration holds them): no query (issue 14)
+        running = [d for d in held if d.kind == kind.value and d.target == target and d.met_at is None
+                   and d.cancelled_at is None]
+        return max(running, key=lambda d: d.pk or 0, default=None)
     return (
         Deadline.objects.filter(matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True)
         .order_by("-id")

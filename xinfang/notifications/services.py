@@ -51,9 +51,15 @@ def recipients(matter: Matter, petition_number: str = "") -> list[tuple[str, str
     """
     if matter.is_anonymous:
         return []
-    petitions = matter.petitions.order_by("received_at", "id").prefetch_related("person_links__petitioner")
-    if petition_number:
-        petitions = petitions.filter(number=petition_number)
+    held = getattr(matter, "_prefetched_objects_cache", {}).get("petitions")
+    if held is not None:  # the rows the registration just wrote, with their person links: no query (issue 14)
+        petitions = sorted(held, key=lambda p: (p.received_at, p.pk or 0))
+        if petition_number:
+            petitions = [p for p in petitions if p.number == petition_number]
+    else:
+        petitions = matter.petitions.order_by("received_at", "id").prefetch_related("person_links__petitioner")
+        if petition_number:
+            petitions = petitions.filter(number=petition_number)
     use_sms, use_email = sms_enabled(), email_enabled()
     seen: set[tuple[str, str]] = set()
     rows: list[tuple[str, str, Petition]] = []
@@ -72,8 +78,12 @@ def recipients(matter: Matter, petition_number: str = "") -> list[tuple[str, str
     return rows
 
 
-def create_for_event(event: Event, matter: Matter) -> list[Notification]:
-    """Queue the notices this act produces (idempotent per event, channel and recipient)."""
+def create_for_event(event: Event, matter: Matter, *, fresh: bool = False) -> list[Notification]:
+    """Queue the notices this act produces (idempotent per event, channel and recipient).
+
+    ``fresh``: the event was written in this very transaction (the in-transaction hook), so no
+    notice of it can exist yet and the rows are inserted without a savepoint each; re-runs of a
+    committed event (``fresh=False``) skip the rows already queued."""
     composition = messages.compose(event, matter)
     if composition is None:
         return []
@@ -81,20 +91,33 @@ def create_for_event(event: Event, matter: Matter) -> list[Notification]:
     now = timezone.now()
     for channel, address, petition in recipients(matter, composition.petition_number):
         text = messages.render(composition.template_key, composition.params, petition.query_code)
+        row = dict(matter=matter, event=event, petition=petition, channel=channel, recipient=address,
+                   template_key=composition.template_key, text=text, params=composition.params,
+                   status=Status.QUEUED, next_attempt_at=now)
+        if fresh:
+            created.append(Notification.objects.create(**row))
+            continue
         try:
             with transaction.atomic():
-                created.append(Notification.objects.create(
-                    matter=matter, event=event, petition=petition, channel=channel, recipient=address,
-                    template_key=composition.template_key, text=text, params=composition.params,
-                    status=Status.QUEUED, next_attempt_at=now,
-                ))
+                created.append(Notification.objects.create(**row))
         except IntegrityError:
             continue  # already queued for this act (a re-run hook)
     return created
 
 
 def _claim(notification: Notification) -> bool:
+    """Queued → sending, by one conditional UPDATE. The copy in hand is trusted when its status and
+    attempts still match the row (no re-read, the petition stays attached: issue 14); otherwise the
+    row is read again and claimed from what it holds."""
     now = timezone.now()
+    if notification.status == Status.QUEUED:
+        claimed = Notification.objects.filter(
+            pk=notification.pk, status=Status.QUEUED, attempts=notification.attempts
+        ).update(status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now)
+        if claimed:
+            notification.status, notification.attempts, notification.updated_at = (
+                Status.SENDING, notification.attempts + 1, now)
+            return True
     claimed = Notification.objects.filter(pk=notification.pk, status=Status.QUEUED).update(
         status=Status.SENDING, attempts=F("attempts") + 1, updated_at=now
     )
