@@ -28,22 +28,36 @@ def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_link
     return qs.none()
 
 
+def uses_unit_key(user) -> bool:
+    """Whether ``visible_matters(user, from_links=True)`` restricts through the unit's key."""
+    if user is None or not user.is_authenticated or not user.is_active or user.has_role(*COUNTY_WIDE_ROLES):
+        return False
+    return bool(user.unit_id and user.has_role(*UNIT_ROLES))
+
+
 def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False) -> QuerySet[Matter]:
     """Matters a unit's staff may see: those linked to the unit, except a confidential accusation
     against it (§30). Used for users of the unit and to check what may be sent to a unit.
 
-    Two spellings of the same set: ``EXISTS`` per matter (the page: the database walks matters
-    newest first and stops after a page) and ``id IN (the unit's links)`` (``from_links``: the
-    count starts from the ``(unit, matter)`` index instead of testing every matter; issue 14)."""
+    Two spellings of the same set: ``EXISTS`` over the links per matter (the definition) and
+    ``from_links``: a join to the unit's visibility key (``UnitMatter``, one row per linked unit
+    and matter, kept by triggers), which lists read newest first from the ``(unit, received_at)``
+    index and count without testing every matter (issue 14). Order such a list with
+    ``UNIT_NEWEST_FIRST`` to page from that index. A property test compares the two spellings."""
     qs = Matter.objects.all() if queryset is None else queryset
     if from_links:
-        qs = qs.filter(pk__in=MatterUnit.objects.filter(unit_id=unit_id).values("matter_id"))
+        qs = qs.filter(unit_keys__unit_id=unit_id)
     else:
         qs = qs.filter(Exists(MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)))
     return qs.exclude(
         # §30: a confidential accusation never reaches the accused unit.
         Q(handling_class=HandlingClass.ACCUSATION, accused_unit_id=unit_id)
     )
+
+
+# The default list order (newest first) read from the visibility key's index; the same order as
+# ("-received_at", "-id") because the key copies received_at and its matter is the matter.
+UNIT_NEWEST_FIRST = ("-unit_keys__received_at", "-unit_keys__matter_id")
 
 
 def visible_numbers(user, numbers) -> set[str]:

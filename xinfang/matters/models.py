@@ -194,6 +194,24 @@ class MatterUnit(models.Model):
         return f"{self.matter_id}:{self.unit_id}:{self.role}"
 
 
+class UnitMatter(models.Model):
+    """The visibility key (issue 14): one row per (unit, matter) that any ``MatterUnit`` links, with
+    the matter's ``received_at`` copied, so that a unit's list is read newest first from one index
+    and counted from it instead of testing every matter. Derived data, written only by database
+    triggers (migration 0010: on ``MatterUnit`` insert/update/delete and on a changed
+    ``received_at``), so every writer — services, bulk loaders, the demo — keeps it in step.
+    ``visible_to_unit(..., from_links=True)`` reads it; a property test compares it with the
+    ``EXISTS`` definition."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="unit_keys")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "matter"], name="unitmatter_unique")]
+        indexes = [models.Index(fields=["unit", "-received_at", "-matter"], name="unitmatter_newest")]
+
+
 class Petition(models.Model):
     """信访件: one received letter, visit, call or online submission."""
 

@@ -16,7 +16,7 @@ from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
-from .access import visible_matters, visible_numbers
+from .access import UNIT_NEWEST_FIRST, uses_unit_key, visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
 from .overdue import overdue_q, overdue_unit_of
@@ -65,10 +65,12 @@ def _as_bool(value: str) -> bool | None:
 def filter_matters(user, params, *, today: dt.date | None = None, for_count: bool = False) -> QuerySet[Matter]:
     """The one filter used by the workbench list, the API list and the Excel export.
 
-    ``for_count``: the same rows, with the unit visibility written for counting (``visible_matters``
-    ``from_links``): list views count with it and page with the default form."""
+    A unit user's list is read through the unit's visibility key (``visible_matters``
+    ``from_links``, issue 14): page and count start from the unit's rows, not from every matter.
+    ``for_count`` is kept for callers; both spellings are now the same."""
     today = today or timezone.localdate()
-    qs = visible_matters(user, from_links=for_count)
+    qs = visible_matters(user, from_links=True)
+    unit_list = uses_unit_key(user)
     get = params.get
 
     statuses = [s for s in (params.getlist("status") if hasattr(params, "getlist") else [get("status")]) if s]
@@ -138,6 +140,8 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         if condition is not None:
             qs = qs.filter(condition)
     sort = SORTS.get(get("sort") or "", "-received_at")
+    if sort == "-received_at" and unit_list:  # newest first straight from the unit's key index
+        return qs.order_by(*UNIT_NEWEST_FIRST)
     return qs.order_by(sort, "-id")
 
 

@@ -1,0 +1,112 @@
+"""The unit visibility key (issue 14) gives exactly the access function's set, in the same order.
+
+``visible_to_unit(..., from_links=True)`` joins ``UnitMatter`` (kept by database triggers);
+the definition is ``EXISTS`` over ``MatterUnit``. Every unit user's list (several filters and
+sorts) is compared with the definition, after registrations by the bureau and by units,
+forwards to both towns, a back-dated receipt time changed afterwards and a confidential
+accusation against a town (§30).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.utils import timezone
+
+from xinfang.matters.access import visible_matters, visible_to_unit
+from xinfang.matters.models import Matter, MatterUnit, UnitMatter
+from xinfang.matters.selectors import filter_matters
+from xinfang.testing.factories import act, register
+
+PARAMS = ["", "status=open", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
+
+
+@pytest.fixture
+def linked(county):
+    matters = [register(county).matter for _ in range(3)]
+    act(county, "officer", matters[0], "forward", unit="T01")
+    act(county, "officer", matters[1], "forward", unit="T02")
+    act(county, "officer", matters[2], "forward", unit="T01")
+    matters.append(register(county, user=county.users["handler"]).matter)  # a town registers directly
+    matters.append(register(county, user=county.users["dhandler"]).matter)
+    secret = register(county, purpose="accusation", confidential=True, accused_unit="T01").matter
+    # linked to T01 (as if a co-handler; forwarding to it is refused), still hidden from it (§30)
+    MatterUnit.objects.create(matter=secret, unit=county.town, role=MatterUnit.Role.CO, since=timezone.now())
+    # a corrected receipt time reorders the lists: the key follows it
+    Matter.objects.filter(pk=matters[3].pk).update(received_at=timezone.now() - dt.timedelta(days=40))
+    return matters + [secret]
+
+
+def _definition(user, params: str) -> list[int]:
+    """The same list through the ``EXISTS`` definition (and the plain order)."""
+    key_qs = filter_matters(user, QueryDict(params))
+    plain = visible_to_unit(user.unit_id, Matter.objects.all()) if user.unit_id else Matter.objects.none()
+    return list(plain.filter(pk__in=list(key_qs.values_list("pk", flat=True))).order_by(*_order(key_qs)).values_list(
+        "pk", flat=True)) if params else list(plain.order_by("-received_at", "-id").values_list("pk", flat=True))
+
+
+def _order(qs) -> list[str]:
+    return ["-received_at", "-id"] if qs.query.order_by[0].startswith("-unit_keys") else list(qs.query.order_by)
+
+
+def test_unit_lists_through_the_key_equal_the_definition(county, linked):
+    for params in PARAMS:
+        for name in ("handler", "uleader", "handler2", "dhandler"):
+            user = county.users[name]
+            through_key = list(filter_matters(user, QueryDict(params)).values_list("pk", flat=True))
+            assert through_key == _definition(user, params), (name, params)
+            assert filter_matters(user, QueryDict(params), for_count=True).count() == len(through_key)
+    # the plain lists: the same set as visible_matters (the one access function), same order
+    for name in ("handler", "handler2", "dhandler"):
+        user = county.users[name]
+        assert list(filter_matters(user, QueryDict("")).values_list("pk", flat=True)) == list(
+            visible_matters(user).order_by("-received_at", "-id").values_list("pk", flat=True))
+
+
+def test_the_key_holds_one_row_per_linked_unit_and_follows_the_receipt_time(county, linked):
+    pairs = set(MatterUnit.objects.values_list("unit_id", "matter_id"))
+    assert set(UnitMatter.objects.values_list("unit_id", "matter_id")) == pairs
+    assert UnitMatter.objects.count() == len(pairs)
+    for key in UnitMatter.objects.select_related("matter"):
+        assert key.received_at == key.matter.received_at
+    secret = linked[-1]
+    assert not visible_matters(county.users["handler"]).filter(pk=secret.pk).exists()
+    assert not filter_matters(county.users["handler"], QueryDict("")).filter(pk=secret.pk).exists()
+
+
+def test_removing_a_link_removes_the_key_only_when_no_link_is_left(county, linked):
+    matter = linked[3]  # registered by T01: links "registered" and "lead"
+    links = MatterUnit.objects.filter(matter=matter, unit=county.town)
+    assert links.count() == 2
+    links.filter(role=MatterUnit.Role.LEAD).delete()
+    assert UnitMatter.objects.filter(matter=matter, unit=county.town).exists()
+    links.delete()
+    assert not UnitMatter.objects.filter(matter=matter, unit=county.town).exists()
+    assert not filter_matters(county.users["handler"], QueryDict("")).filter(pk=matter.pk).exists()
+
+
+def test_the_triggers_exist(db):
+    """A migration that rebuilds matters_matter or matters_matterunit on SQLite (Django copies the
+    table) drops its triggers: this test says so before the key goes stale."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'matters_unitmatter_%'")
+            assert {r[0] for r in cursor.fetchall()} == {f"matters_unitmatter_{n}" for n in
+                                                          ("link", "relink", "unlink", "received")}
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'matters_unitmatter_%'")
+            assert {r[0] for r in cursor.fetchall()} == {"matters_unitmatter_sync", "matters_unitmatter_received"}
+
+
+def test_a_unit_page_is_read_from_the_key_index(county, linked):
+    if connection.vendor != "sqlite":
+        pytest.skip("plan shape checked on SQLite")
+    qs = filter_matters(county.users["handler"], QueryDict(""))[:20]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(r[-1]) for r in cursor.fetchall())
+    assert "unitmatter_newest" in plan and "TEMP B-TREE" not in plan, plan
