@@ -28,6 +28,7 @@ from xinfang.demo.generator import texts
 from xinfang.demo.generator.people import People
 from xinfang.matters.choices import PURPOSE_CLASS, State
 from xinfang.matters.models import Deadline, Event, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
+from xinfang.matters.services import search
 from xinfang.matters.services.search import build_search_text
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit
@@ -437,6 +438,8 @@ class BenchmarkData:
                 with connection.cursor() as cursor:
                     for statement in sql:
                         cursor.execute(statement)
+        with transaction.atomic():
+            search.rebuild_index()  # SQLite's FTS5 rows (the services write them; this loader bypasses them)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return {"seconds": time.perf_counter() - started, **{w.table: w.count for w in writers.values()}}

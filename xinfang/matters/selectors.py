@@ -20,7 +20,7 @@ from .access import UNIT_NEWEST_FIRST, uses_unit_key, visible_matters, visible_n
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Deadline, Event, Matter, Petition, PetitionPerson
 from .overdue import overdue_q, overdue_unit_of
-from .services.search import query_terms, text_filter
+from .services.search import matter_text_filter, query_terms
 
 FLAG_FIELDS = {
     "collective": "is_collective",
@@ -136,7 +136,7 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         if value is not None:
             qs = qs.filter(**{field: value})
     if get("q"):
-        condition = text_filter(get("q"))
+        condition = matter_text_filter(get("q"))
         if condition is not None:
             qs = qs.filter(condition)
     sort = SORTS.get(get("sort") or "", "-received_at")

@@ -36,6 +36,7 @@ from xinfang.matters.models import (
     PetitionPerson,
 )
 from xinfang.matters.services import actions, deadlines, events, numbering, registration
+from xinfang.matters.services import search
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
 from xinfang.org import lookups
@@ -284,6 +285,7 @@ class MemoryStore:
         for (key, year), value in self.counters.items():
             Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
         audit_chain.seal_pending("event")  # bulk_create skips save(): chain the new events in id order
+        search.rebuild_index([m.pk for m in self.new[Matter]])  # SQLite's FTS5 rows (bulk_create skips the services)
         return written
 
     def run_hooks(self, clock) -> None:

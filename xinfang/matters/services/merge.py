@@ -12,6 +12,7 @@ from xinfang.core import validation as v
 from ..access import visible_matters
 from ..choices import State
 from ..models import Attachment, Matter, Petition
+from .search import index_matter
 
 
 def matter_merge(ctx) -> None:
@@ -44,4 +45,5 @@ def matter_absorb(ctx) -> None:
         known = set(target.petitioner_names.split("、"))
         target.petitioner_names = "、".join([*known, *(n for n in names if n not in known)])[:200]
     target.search_text = (target.search_text + " " + source.number + " " + " ".join(names).lower())[:20000]
+    index_matter(target)  # SQLite's FTS5 row (the matter row itself is saved by the act)
     ctx.event_params["petitions"] = len(petitions)

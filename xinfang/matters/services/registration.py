@@ -27,7 +27,7 @@ from .actions import apply_action
 from .deadlines import ClockContext, new_clock
 from .events import record_event
 from .numbering import new_query_code, next_matter_number, next_petition_number
-from .search import build_search_text
+from .search import build_search_text, index_matter
 
 MAX_PETITIONERS = 200
 
@@ -340,6 +340,7 @@ def register_petition(
             matter.event_count, matter.version, matter.last_event_at = 1, 1, received
             matter.save()
             matter.event_count, matter.version, matter.last_event_at = 0, 0, None
+            index_matter(matter)  # SQLite's FTS5 row (issue 14)
             petition = Petition.objects.create(
                 number=next_petition_number(year), matter=matter, query_code=new_query_code(),
                 channel=channel, received_at=received, registered_by=registered_by,
@@ -445,6 +446,8 @@ def add_petition(
                                                  "received_at": received.isoformat()}),
         )
         matter.save()
+        if names:
+            index_matter(matter)
         _save_attachments(matter, petition, files, actor)
         hooks.run(event, matter)
         if matter.status == State.CLOSED and matter.close_reason == CloseReason.RECHECKED:

@@ -1,8 +1,14 @@
 """Chinese full-text search: jieba segmentation (rjieba) on both SQLite and PostgreSQL.
 
 The matter keeps ``search_text`` (title, content, accused party, number, petitioner names,
-lower-cased). A query is segmented into words and every word must occur. On PostgreSQL a
-trigram GIN index (migration 0002) serves the ``LIKE '%word%'`` lookups; SQLite scans.
+lower-cased). A query is segmented into words (jieba) and every word must occur in the text
+(a substring, ``LIKE '%word%'``). On PostgreSQL a trigram GIN index (migration 0003) serves those
+lookups. On SQLite an FTS5 table (``matters_matter_fts``, migration 0011, issue 14) serves them:
+it holds the text's **bigrams** (each pair of neighbouring letters or digits, one token each), and
+a word of two or more characters is the FTS5 phrase of its bigrams — a phrase of consecutive
+bigrams occurs exactly where the word occurs as a substring, so results are the same as
+``LIKE`` (and as PostgreSQL's), only indexed. Words of one character, or with punctuation inside,
+keep ``LIKE``. The services write the row (``index_matter``) whenever they write ``search_text``.
 """
 
 from __future__ import annotations
@@ -10,7 +16,9 @@ from __future__ import annotations
 import re
 
 import rjieba
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 被 把 对 向 我 你 他 她 们 有 无 也 都 就 要 请 关于 问题 反映".split())
 _PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
@@ -45,3 +53,81 @@ def text_filter(q: str) -> Q | None:
 def build_search_text(*, number: str, title: str, content: str, accused_party: str = "", names=()) -> str:
     parts = [number, title, accused_party, " ".join(n for n in names if n), content]
     return " ".join(p for p in parts if p).lower()[:20000]
+
+
+# ---- SQLite: the FTS5 bigram index (issue 14) -------------------------------------------------
+
+FTS_TABLE = "matters_matter_fts"
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what FTS5's unicode61 tokenizer keeps together
+RUN_BREAK = "zzbreak"  # between runs, so that a phrase never spans two runs (never a bigram itself)
+
+
+def search_tokens(text: str) -> str:
+    """The FTS5 document of a search text: its bigrams, run by run."""
+    out: list[str] = []
+    for run in _RUN.findall(text or ""):
+        if len(run) >= 2:
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.append(RUN_BREAK)
+    return " ".join(out)
+
+
+def _phrase(term: str) -> str | None:
+    if len(term) < 2 or not _RUN.fullmatch(term):
+        return None
+    return '"' + " ".join(term[i:i + 2] for i in range(len(term) - 1)) + '"'
+
+
+def uses_fts() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def matter_text_filter(q: str) -> Q | None:
+    """The matter list's ``q``: every word must occur; on SQLite through the FTS5 bigram index."""
+    terms = query_terms(q)
+    if not terms:
+        return None
+    if not uses_fts():
+        return text_filter(q)
+    phrases, condition = [], Q()
+    for term in terms:
+        phrase = _phrase(term)
+        if phrase is None:
+            condition &= Q(search_text__contains=term)
+        else:
+            phrases.append(phrase)
+    if phrases:
+        match = " AND ".join(phrases)
+        condition &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
+    return condition
+
+
+def index_matter(matter) -> None:
+    """Write the matter's FTS5 row (SQLite; PostgreSQL's trigram index follows the column itself).
+    Called by every service that writes ``search_text``, in its transaction."""
+    if not uses_fts() or matter.pk is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, tokens) VALUES (%s, %s)",
+                       [matter.pk, search_tokens(matter.search_text)])
+
+
+def rebuild_index(matter_ids=None, *, batch: int = 5000, using=None) -> int:
+    """(Re)write the FTS5 rows of these matters (all when None): the migration, bulk loaders
+    and the demo generator, which write matters without the services."""
+    if not uses_fts():
+        return 0
+    from ..models import Matter
+
+    qs = Matter.objects.order_by("pk")
+    if matter_ids is not None:
+        qs = qs.filter(pk__in=list(matter_ids))
+    done, last = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            rows = list(qs.filter(pk__gt=last).values_list("pk", "search_text")[:batch])
+            if not rows:
+                return done
+            cursor.executemany(f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, tokens) VALUES (%s, %s)",
+                               [(pk, search_tokens(text)) for pk, text in rows])
+            done, last = done + len(rows), rows[-1][0]
