@@ -211,6 +211,9 @@ class UnitMatter(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "matter"], name="unitmatter_unique")]
         indexes = [models.Index(fields=["unit", "-received_at", "-matter"], name="unitmatter_newest")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.matter_id}"
+
 
 class Petition(models.Model):
     """信访件: one received letter, visit, call or online submission."""

@@ -35,8 +35,7 @@ from xinfang.matters.models import (
     Petitioner,
     PetitionPerson,
 )
-from xinfang.matters.services import actions, deadlines, events, numbering, registration
-from xinfang.matters.services import search
+from xinfang.matters.services import actions, deadlines, events, numbering, registration, search
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
 from xinfang.org import lookups

@@ -37,7 +37,7 @@ def linked(county):
     MatterUnit.objects.create(matter=secret, unit=county.town, role=MatterUnit.Role.CO, since=timezone.now())
     # a corrected receipt time reorders the lists: the key follows it
     Matter.objects.filter(pk=matters[3].pk).update(received_at=timezone.now() - dt.timedelta(days=40))
-    return matters + [secret]
+    return [*matters, secret]
 
 
 def _definition(user, params: str) -> list[int]:
