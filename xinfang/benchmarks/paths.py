@@ -50,7 +50,7 @@ def main(argv=None) -> None:
     from django.db import connection
     from django.db.models import Exists, OuterRef, Q
 
-    from xinfang.matters.choices import HandlingClass, OPEN_STATES
+    from xinfang.matters.choices import OPEN_STATES, HandlingClass
     from xinfang.matters.models import Matter, MatterUnit
     from xinfang.matters.services.search import matter_text_filter, text_filter
     from xinfang.org.models import Unit
