@@ -17,11 +17,10 @@ from xinfang.core.validation import text
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter, Petition
 from xinfang.matters.services.actions import perform_action
+from xinfang.notices.services import notify_petitioner_reminder as notify_reminder
 from xinfang.org.choices import Role
 from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
-
-from xinfang.notices.services import notify_petitioner_reminder as notify_reminder
 
 from ..models import PetitionerReminder
 

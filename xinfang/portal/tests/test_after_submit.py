@@ -171,7 +171,7 @@ def test_one_tap_reminder_is_confirmed_throttled_recorded_and_told(client, count
         assert "您已于 2026-11-09 提交催办" in client.get(base).content.decode()
         clock.shift(dt.timedelta(days=8))  # the interval (7 days) has passed
         assert client.post(sign_in(client, result) + "remind/", {}).status_code == 302
-    first, second = PetitionerReminder.objects.order_by("created_at")
+    first, _second = PetitionerReminder.objects.order_by("created_at")
     assert "一键催办" in first.text and first.deadline_kind == "dispose"
     assert StaffNotice.objects.filter(recipient=county.users["officer"], kind="urged").count() == 2
     assert not StaffNotice.objects.filter(recipient=county.users["handler"], kind="urged").exists()

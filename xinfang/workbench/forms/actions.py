@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.core.inputs import Input, Kind
+from xinfang.core.uploads import MultipleFileField
 from xinfang.matters.choices import State
 from xinfang.matters.models import Matter
-from xinfang.core.uploads import MultipleFileField
 from xinfang.matters.workflow import ATTACHMENT_INPUTS, WORKFLOW
 from xinfang.org.choices import ROUTABLE_KINDS
 from xinfang.org.models import Unit

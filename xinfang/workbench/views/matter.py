@@ -15,8 +15,8 @@ from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
 from xinfang.matters.selectors import attachment_for
-from xinfang.matters.services.attachments import attachment_set_public
 from xinfang.matters.services.actions import perform_action
+from xinfang.matters.services.attachments import attachment_set_public
 from xinfang.matters.workflow import WORKFLOW
 from xinfang.workdays.models import current_rules
 
