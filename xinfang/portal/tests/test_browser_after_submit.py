@@ -36,7 +36,7 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(**PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(20000)
+    context.set_default_timeout(60000)  # a shared CI machine: the first page of the live server can be slow
     context.add_init_script(CSP_LISTENER)
     violations: list[str] = []
     dialogs: list[str] = []
