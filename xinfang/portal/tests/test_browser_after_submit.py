@@ -85,6 +85,7 @@ def test_petitioner_after_submitting_on_a_phone(phone, live_url, county, screens
     assert "听证通知书.pdf" in files and "内部笔录.pdf" not in files
 
     # 3. one-tap 催办 (the 15-day disposal limit has passed), confirmed in a dialog
+    screenshot(page, "issue15-portal-remind-phone")
     page.click("[data-testid=one-tap-remind]")
     page.wait_for_selector("text=催办已提交")
     assert page.dialogs and "确认催办" in page.dialogs[0]
