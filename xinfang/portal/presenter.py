@@ -29,7 +29,7 @@ from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
 
 from . import documents
-from .services.petitioner import PRESSABLE, appeal_action, recent_reminder
+from .services.petitioner import PRESSABLE, appeal_action, recent_reminder, reminder_interval
 
 PUBLIC_STATUS = {
     State.REGISTERED: "已登记，信访部门正在审查处理",
@@ -257,6 +257,7 @@ def _reminder(m: Matter, deadlines: list[Deadline], today: dt.date) -> dict:
         "overdue": overdue,
         "can_request": bool(overdue) and recent is None,
         "requested_on": _day(recent.created_at) if recent else None,
+        "interval_days": reminder_interval().days,
     }
 
 

@@ -72,12 +72,12 @@ def overdue_deadlines(matter: Matter, today: dt.date | None = None) -> list[Dead
     ]
 
 
-def _interval() -> dt.timedelta:
+def reminder_interval() -> dt.timedelta:
     return dt.timedelta(days=int(getattr(settings, "XINFANG_PORTAL_REMINDER_INTERVAL_DAYS", 7)))
 
 
 def recent_reminder(matter: Matter) -> PetitionerReminder | None:
-    since = timezone.now() - _interval()
+    since = timezone.now() - reminder_interval()
     return matter.portal_reminders.filter(handled=False, created_at__gte=since).order_by("-created_at").first()
 
 
