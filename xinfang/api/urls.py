@@ -4,7 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from xinfang.matters.api.views import ACTION_VIEWS, MatterDetailView, MatterListCreateView, MatterPetitionView
+from xinfang.matters.api.views import (
+    ACTION_VIEWS,
+    MatterAttachmentView,
+    MatterDetailView,
+    MatterListCreateView,
+    MatterPetitionView,
+)
 from xinfang.org.api.views import CategoryViewSet, RegionViewSet, UnitViewSet, UserViewSet
 from xinfang.routing.api import SuggestView
 from xinfang.tokens import api as token_api
@@ -32,6 +38,7 @@ urlpatterns = [
     path("matters/", MatterListCreateView.as_view(), name="api-matters"),
     path(f"matters/{NUMBER}/", MatterDetailView.as_view(), name="api-matter"),
     path(f"matters/{NUMBER}/petitions/", MatterPetitionView.as_view(), name="api-matter-petitions"),
+    path(f"matters/{NUMBER}/attachments/<int:pk>/", MatterAttachmentView.as_view(), name="api-matter-attachment"),
     path(f"matters/{NUMBER}/documents/", include("xinfang.documents.api_urls")),
     *[path(f"matters/{NUMBER}/{action}/", view, name=f"api-matter-{action}") for action, view in ACTION_VIEWS.items()],
     path("public/", include("xinfang.portal.api_urls")),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from . import validation as v
+from .uploads import check_uploads
 
 
 class Kind(StrEnum):
@@ -27,6 +28,7 @@ class Kind(StrEnum):
     BOOLEAN = "boolean"
     CODE = "code"  # a reference-data code (a unit); the service resolves it
     CODES = "codes"  # a list of codes
+    FILES = "files"  # uploaded files (multipart): the registration's size, count and content checks
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Input:
             parts.append(f"≤ setting `{self.limit}`")
         if self.kind == Kind.TEXT:
             parts.append(f"≤ {self.max_length} chars")
+        if self.kind == Kind.FILES:
+            parts = ["files (multipart), the registration's size/count/type checks"]
         if self.required_if:
             parts.append(f"required if `{self.required_if[0]}` = `{self.required_if[1]}`")
         elif not self.required:
@@ -187,6 +191,17 @@ def _codes(inp: Input, raw) -> list[str]:
     return codes
 
 
+def _files(inp: Input, raw) -> list:
+    """Uploaded files, checked like the registration's (size, count, real type by content);
+    each file remembers its sniffed MIME type (``_xinfang_mime``) for the row that stores it."""
+    files = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    if any(not (hasattr(f, "read") and hasattr(f, "name")) for f in files):
+        v.fail(inp.name, f"{inp.label}应以文件上传（multipart/form-data）。")
+    for f, mime in zip(files, check_uploads(files, field=inp.name), strict=True):
+        f._xinfang_mime = mime
+    return files
+
+
 def _empty(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == [] or raw == ()
 
@@ -209,6 +224,8 @@ def parse_one(inp: Input, raw, settings=None):
         return v.datetime_value(raw, inp.name, inp.label)
     if inp.kind == Kind.BOOLEAN:
         return _boolean(inp, raw)
+    if inp.kind == Kind.FILES:
+        return _files(inp, raw)
     return _codes(inp, raw)
 
 
@@ -224,7 +241,7 @@ def parse(inputs: tuple[Input, ...], data: Mapping, *, settings=None) -> dict:
             value = inp.default
             if inp.kind == Kind.TEXT or inp.kind == Kind.CHOICE or inp.kind == Kind.CODE:
                 value = "" if inp.default is None else inp.default
-            elif inp.kind == Kind.CODES:
+            elif inp.kind in (Kind.CODES, Kind.FILES):
                 value = []
         else:
             value = parse_one(inp, raw, settings)

@@ -22,6 +22,7 @@ from xinfang.matters.choices import (
 )
 from xinfang.matters.models import Deadline, Event, Matter, Petition
 from xinfang.matters.params import EventParams
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 from xinfang.workdays.models import current_rules
@@ -160,7 +161,7 @@ def _receipt(d: Paper) -> None:
     petition = (held[0] if held else Petition.objects.filter(matter=d.matter, number=d.p["petition"]).first()
                 or d.matter.petitions.first())
     d.v["信访件编号"] = petition.number if petition else ""
-    d.v["查询码"] = petition.query_code if petition else ""
+    d.v["查询码"] = format_query_code(petition.query_code) if petition else ""
     d.v["登记日期"] = day_text(petition.registered_at if petition and petition.registered_at else d.event.recorded_at)
     d.v["信访人"] = d.recipient = petitioner_names(d.matter, petition)
 

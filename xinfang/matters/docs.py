@@ -7,7 +7,7 @@ from xinfang.workdays.clocks import UNIT_ZH
 from xinfang.workdays.rules import CLOCK_RULES
 
 from .choices import State
-from .workflow import TRANSITIONS
+from .workflow import COMMON_INPUTS, TRANSITIONS
 
 ACTOR_ZH = {
     "bureau": "信访局案件办理（案件办理员、局领导）",
@@ -73,7 +73,9 @@ def workflow_markdown() -> str:
         "",
         "## Inputs",
         "",
-        "Every action also takes `occurred_at` (发生时间) and `note` (备注); the API also takes `expected_version`.",
+        "Every action also takes " + ", ".join(f"`{i.name}` ({i.label}: {i.describe()})" for i in COMMON_INPUTS)
+        + "; the API also takes `expected_version`. Files (`attachments`) are sent as multipart/form-data and stored "
+        "with the act's event; the petitioner sees them only when `attachments_public` is true (portal uploads: always).",
         "The API serializer, the OpenAPI schema, the workbench form and this table are derived from these declarations.",
         "",
         "| Action | Input | 中文 | Type and bounds | Help |",

@@ -279,10 +279,18 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # issue 15 §6: the act that carried the file (none: registration), and whether the petitioner sees it
+    event = models.ForeignKey("Event", verbose_name="办理环节", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="attachments")
+    via = models.CharField("途径", max_length=12, default="staff")
+    public = models.BooleanField("对信访人可见", default=False)
+    public_set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    public_set_at = models.DateTimeField("可见性设置时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = verbose_name
+        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name

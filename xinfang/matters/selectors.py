@@ -11,14 +11,14 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
-from .access import UNIT_NEWEST_FIRST, uses_unit_key, visible_matters, visible_numbers
+from .access import UNIT_NEWEST_FIRST, access_matter, identity_hidden, uses_unit_key, visible_matters, visible_numbers
 from .choices import OPEN_STATES, Channel, Purpose, State
-from .models import Deadline, Event, Matter, Petition, PetitionPerson
+from .models import Attachment, Deadline, Event, Matter, Petition, PetitionPerson
 from .overdue import overdue_q, overdue_unit_of
 from .services.search import matter_text_filter, query_terms
 
@@ -163,8 +163,37 @@ def detail_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
                 Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner"))
             ),
         ),
-        "attachments",
+        Prefetch("attachments", queryset=Attachment.objects.select_related("event__unit", "uploaded_by").order_by("uploaded_at", "id")),
     )
+
+
+# ---- attachments (issue 15 §6) ---------------------------------------------------------------
+
+
+def attachment_rows(user, matter: Matter) -> list[Attachment]:
+    """The files of a matter this user may list (the caller got ``matter`` from the access function).
+
+    §30: whoever may not see the reporter's identity gets no file at all — a letter, a photo or a
+    report can name the petitioner, and a file cannot be masked (docs/security.md)."""
+    if identity_hidden(user, matter):
+        return []
+    return list(matter.attachments.all())
+
+
+def attachment_for(user, number: str, pk: int) -> tuple[Matter, Attachment]:
+    """One file to download: through the access function and the same §30 rule; NotVisible otherwise."""
+    matter = access_matter(user, number)
+    if identity_hidden(user, matter):
+        raise NotVisible("附件不存在。")
+    att = Attachment.objects.filter(matter=matter, pk=pk).select_related("event").first()
+    if att is None:
+        raise NotVisible("附件不存在。")
+    return matter, att
+
+
+def public_attachments(matter: Matter) -> list[Attachment]:
+    """What the petitioner sees on the portal: only the files marked 对信访人可见."""
+    return list(matter.attachments.filter(public=True).select_related("event").order_by("uploaded_at", "id"))
 
 
 def find_duplicates(user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,

@@ -145,15 +145,26 @@ def param(name, label, kind=Kind.TEXT, **kw) -> Param:
     return Param(name, label, kind, **kw)
 
 
+# Files any act may carry (issue 15 §6): investigation reports, photos, the scanned signed 意见书,
+# the 送达回证. Declared once here; the service stores them with the act's event (``Attachment.event``).
+ATTACHMENT_INPUTS = (
+    Input("attachments", Kind.FILES, "附件", required=False, record=False,
+          help="调查报告、照片、签收的意见书扫描件、送达回证等；可多选，大小和类型限制同登记"),
+    Input("attachments_public", Kind.BOOLEAN, "附件对信访人可见", required=False, default=False, record=False,
+          yes_no=("对信访人可见", "仅工作人员可见"), help="勾选后信访人可在门户查看和下载这些附件"),
+)
 # Inputs every action takes besides its own (the API adds ``expected_version``).
 COMMON_INPUTS = (
     Input("occurred_at", Kind.DATETIME, "发生时间", required=False,
           help="补录纸质办理时填写实际时间（ISO 8601）；留空为现在；不能晚于现在，也不能早于上一次办理"),
     text("note", "备注", required=False),
+    *ATTACHMENT_INPUTS,
 )
 NOTICE_PARAMS = {
     "notice_type": Param("notice_type", "文书", Kind.CHOICE),
     "notice_types": Param("notice_types", "文书", Kind.CODES, shown=False),
+    # how many files the act carried (their names stay on the attachment rows, behind the access check)
+    "attachments": Param("attachments", "附件数", Kind.INTEGER),
 }
 UNIT_PARAMS = (param("unit_name", "责任单位"),)
 ROUTE_INPUTS = (
@@ -296,6 +307,13 @@ TRANSITIONS: tuple[Transition, ...] = (
                     required_message="选择“不满意”时，请写明不满意的理由，以便信访局回访核实。",
                     help="选择“不满意”时必填")),
        emits=(param("evaluated_unit", "被评价单位"),)),
+    _t("add_material", "补充材料", ALL_OPEN, None, [A.PETITIONER], "第二十条",
+       inputs=(text("content", "补充内容", required=False, max_length=10000, lines=4,
+                    help="补充的事实、理由或证明材料说明；文字和附件至少提供一项"),),
+       confirm="确认提交补充材料？提交后将通知办理单位。",
+       notes="The petitioner (portal, or staff recording what was brought in) adds text and files to an open "
+             "matter; files from the portal are visible to the petitioner; the handling unit (or the bureau "
+             "while it holds the matter) gets a staff notice."),
     _t("request_review", "申请复查", [S.REPLIED], S.REVIEW_REQUESTED, [A.PETITIONER], "第三十五条",
        meets=(C.REVIEW_REQUEST,), starts=(C.REVIEW,), guard="delivered",
        inputs=(text("reason", "申请复查理由", max_length=10000),), emits=REVIEW_BODY_PARAMS),

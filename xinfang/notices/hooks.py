@@ -5,7 +5,7 @@ from __future__ import annotations
 from xinfang.org.permissions import Ability, roles_with
 
 from .models import NoticeKind
-from .services import bureau_caseworkers, notify, unit_staff
+from .services import bureau_caseworkers, handlers_of, notify, unit_staff
 
 
 def _url(matter) -> str:
@@ -27,6 +27,10 @@ def on_event(event, matter) -> None:
     elif a == "object":
         notify(bureau_caseworkers(), kind=NoticeKind.RETURN, key=key, matter=matter, url=_url(matter),
                title=f"异议退回待审核：{head}")
+    elif a == "add_material":
+        files = (event.params or {}).get("attachments") or 0
+        notify(handlers_of(matter), kind=NoticeKind.MATERIAL, key=key, matter=matter, url=_url(matter),
+               title=f"信访人补充材料：{head}", body=(f"附件 {files} 个。" if files else "") + "请在办理中一并考虑。")
     elif a in ("request_review", "request_recheck"):
         body_unit = matter.review_body if a == "request_review" else matter.recheck_body
         label = "复查" if a == "request_review" else "复核"

@@ -12,6 +12,7 @@ class NoticeKind(models.TextChoices):
     RETURN = "return", "异议退回待审核"
     REVIEW = "review", "复查复核申请"
     URGED = "urged", "信访人催办"
+    MATERIAL = "material", "信访人补充材料"
     SUPERVISION = "supervision", "督查督办"
     TASK = "task", "交办任务"
     DUE_SOON = "due_soon", "时限临期"

@@ -128,6 +128,23 @@ def notify_record(record) -> int:
                   body=(f"请于 {record.response_due:%Y-%m-%d} 前答复。" if record.response_due else ""))
 
 
+def handlers_of(matter) -> list[User]:
+    """Who handles the matter now: the handling unit's staff, or the bureau's case staff while it holds it."""
+    if matter.handling_unit_id is not None:
+        return unit_staff(matter.handling_unit)
+    return bureau_caseworkers()
+
+
+def notify_petitioner_reminder(reminder) -> int:
+    """A petitioner's one-tap 催办 (portal): the bureau's case staff, who press the overdue unit, and that unit."""
+    m = reminder.matter
+    users = {u.pk: u for u in [*bureau_caseworkers(), *unit_staff(reminder.overdue_unit)]}
+    return notify(users.values(), kind=NoticeKind.URGED, key=f"reminder:{reminder.pk}", matter=m,
+                  url=f"/matters/{m.number}/", title=f"信访人催办：{m.number} {m.title[:40]}",
+                  body=f"{reminder.text[:200]}（应于 {reminder.deadline_due:%Y-%m-%d} 前办理）" if reminder.deadline_due
+                  else reminder.text[:200])
+
+
 def notify_due_soon(today: dt.date, first: dt.date, last: dt.date) -> int:
     """Each running statutory clock falling due between ``first`` and ``last``: once, to the unit it binds."""
     created = 0

@@ -16,6 +16,7 @@ from django.conf import settings
 from xinfang.matters.choices import DecisionOutcome
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.matters.params import EventParams
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
 
@@ -34,6 +35,8 @@ TEXTS = {
     TemplateKey.REVIEW_DECIDED: "{body}已对您的信访事项{number}作出复查意见（{outcome}）。{next_right}查询码{code}。{track}",
     TemplateKey.RECHECK_DECIDED: "{body}已对您的信访事项{number}作出复核意见（{outcome}）。复核意见为终结意见，以同一事实和理由再次提出的，不再受理。查询码{code}。{track}",
     TemplateKey.MEDIATED: "您的信访事项{number}已经调解（和解）办结。查询码{code}。{track}",
+    # issue 15 §15: a lost code, sent only to the phone given at submission (portal/services/recovery.py)
+    TemplateKey.CODE_RECOVERY: "您申请找回信访事项查询码：{items}。请妥善保管，不要告诉他人。如非本人操作，请忽略本短信。{track}",
 }
 
 
@@ -170,6 +173,7 @@ COMPOSERS: dict[str, Composer | None] = {
     "reply": _replied,
     "deliver": _delivered,
     "evaluate": None,
+    "add_material": None,  # the petitioner's own act: nothing to tell them
     "request_review": None,
     "review_decide": _review_decided,
     "request_recheck": None,
@@ -199,7 +203,7 @@ def track_hint() -> str:
 
 
 def render(template_key: str, params: dict, code: str) -> str:
-    values = {"next_step": "", "evaluate": "", "next_right": "", "detail": "", **params, "code": code, "track": track_hint()}
+    values = {"next_step": "", "evaluate": "", "next_right": "", "detail": "", **params, "code": format_query_code(code), "track": track_hint()}
     values.setdefault("review_days", current_rules().period(ClockKind.REVIEW_REQUEST))  # rows queued before the setting
     return TEXTS[TemplateKey(template_key)].format(**values)
 

@@ -36,6 +36,7 @@ class TemplateKey(models.TextChoices):
     REVIEW_DECIDED = "review_decided", "复查意见告知"
     RECHECK_DECIDED = "recheck_decided", "复核意见告知"
     MEDIATED = "mediated", "调解和解告知"
+    CODE_RECOVERY = "code_recovery", "查询码找回"
 
 
 class Notification(models.Model):

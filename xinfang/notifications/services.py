@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from xinfang.core.validation import is_mobile
 from xinfang.matters.models import Event, Matter, Petition
+from xinfang.matters.services.numbering import format_query_code
 
 from . import messages
-from .models import Channel, Notification, Status
+from .models import Channel, Notification, Status, TemplateKey
 from .senders import OutgoingMessage, SendError, email_enabled, get_sender, sms_enabled
 
 log = logging.getLogger("xinfang.notifications")
@@ -206,3 +207,26 @@ def retry_now(*, actor, notification: Notification) -> Notification:
     )
     notification.refresh_from_db()
     return send_notification(notification)
+
+
+def queue_code_recovery(phone: str, *, limit: int = 5) -> list[Notification]:
+    """查询码找回 (issue 15 §15): one SMS to ``phone`` listing the numbers and codes of the
+    matters on whose petitions this phone was given (newest first, at most ``limit``; anonymous
+    matters have no petitioner to tell). The caller checked the throttles and answers the same
+    whether or not anything was queued. Sent by the outbox (after commit, or the runner)."""
+    if not sms_enabled() or not phone or not is_mobile(phone):
+        return []
+    petitions = list(
+        Petition.objects.filter(person_links__petitioner__phone=phone, matter__is_anonymous=False)
+        .select_related("matter").order_by("-received_at", "-id").distinct()[:limit]
+    )
+    if not petitions:
+        return []
+    items = "；".join(f"事项{p.matter.number} 查询码{format_query_code(p.query_code)}" for p in petitions)
+    params = {"items": items, "count": len(petitions)}
+    text = messages.render(TemplateKey.CODE_RECOVERY, params, "")
+    return [Notification.objects.create(
+        matter=petitions[0].matter, event=None, petition=None, channel=Channel.SMS.value, recipient=phone,
+        template_key=TemplateKey.CODE_RECOVERY, text=text, params=params, status=Status.QUEUED,
+        next_attempt_at=timezone.now(),
+    )]

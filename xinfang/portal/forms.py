@@ -12,7 +12,7 @@ from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.idnumber import IdNumberError, check_id_number
 from xinfang.core.idnumber import normalize as normalize_id
 from xinfang.core.inputs import parse as parse_inputs
-from xinfang.core.uploads import check_uploads
+from xinfang.core.uploads import MultipleFileField
 from xinfang.core.validation import normalize_phone
 from xinfang.matters.choices import Purpose, Rating
 from xinfang.matters.workflow import WORKFLOW
@@ -30,30 +30,6 @@ PURPOSE_CHOICES = [
 ]
 RATING_CHOICES = [(Rating.SATISFIED.value, "满意"), (Rating.BASICALLY_SATISFIED.value, "基本满意"),
                   (Rating.DISSATISFIED.value, "不满意")]
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(d, initial) for d in data if d]
-        else:
-            files = [single(data, initial)] if data else []
-        if files:
-            try:
-                check_uploads(files)
-            except InvalidInput as exc:
-                raise forms.ValidationError(exc.message) from None
-        return files
 
 
 def _text(label, max_length, *, required=True, rows=None, **attrs):
@@ -296,7 +272,7 @@ class TrackForm(forms.Form):
                              error_messages={"required": "请填写事项编号或信访件编号。"})
     code = forms.CharField(label="查询码", max_length=40,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false", "placeholder": "10 位字母和数字"}),
+                                                         "spellcheck": "false", "placeholder": "如 ACDE-FHJK-MNPR，可不输短横、不分大小写"}),
                            error_messages={"required": "请填写查询码。"})
 
 
@@ -331,7 +307,24 @@ class AppealForm(forms.Form):
 
 
 class ReminderForm(forms.Form):
-    text = _text("催办内容", 1000, rows=4, placeholder="请简要说明需要督促的事项")
+    text = _text("催办内容（选填）", 1000, required=False, rows=4, placeholder="可简要说明需要督促的事项，不填也可以")
+
+
+class MaterialForm(forms.Form):
+    content = _text("补充内容", 10000, required=False, rows=6, placeholder="补充的事实、理由，或对所附材料的说明")
+    attachments = MultipleFileField(label="补充材料（照片、PDF 等，选填）")
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("content") and not data.get("attachments"):
+            raise forms.ValidationError("请填写补充内容或选择要上传的材料。")
+        return data
+
+
+class RecoverForm(forms.Form):
+    phone = forms.CharField(label="提交信访事项时留下的手机号码", max_length=20,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "11 位手机号码"}),
+                            error_messages={"required": "请填写手机号码。"})
 
 
 class ReceptionDayForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xinfang.documents.choices import DocType
 from xinfang.matters.choices import (
+    OPEN_STATES,
     CloseReason,
     EvaluationTarget,
     HandlingClass,
@@ -23,11 +24,12 @@ from xinfang.matters.choices import (
 )
 from xinfang.matters.models import Deadline, Event, Matter, Petition
 from xinfang.matters.params import EventParams
+from xinfang.matters.selectors import public_attachments
 from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
 
 from . import documents
-from .services.petitioner import PRESSABLE, appeal_action, recent_reminder
+from .services.petitioner import PRESSABLE, appeal_action, recent_reminder, reminder_interval
 
 PUBLIC_STATUS = {
     State.REGISTERED: "已登记，信访部门正在审查处理",
@@ -112,6 +114,8 @@ PUBLIC_TIMELINE: dict[str, PublicLine | None] = {
     "reply": lambda p, own: ("出具信访处理意见书", f"处理结果：{p.text('outcome')}。{p.text('opinion')}"),
     "deliver": lambda p, own: ("送达", f"送达方式：{p.text('method')}。"),
     "evaluate": lambda p, own: ("评价", f"评价{p.text('target')}：{p.text('rating')}。"),
+    "add_material": lambda p, own: ("补充材料", "信访人补充了材料" + (f"（附件 {p['attachments']} 个）" if p["attachments"] else "")
+                                    + "，已通知办理机关。"),
     "request_review": lambda p, own: _ask_for_body(p, "review_body_name", "复查机关", "复查"),
     "review_decide": lambda p, own: ("出具复查意见", f"复查结果：{p.text('outcome')}。{p.text('opinion')}"),
     "request_recheck": lambda p, own: _ask_for_body(p, "recheck_body_name", "复核机关", "复核"),
@@ -253,6 +257,7 @@ def _reminder(m: Matter, deadlines: list[Deadline], today: dt.date) -> dict:
         "overdue": overdue,
         "can_request": bool(overdue) and recent is None,
         "requested_on": _day(recent.created_at) if recent else None,
+        "interval_days": reminder_interval().days,
     }
 
 
@@ -295,7 +300,23 @@ def limited_view(matter: Matter, petition: Petition) -> dict:
         "evaluation": {"evaluable": False, "reason": "该事项不公开，不参加满意度评价。", "targets": []},
         "appeal": {"action": None, "label": "", "body_name": "", "due": None, "can_request": False, "message": ""},
         "reminder": {"overdue": [], "can_request": False, "requested_on": None},
+        "material": _material(matter), "attachments": [],
     }
+
+
+def _material(m: Matter) -> dict:
+    """补充材料: any open matter (also one not published: adding tells the petitioner nothing)."""
+    return {"can_add": m.status in OPEN_STATES}
+
+
+def _attachments(m: Matter) -> list[dict]:
+    """Files marked 对信访人可见 (and the petitioner's own uploads): name, size, the act, the day."""
+    rows = []
+    for a in public_attachments(m):
+        act = PUBLIC_TIMELINE.get(a.event.action) if a.event_id else None
+        label = "登记" if a.event_id is None else (act(EventParams.of(a.event), True)[0] if act else "办理")
+        rows.append({"id": a.pk, "name": a.name, "size": a.size, "act": label, "date": _day(a.uploaded_at)})
+    return rows
 
 
 def public_view(matter: Matter, petition: Petition, today: dt.date | None = None) -> dict:
@@ -325,4 +346,6 @@ def public_view(matter: Matter, petition: Petition, today: dt.date | None = None
         "evaluation": _evaluation(matter, deadlines, events, today),
         "appeal": _appeal(matter, deadlines, today),
         "reminder": _reminder(matter, deadlines, today),
+        "material": _material(matter),
+        "attachments": _attachments(matter),
     }

@@ -26,6 +26,7 @@ urlpatterns = [
     path(f"matters/{N}/act/<str:action>/", matter.matter_act, name="matter-act"),
     path(f"matters/{N}/suggest/", routing.matter_suggest, name="matter-suggest"),
     path(f"matters/{N}/attachments/<int:pk>/", matter.attachment_download, name="attachment"),
+    path(f"matters/{N}/attachments/<int:pk>/visibility/", matter.attachment_visibility, name="attachment_visibility"),
     # exports
     path("exports/", exports.export_list, name="exports"),
     path("exports/<uuid:pk>/", exports.export_detail, name="export"),

@@ -22,6 +22,7 @@ from django.db import connection
 from xinfang.documents import rendering
 from xinfang.documents.models import IssuedDocument
 from xinfang.matters.models import Matter
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.testing.factories import petition_data, register
 
 from .helpers import flat, pdf_text
@@ -79,7 +80,7 @@ def test_a_process_killed_between_commit_and_rendering_loses_no_document(county,
     assert bytes(done.pdf_data).startswith(b"%PDF") and bytes(done.docx_data).startswith(b"PK")
     assert len(done.pdf_sha256) == 64 and done.doc_number == receipt.doc_number
     petition = matter.petitions.get()
-    assert flat(petition.query_code) in pdf_text(done) and flat(matter.number) in pdf_text(done)
+    assert flat(format_query_code(petition.query_code)) in pdf_text(done) and flat(matter.number) in pdf_text(done)
     assert rendering.pending_ids() == []
 
 

@@ -43,7 +43,13 @@ EventRowSerializer = _shape("MatterEventSerializer", {
     "occurred_at": DT(), "recorded_at": DT(), "from_status": S(), "to_status": S(),
     "params": serializers.DictField(), "note": S(),
 })
-AttachmentRowSerializer = _shape("MatterAttachmentSerializer", {"name": S(), "mime": S(), "size": INT(), "sha256": S()})
+AttachmentRowSerializer = _shape("MatterAttachmentSerializer", {
+    "id": INT(), "name": S(), "mime": S(), "size": INT(), "sha256": S(),
+    "event_seq": INT(allow_null=True, help_text="the act that carried the file (null: registration)"),
+    "action": S(help_text="that act's action, or `register`"), "uploaded_by": S(allow_null=True), "via": S(),
+    "uploaded_at": DT(), "public": B(help_text="对信访人可见: shown to the petitioner on the portal"),
+    "url": S(help_text="GET: the file (access-checked); PATCH {public}: 对信访人可见"),
+})
 
 DETAIL_FIELDS = {
     "version": INT(), "handling_class": S(), "previous_status": S(), "registering_unit": S(allow_null=True),
@@ -71,4 +77,8 @@ RegisteredShape = type("MatterRegisteredSerializer", (MatterDetailShape,), {
 PetitionAddedShape = type("MatterPetitionAddedSerializer", (MatterDetailShape,), {
     "petition": S(help_text="the new petition's number"), "query_code": S(help_text="查询码 for the petitioner"),
     "__module__": __name__,
+})
+
+AttachmentVisibilityShape = _shape("MatterAttachmentVisibilitySerializer", {
+    "id": INT(read_only=True), "public": B(help_text="对信访人可见"),
 })

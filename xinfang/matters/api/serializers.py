@@ -14,6 +14,7 @@ from xinfang.workdays.models import current_rules
 
 from ..access import identity_hidden
 from ..choices import Channel, Purpose
+from ..selectors import attachment_rows
 from ..selectors import petitioner_rows as core_petitioner_rows
 from ..workflow import COMMON_INPUTS, TRANSITIONS, Transition
 
@@ -138,7 +139,15 @@ class MatterDetailSerializer(serializers.Serializer):
                 }
                 for e in m.events.all()
             ],
-            "attachments": [{"name": a.name, "mime": a.mime, "size": a.size, "sha256": a.sha256} for a in m.attachments.all()],
+            # §30: none for a reader who may not see the reporter (selectors.attachment_rows)
+            "attachments": [
+                {"id": a.pk, "name": a.name, "mime": a.mime, "size": a.size, "sha256": a.sha256,
+                 "event_seq": a.event.seq if a.event_id else None, "action": a.event.action if a.event_id else "register",
+                 "uploaded_by": str(a.uploaded_by) if a.uploaded_by_id else None, "via": a.via,
+                 "uploaded_at": a.uploaded_at, "public": a.public,
+                 "url": f"/api/v1/matters/{m.number}/attachments/{a.pk}/"}
+                for a in attachment_rows(ctx.get("user"), m)
+            ],
             "allowed_actions": ctx.get("allowed_actions", []),
         })
         return _jsonable(data)
@@ -219,6 +228,8 @@ def input_field(inp: Input, settings=None) -> serializers.Field:
         return serializers.DateTimeField(**kw)
     if inp.kind == Kind.BOOLEAN:
         return serializers.BooleanField(default=inp.default, **kw)
+    if inp.kind == Kind.FILES:
+        return serializers.ListField(child=serializers.FileField(), **kw)
     return serializers.ListField(child=serializers.CharField(max_length=inp.max_length), **kw)
 
 

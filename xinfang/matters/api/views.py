@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,15 +18,17 @@ from xinfang.core.api.permissions import IsStaff
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.idempotency import request_fingerprint
+from xinfang.core.inputs import Input, Kind, parse_one
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
 from ..models import IdempotencyRecord
-from ..selectors import detail_queryset, filter_matters, list_queryset, redacted_event_params
+from ..selectors import attachment_for, detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
+from ..services.attachments import attachment_set_public
 from ..services.registration import add_petition, register_petition
 from ..workflow import ACTIONS, WORKFLOW, allowed_actions
-from .schema import MatterDetailShape, PetitionAddedShape, RegisteredShape
+from .schema import AttachmentVisibilityShape, MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
     ACTION_SERIALIZERS,
     MatterDetailSerializer,
@@ -39,7 +42,7 @@ def _data(request) -> dict:
     """request.data as a plain dict; JSON-encoded lists are accepted in multipart forms."""
     raw = request.data
     if hasattr(raw, "dict"):
-        data = {k: raw.getlist(k) if k in ("co_units",) else raw.get(k) for k in raw}
+        data = {k: raw.getlist(k) if k in ("co_units", "attachments") else raw.get(k) for k in raw}
     else:
         data = dict(raw)
     for key in ("petitioners", "co_units"):
@@ -155,6 +158,34 @@ class MatterDetailView(APIView):
                    detail={"via": "api"}, ip=client_ip(request))
         reveal = str(request.query_params.get("reveal", "")).lower() in {"1", "true", "yes"}
         return Response(render_matter(request, matter, reveal=reveal))
+
+
+class MatterAttachmentView(APIView):
+    """GET the file of one attachment; PATCH ``{"public": true|false}`` marks it 对信访人可见 (issue 15 §6)."""
+
+    permission_classes = [IsStaff]
+    api_error_statuses = (403,)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}, summary="下载附件（经访问控制）",
+                   operation_id="matters_attachment_download")
+    def get(self, request, number, pk):
+        _matter, att = attachment_for(request.user, number, pk)
+        log_access(user=request.user, kind=AccessLog.Kind.VIEW, object_type="attachment",
+                   object_ref=f"{number}/{att.pk}", detail={"name": att.name, "via": "api"}, ip=client_ip(request))
+        response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name,
+                                content_type=att.mime or "application/octet-stream")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(request=AttachmentVisibilityShape, responses={200: AttachmentVisibilityShape},
+                   summary="设置附件是否对信访人可见", operation_id="matters_attachment_visibility")
+    def patch(self, request, number, pk):
+        data = request.data if hasattr(request.data, "get") else {}
+        if "public" not in data:
+            raise InvalidInput("请说明附件是否对信访人可见（public: true/false）。", fields={"public": "必填"})
+        public = parse_one(Input("public", Kind.BOOLEAN, "对信访人可见"), data.get("public"))
+        att = attachment_set_public(actor=request.user, number=number, pk=pk, public=public)
+        return Response({"id": att.pk, "public": att.public})
 
 
 class MatterPetitionView(APIView):

@@ -45,7 +45,17 @@ from ..choices import (
     State,
 )
 from ..models import Deadline, Matter, MatterUnit
-from ..workflow import COMMON_INPUTS, GUARD_MESSAGES, WORKFLOW, Actor, actor_kinds, check, with_notices
+from ..workflow import (
+    ATTACHMENT_INPUTS,
+    COMMON_INPUTS,
+    GUARD_MESSAGES,
+    WORKFLOW,
+    Actor,
+    actor_kinds,
+    check,
+    with_notices,
+)
+from .attachments import save_act_attachments
 from .deadlines import (
     ClockContext,
     cancel_all_authority_clocks,
@@ -83,6 +93,7 @@ class Ctx:
     after_event: list[Callable] = field(default_factory=list)
     # a follow-on act on another matter in the same transaction (``merge`` records ``absorb``)
     perform: Callable | None = None
+    files: list = field(default_factory=list)  # the act's checked uploads (ATTACHMENT_INPUTS)
 
     @property
     def day(self) -> dt.date:
@@ -379,6 +390,12 @@ def matter_raise_level(ctx: Ctx) -> None:
     ctx.event_params["leader_name"] = leader.full_name or leader.username
 
 
+def matter_add_material(ctx: Ctx) -> None:
+    """补充材料: text, files or both (the files are stored with the event by ``apply_action``)."""
+    if not ctx.params["content"] and not ctx.files:
+        v.fail("content", "请填写补充内容或上传补充材料。")
+
+
 def matter_set_flags(ctx: Ctx) -> None:
     """积案 / 重大紧急 edited after registration, with a reason (the event keeps the old value)."""
     m, field = ctx.matter, {"backlog": "is_backlog", "major": "is_major"}[ctx.params["flag"]]
@@ -415,6 +432,7 @@ HANDLERS: dict[str, Callable[[Ctx], None]] = {
     "close": matter_close,
     "raise_level": matter_raise_level,
     "set_flags": matter_set_flags,
+    "add_material": matter_add_material,
 }
 assert set(HANDLERS) <= set(WORKFLOW), "a handler for an action the workflow table does not declare"
 
@@ -477,10 +495,11 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
     raw = params if params is not None else {}
     if not isinstance(raw, Mapping):
         raise InvalidInput("请求内容应为 JSON 对象。", fields={"non_field_errors": "请求内容应为 JSON 对象"})
-    note = parse_inputs(COMMON_INPUTS[1:], raw)["note"] if "note" not in transition.fields else ""
+    note = parse_inputs(COMMON_INPUTS[1:2], raw)["note"] if "note" not in transition.fields else ""
     reason = check(transition, matter, kinds)
     if reason is not None:
         raise _refusal(reason, transition.label, matter)
+    attached = parse_inputs(ATTACHMENT_INPUTS, raw)  # size, count, real type: a 400 before anything is written
     occurred = v.occurred_at(raw.get("occurred_at"), last_event_at=matter.last_event_at)
     rules = current_rules()
     inputs = parse_inputs(transition.inputs, raw, settings=rules)
@@ -488,7 +507,8 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
         if inputs.get(name) == value and not (actors & kinds):
             raise NotAllowed(message)
     ctx = Ctx(actor=actor, matter=matter, action=action, params=inputs, occurred_at=occurred,
-              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via, perform=perform_action)
+              clocks=ClockContext(rules, load_calendar()), kinds=kinds, via=via, perform=perform_action,
+              files=attached["attachments"])
     ctx.event_params.update({i.name: jsonable(inputs[i.name]) for i in transition.inputs if i.record})
     ctx.event_params.update(facts or {})
     if "note" in transition.fields:
@@ -498,6 +518,8 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
     if handler is not None:
         handler(ctx)
     ctx.event_params = with_notices(action, ctx.event_params)
+    if ctx.files:
+        ctx.event_params["attachments"] = len(ctx.files)
     undeclared = set(ctx.event_params) - set(transition.params)
     assert not undeclared, f"{action} wrote event params the workflow table does not declare: {undeclared}"
 
@@ -521,4 +543,7 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
     for kind, kwargs in ctx.starts.items():
         start_clock(ctx.clocks, matter, kind, ctx.day, event=event, **kwargs)
     refresh_next_due(matter)
+    if ctx.files:
+        # what the petitioner sends is theirs to see; staff choose per act (对信访人可见)
+        save_act_attachments(event, ctx.files, actor=actor, public=via == "portal" or bool(attached["attachments_public"]))
     return event

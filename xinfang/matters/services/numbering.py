@@ -9,8 +9,11 @@ from django.db import transaction
 
 from ..models import Counter
 
-QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-QUERY_CODE_LENGTH = 10  # 32**10 ≈ 1.1e15 codes; wrong guesses are throttled
+# Easy to read aloud and to copy by hand: no look-alikes (0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B, U/V).
+# 21 symbols × 12 characters ≈ 52.7 bits; shown as three groups of four (ACDE-FHJK-MNPR).
+QUERY_CODE_ALPHABET = "ACDEFHJKMNPRTUWXY3479"
+QUERY_CODE_LENGTH = 12
+QUERY_CODE_GROUP = 4
 
 
 _BUMP = f"UPDATE {Counter._meta.db_table} SET value = value + 1 WHERE key = %s AND year = %s RETURNING value"
@@ -44,4 +47,11 @@ def next_petition_number(year: int) -> str:
 
 
 def new_query_code() -> str:
+    """A new code (stored without separators; codes issued before issue 15 keep their old form)."""
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def format_query_code(code: str) -> str:
+    """The code as shown and read aloud: groups of four joined by "-" (any stored length)."""
+    code = (code or "").strip().upper()
+    return "-".join(code[i:i + QUERY_CODE_GROUP] for i in range(0, len(code), QUERY_CODE_GROUP))

@@ -171,7 +171,8 @@ def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
     raise NotAllowed("您的角色不能登记信访件。")
 
 
-def _save_attachments(matter: Matter, petition: Petition, files, actor) -> list[Attachment]:
+def _save_attachments(matter: Matter, petition: Petition, files, actor, via: str = "staff") -> list[Attachment]:
+    """The petition's own files; what the petitioner uploaded on the portal is visible to them."""
     saved = []
     for f in files or []:
         data = f.read()
@@ -180,6 +181,7 @@ def _save_attachments(matter: Matter, petition: Petition, files, actor) -> list[
         att = Attachment(
             matter=matter, petition=petition, name=str(f.name)[:200], mime=getattr(f, "_xinfang_mime", ""),
             size=len(data), sha256=digest, uploaded_by=actor if actor is not None else None,
+            via=via, public=via == "portal",
         )
         att.file.save(digest[:16], f, save=False)
         att.save()
@@ -367,7 +369,7 @@ def register_petition(
             )
             deadline.matter, deadline.event = matter, event
             deadline.save()
-            attachments = _save_attachments(matter, petition, files, actor)
+            attachments = _save_attachments(matter, petition, files, actor, via)
             held = {}
             if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
                 # What the receipt and the response read, from memory instead of the database.
@@ -448,7 +450,7 @@ def add_petition(
         matter.save()
         if names:
             index_matter(matter)
-        _save_attachments(matter, petition, files, actor)
+        _save_attachments(matter, petition, files, actor, via)
         hooks.run(event, matter)
         if matter.status == State.CLOSED and matter.close_reason == CloseReason.RECHECKED:
             # §36: the same facts after 复核 are not accepted again — the table's decline, by the

@@ -58,7 +58,7 @@ def test_workbench_form_is_the_declaration(action):
     matter = SimpleNamespace(status="accepted", version=1, _prefetched_objects_cache={"deadlines": []})
     shown = {i.name for i in t.inputs if not i.when or SHOWN_WHEN[i.when](matter)}
     form = action_form_class(action, matter)()
-    assert set(form.fields) == {*shown, "note", "occurred_at", "expected_version"}
+    assert set(form.fields) == {*shown, *COMMON, "expected_version"}
     assert form.label == t.label and form.article == t.article
     for inp in t.inputs:
         if inp.name not in shown:

@@ -83,6 +83,7 @@ VALID = {
     "close": ("officer", {"reason": "confirmed"}, []),
     "raise_level": ("officer", {"leader": "cleader", "reason": "重大疑难，提请县领导调度"}, []),
     "set_flags": ("officer", {"flag": "backlog", "value": True, "reason": "办理超过半年"}, []),
+    "add_material": ("registrar", {"content": "补充现场照片的说明"}, []),  # staff recording what was brought in
 }
 
 PAIRS = [(s.value, t.action) for s in State for t in TRANSITIONS]
@@ -167,7 +168,7 @@ def test_other_units_do_not_even_see_the_matter(county, action):
 
 
 def test_table_is_complete_and_consistent():
-    assert len(WORKFLOW) == 29  # the statutory acts, 签收, merge/absorb, and the leaders' raise_level and set_flags
+    assert len(WORKFLOW) == 30  # the statutory acts, 签收, merge/absorb, the leaders' raise_level and set_flags, 补充材料
     for t in TRANSITIONS:
         assert t.sources, t.action
         assert t.article.startswith("第"), t.action

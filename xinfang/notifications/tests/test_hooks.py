@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 
 from xinfang.matters.models import Petition
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.matters.services.registration import register_petition
 from xinfang.notifications.models import Notification
 from xinfang.notifications.senders.logging import LoggingSender
@@ -26,7 +27,7 @@ def texts():
 def test_each_act_tells_the_petitioner_with_code_and_next_right(county, committed):
     with committed():
         result = register(county, received_at=at("2026-09-10"))
-    matter, code = result.matter, result.petition.query_code
+    matter, code = result.matter, format_query_code(result.petition.query_code)
     assert len(texts()) == 1
     first = texts()[0]
     assert matter.number in first and code in first
@@ -97,7 +98,8 @@ def test_repeat_petition_tells_only_its_own_petitioner_with_its_own_code(county,
             "channel": "phone", "petitioners": [{"name": "李四", "id_number": valid_id(900), "phone": "13900001111"}]})
     rows = list(Notification.objects.filter(matter=result.matter, event__action="add_petition"))
     assert [(n.recipient, n.template_key) for n in rows] == [("13900001111", "repeat_registered")]
-    assert repeat.petition.query_code in rows[0].text and result.petition.query_code not in rows[0].text
+    assert format_query_code(repeat.petition.query_code) in rows[0].text
+    assert format_query_code(result.petition.query_code) not in rows[0].text
 
 
 def test_later_acts_tell_every_petitioner_once_with_their_own_code(county, committed):
@@ -113,8 +115,8 @@ def test_later_acts_tell_every_petitioner_once_with_their_own_code(county, commi
     rows = {n.recipient: n for n in Notification.objects.filter(matter=result.matter, template_key="accepted")}
     second = Petition.objects.get(matter=result.matter, is_repeat=True)
     assert set(rows) == {PHONE, "13900001112"}
-    assert result.petition.query_code in rows[PHONE].text
-    assert second.query_code in rows["13900001112"].text
+    assert format_query_code(result.petition.query_code) in rows[PHONE].text
+    assert format_query_code(second.query_code) in rows["13900001112"].text
 
 
 def test_the_notice_row_is_written_in_the_acts_transaction_and_the_hook_is_idempotent(county):
@@ -137,7 +139,7 @@ def test_email_is_sent_when_enabled(county, committed, settings):
     email = Notification.objects.get(channel="email")
     assert email.status == "sent" and email.recipient == "zhang.san@example.cn"
     assert len(mail.outbox) == 1 and "登记告知" in mail.outbox[0].subject
-    assert email.petition.query_code in mail.outbox[0].body
+    assert format_query_code(email.petition.query_code) in mail.outbox[0].body
 
 
 def test_a_failing_sender_never_blocks_or_loses_the_petition(county, committed, settings):

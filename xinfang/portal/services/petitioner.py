@@ -13,12 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, StateConflict
-from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import text
 from xinfang.matters.choices import State
 from xinfang.matters.models import Deadline, Matter, Petition
 from xinfang.matters.services.actions import perform_action
-from xinfang.matters.services.registration import _save_attachments
+from xinfang.notices.services import notify_petitioner_reminder as notify_reminder
 from xinfang.org.choices import Role
 from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
@@ -52,14 +51,15 @@ def request_appeal(*, petition: Petition, reason: str, files=()) -> Matter:
         raise StateConflict("该事项当前不能申请复查或复核。")
     label = "复查" if action == "request_review" else "复核"
     reason = text({"reason": reason}, "reason", f"申请{label}的理由", max_length=10000)
-    check_uploads(files)
-    for f in files or []:
-        f.name = f"{label}申请-{f.name}"
-    with transaction.atomic():
-        matter = perform_action(actor=None, number=matter.number, action=action, via="portal", params={"reason": reason})
-        if files:
-            _save_attachments(matter, petition, files, None)
-    return matter
+    # the files go with the act (checked by the declared ``attachments`` input, visible to the petitioner)
+    return perform_action(actor=None, number=matter.number, action=action, via="portal",
+                          params={"reason": reason, "attachments": list(files or [])})
+
+
+def add_material(*, petition: Petition, content: str = "", files=()) -> Matter:
+    """补充材料: text and/or files on an open matter, a petition act (the handling unit is told)."""
+    return perform_action(actor=None, number=petition.matter.number, action="add_material", via="portal",
+                          params={"content": content, "attachments": list(files or [])})
 
 
 def overdue_deadlines(matter: Matter, today: dt.date | None = None) -> list[Deadline]:
@@ -72,18 +72,23 @@ def overdue_deadlines(matter: Matter, today: dt.date | None = None) -> list[Dead
     ]
 
 
-def _interval() -> dt.timedelta:
+def reminder_interval() -> dt.timedelta:
     return dt.timedelta(days=int(getattr(settings, "XINFANG_PORTAL_REMINDER_INTERVAL_DAYS", 7)))
 
 
 def recent_reminder(matter: Matter) -> PetitionerReminder | None:
-    since = timezone.now() - _interval()
+    since = timezone.now() - reminder_interval()
     return matter.portal_reminders.filter(handled=False, created_at__gte=since).order_by("-created_at").first()
 
 
-def request_reminder(*, petition: Petition, text_value: str) -> PetitionerReminder:
-    """催办: only when an authority's time limit has passed; one open request per interval."""
-    body = text({"text": text_value}, "text", "催办内容", max_length=1000)
+ONE_TAP_TEXT = "信访人在网上一键催办，请督促有关机关依法按期办理。"
+
+
+def request_reminder(*, petition: Petition, text_value: str = "") -> PetitionerReminder:
+    """催办: only when an authority's time limit has passed; one open request per interval
+    (``XINFANG_PORTAL_REMINDER_INTERVAL_DAYS``). One tap: the text is optional. The bureau's case
+    staff and the overdue unit get a staff notice (in the same transaction)."""
+    body = text({"text": text_value}, "text", "催办内容", max_length=1000, required=False) or ONE_TAP_TEXT
     with transaction.atomic():
         matter = Matter.objects.select_for_update().get(pk=petition.matter_id)
         overdue = overdue_deadlines(matter)
@@ -94,10 +99,12 @@ def request_reminder(*, petition: Petition, text_value: str) -> PetitionerRemind
             when = timezone.localtime(recent.created_at).strftime("%Y-%m-%d")
             raise StateConflict(f"您已于 {when} 提交催办，信访局正在督促办理，请勿重复提交。")
         first = overdue[0]
-        return PetitionerReminder.objects.create(
+        reminder = PetitionerReminder.objects.create(
             matter=matter, petition=petition, text=body, deadline_kind=first.kind, deadline_due=first.due,
             overdue_unit=first.unit,
         )
+        notify_reminder(reminder)
+        return reminder
 
 
 def reminder_mark_handled(*, actor, reminder: PetitionerReminder, note: str = "") -> PetitionerReminder:

@@ -1,7 +1,7 @@
 """Checking a number and 查询码 (可查询): constant-time, throttled per address and per (number, address), logged.
 
 Never per number alone: whoever knows a matter number must not be able to lock its petitioner
-out (issue 9 §7). The 50-bit code is what stops a distributed guess (docs/security.md).
+out (issue 9 §7). The 52-bit code (50 bits for codes issued before issue 15) is what stops a distributed guess (docs/security.md).
 
 A matter number with the code of any of its petitions, or a petition number with its own code,
 opens the petitioner's view. The answer to a wrong code never says whether the number exists.

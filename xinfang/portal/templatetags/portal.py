@@ -1,5 +1,7 @@
 from django import template
 
+from xinfang.matters.services.numbering import format_query_code
+
 register = template.Library()
 
 
@@ -20,3 +22,9 @@ def widget(field, **attrs):
 @register.filter
 def ymd(value):
     return value.strftime("%Y-%m-%d") if value else ""
+
+
+@register.filter
+def querycode(value):
+    """A 查询码 in groups of four (ACDE-FHJK-MNPR): how it is shown and read aloud."""
+    return format_query_code(str(value or ""))

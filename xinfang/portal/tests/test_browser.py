@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from xinfang.matters.models import Matter
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.notifications.models import Notification
 from xinfang.notifications.senders.logging import LoggingSender
 from xinfang.portal.models import ReceptionDay
@@ -94,7 +95,7 @@ def test_petitioner_journey_on_a_phone(browser, live_url, county, screenshot, se
     sms = LoggingSender.messages_to(MOBILE)
     assert len(sms) == 1 and code in sms[0].text and number in sms[0].text
     matter = Matter.objects.get(number=number)
-    assert matter.channel == "online" and matter.petitions.get().query_code == code
+    assert matter.channel == "online" and format_query_code(matter.petitions.get().query_code) == code
 
     # 2. staff forward, the town accepts (services, as the workbench would)
     act(county, "officer", matter, "forward", unit="T01")

@@ -6,7 +6,7 @@ from functools import wraps
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,9 +17,17 @@ from xinfang.matters.choices import EvaluationTarget
 
 from .. import documents, session
 from ..errors import TooManyAttempts
-from ..forms import AppealForm, EvaluateForm, ReminderForm, TrackForm, apply_service_error
+from ..forms import (
+    AppealForm,
+    EvaluateForm,
+    MaterialForm,
+    RecoverForm,
+    ReminderForm,
+    TrackForm,
+    apply_service_error,
+)
 from ..presenter import public_view
-from ..services import petitioner
+from ..services import petitioner, recovery
 from ..services.track import authenticate
 from .common import portal_render
 from .pages import _contact
@@ -71,12 +79,12 @@ def signout(request, number):
 def matter(request, petition):
     view = public_view(petition.matter, petition)
     has_actions = (any(t["can_evaluate"] for t in view["evaluation"]["targets"]) or view["appeal"]["can_request"]
-                   or view["reminder"]["can_request"])
+                   or view["reminder"]["can_request"] or view["material"]["can_add"])
     return portal_render(request, "portal/matter.html", {"view": view, "petition": petition, "contact": _contact(),
                                                          "has_actions": has_actions})
 
 
-def _act_page(request, petition, *, form, template, extra, perform, success):
+def _act_page(request, petition, *, form, template, extra, perform, success, error_status=200):
     """GET shows the form; POST performs the act through the service and goes back to the matter."""
     view = public_view(petition.matter, petition)
     context = {"view": view, "form": form, "contact": _contact(), **extra(view)}
@@ -89,7 +97,7 @@ def _act_page(request, petition, *, form, template, extra, perform, success):
             messages.success(request, success)
             return redirect("portal:matter", number=petition.matter.number)
     context["files_lost"] = request.method == "POST" and bool(request.FILES)
-    return portal_render(request, template, context)
+    return portal_render(request, template, context, status=error_status if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -124,8 +132,56 @@ def appeal(request, petition):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @petitioner_required
+def material(request, petition):
+    """补充材料: text and files after submitting (a petition act; the handling unit is told)."""
+    form = MaterialForm(request.POST, request.FILES) if request.method == "POST" else MaterialForm()
+    return _act_page(
+        request, petition, form=form, template="portal/material.html", extra=lambda view: {"material": view["material"]},
+        perform=lambda d: petitioner.add_material(petition=petition, content=d.get("content") or "",
+                                                  files=d.get("attachments") or []),
+        success="补充材料已提交，已通知办理机关。", error_status=400,
+    )
+
+
+@require_http_methods(["GET", "HEAD"])
+@petitioner_required
+def attachment(request, petition, pk):
+    """A file marked 对信访人可见 (or the petitioner's own upload), never any other."""
+    view = public_view(petition.matter, petition)
+    if view["limited"] or not any(a["id"] == pk for a in view["attachments"]):
+        raise Http404
+    att = petition.matter.attachments.get(pk=pk)
+    inline = att.mime.startswith("image/") or att.mime == "application/pdf"
+    response = FileResponse(att.file.open("rb"), as_attachment=not inline, filename=att.name,
+                            content_type=att.mime or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def recover(request):
+    """找回查询码: the codes go by SMS to the phone given at submission; one answer for every phone."""
+    context = {"contact": _contact()}
+    if request.method != "POST":
+        return portal_render(request, "portal/recover.html", {**context, "form": RecoverForm()})
+    form = RecoverForm(request.POST)
+    if not form.is_valid():
+        return portal_render(request, "portal/recover.html", {**context, "form": form}, status=400)
+    try:
+        answer = recovery.recover_codes(phone=form.cleaned_data["phone"], ip=client_ip(request))
+    except TooManyAttempts as exc:
+        return portal_render(request, "portal/recover.html", {**context, "form": form, "blocked": exc.message}, status=429)
+    except InvalidInput as exc:
+        apply_service_error(form, exc, {})
+        return portal_render(request, "portal/recover.html", {**context, "form": form}, status=400)
+    return portal_render(request, "portal/recover.html", {**context, "form": RecoverForm(), "answer": answer})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@petitioner_required
 def remind(request, petition):
-    form = ReminderForm(request.POST or None) if request.method == "POST" else ReminderForm()
+    """催办 in one tap from the matter page (a confirmation in the browser; the text is optional)."""
+    form = ReminderForm(request.POST) if request.method == "POST" else ReminderForm()
     return _act_page(
         request, petition, form=form, template="portal/remind.html", extra=lambda view: {"reminder": view["reminder"]},
         perform=lambda d: petitioner.request_reminder(petition=petition, text_value=d["text"]),

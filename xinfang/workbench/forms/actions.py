@@ -6,9 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from xinfang.core.inputs import Input, Kind
+from xinfang.core.uploads import MultipleFileField
 from xinfang.matters.choices import State
 from xinfang.matters.models import Matter
-from xinfang.matters.workflow import WORKFLOW
+from xinfang.matters.workflow import ATTACHMENT_INPUTS, WORKFLOW
 from xinfang.org.choices import ROUTABLE_KINDS
 from xinfang.org.models import Unit
 
@@ -59,6 +60,15 @@ def form_field(inp: Input, *, settings=None, units=None) -> forms.Field:
     return forms.MultipleChoiceField(choices=units[1:], widget=forms.SelectMultiple(attrs={"size": 4}), **kw)
 
 
+def attachment_fields() -> dict[str, forms.Field]:
+    """The files every act may carry (``ATTACHMENT_INPUTS``): a multiple file input and a checkbox."""
+    files, public = ATTACHMENT_INPUTS
+    return {
+        files.name: MultipleFileField(label=files.label, help_text=files.help),
+        public.name: forms.BooleanField(label=public.yes_no[0], required=False, help_text=public.help),
+    }
+
+
 def _fields_for(action: str, matter: Matter, *, settings=None) -> dict[str, forms.Field]:
     """The fields one action asks for: its declared inputs (names are the service's parameter names)."""
     units = None
@@ -103,15 +113,17 @@ def action_form_class(action: str, matter: Matter, *, settings=None) -> type[Act
     transition = WORKFLOW[action]
     attrs: dict[str, object] = {"note": forms.CharField(label="备注", required=False, widget=forms.TextInput())}
     attrs.update(_fields_for(action, matter, settings=settings))
+    attrs.update(attachment_fields())
     attrs.update({"action": action, "label": transition.label, "article": transition.article})
     return type(f"{action.title().replace('_', '')}Form", (ActionForm,), attrs)
 
 
-def action_form(action: str, matter: Matter, data=None, *, settings=None) -> ActionForm:
+def action_form(action: str, matter: Matter, data=None, files=None, *, settings=None) -> ActionForm:
     cls = action_form_class(action, matter, settings=settings)
     prefix = action
-    form = cls(data=data, prefix=prefix, initial={"expected_version": matter.version})
-    own = [n for n in form.fields if n not in ("expected_version", "note", "occurred_at")]
-    form.order_fields([*own, "note", "occurred_at", "expected_version"])
+    form = cls(data=data, files=files, prefix=prefix, initial={"expected_version": matter.version})
+    common = ("expected_version", "note", "occurred_at", *(i.name for i in ATTACHMENT_INPUTS))
+    own = [n for n in form.fields if n not in common]
+    form.order_fields([*own, "note", *(i.name for i in ATTACHMENT_INPUTS), "occurred_at", "expected_version"])
     form.confirm = WORKFLOW[action].confirm or f"确认执行“{cls.label}”？"
     return form

@@ -8,9 +8,15 @@ from xinfang.documents.models import IssuedDocument
 from xinfang.matters.access import access_matter, can_reveal, identity_hidden
 from xinfang.matters.choices import Gender
 from xinfang.matters.models import Deadline, Matter
-from xinfang.matters.selectors import PersonRow, detail_queryset, find_duplicates, redacted_event_params
+from xinfang.matters.selectors import (
+    PersonRow,
+    attachment_rows,
+    detail_queryset,
+    find_duplicates,
+    redacted_event_params,
+)
 from xinfang.matters.selectors import petitioner_rows as core_petitioner_rows
-from xinfang.matters.workflow import allowed_actions
+from xinfang.matters.workflow import Actor, actor_kinds, allowed_actions
 from xinfang.org.permissions import BUREAU_ROLES
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 
@@ -122,6 +128,8 @@ class MatterPage:
     documents: list[dict] | None
     related: list[dict]
     show_query_code: bool
+    attachments: list[dict] = None  # issue 15 §6: who added which file at which act, and when
+    can_publish: bool = False  # may mark files 对信访人可见
 
 
 def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> MatterPage:
@@ -154,7 +162,32 @@ def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> 
         documents=documents_for(matter),
         related=related,
         show_query_code=bureau,
+        attachments=attachment_list(user, matter),
+        can_publish=not hidden and bool(actor_kinds(user, matter) & PUBLISHERS),
     )
+
+
+PUBLISHERS = {Actor.BUREAU, Actor.HANDLER, Actor.REVIEW_BODY, Actor.RECHECK_BODY}
+
+
+def attachment_list(user, matter: Matter) -> list[dict]:
+    """The matter's files for this reader: name, size, the act that carried it, who and when."""
+    rows = []
+    for a in attachment_rows(user, matter):
+        if a.event_id:
+            act = labels.action_label(a.event.action)
+        else:
+            act = "登记" if a.petition_id else ""
+        if a.via == "portal":
+            who = "信访人（网上）"
+        elif a.uploaded_by is not None:
+            unit = a.event.unit if a.event_id and a.event.unit_id else None
+            who = f"{a.uploaded_by}（{unit.name}）" if unit is not None else str(a.uploaded_by)
+        else:
+            who = ""
+        rows.append({"pk": a.pk, "name": a.name, "size": a.size, "act": act, "seq": a.event.seq if a.event_id else None,
+                     "who": who, "at": a.uploaded_at, "public": a.public, "mime": a.mime})
+    return rows
 
 
 def running_deadline(matter: Matter, kind: str) -> Deadline | None:

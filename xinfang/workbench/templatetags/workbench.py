@@ -2,6 +2,8 @@
 
 from django import template
 
+from xinfang.matters.services.numbering import format_query_code
+
 from ..forms.filters import describe_filters
 
 register = template.Library()
@@ -52,3 +54,9 @@ def shortcut_help():
     from ..shortcuts import SHORTCUTS
 
     return {"shortcuts": SHORTCUTS}
+
+
+@register.filter
+def querycode(value):
+    """A 查询码 in groups of four (ACDE-FHJK-MNPR): how it is shown and read aloud."""
+    return format_query_code(str(value or ""))

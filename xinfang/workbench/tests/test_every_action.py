@@ -113,6 +113,8 @@ def test_every_workflow_action_from_the_matter_page(county, web):
     keep = do(web, "officer", keep, "raise_level", leader="cleader", reason="群体性苗头，提级调度")
     keep = do(web, "officer", keep, "set_flags", flag="backlog", value="true", reason="久拖未决")
     assert keep.is_backlog
+    # 补充材料 brought in person, recorded by the bureau (the portal path: portal/tests/test_after_submit.py)
+    keep = do(web, "registrar", keep, "add_material", content="信访人到信访局补交了村委会证明。")
 
     # `register` has its own pages (test_registration); `absorb` is recorded by `merge` itself (system);
     # every other action was done here.

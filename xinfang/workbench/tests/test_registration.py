@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xinfang.core.models import AccessLog
 from xinfang.matters.models import Attachment, Matter, Petition
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.testing.factories import register, valid_id
 
 from .conftest import form_data, unique_phone
@@ -34,7 +35,7 @@ def test_register_a_visit(county, web):
     assert r["Location"] == f"/matters/{m.number}/"
     assert m.channel == "visit" and m.status == "registered"
     body = c.get(r["Location"]).content.decode()
-    assert "登记成功" in body and m.petitions.get().query_code in body
+    assert "登记成功" in body and format_query_code(m.petitions.get().query_code) in body
 
 
 def test_double_submit_registers_once(county, web):

@@ -14,8 +14,9 @@ from xinfang.core.errors import AppError, NotVisible, StaleVersion
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
-from xinfang.matters.models import Attachment
+from xinfang.matters.selectors import attachment_for
 from xinfang.matters.services.actions import perform_action
+from xinfang.matters.services.attachments import attachment_set_public
 from xinfang.matters.workflow import WORKFLOW
 from xinfang.workdays.models import current_rules
 
@@ -86,7 +87,7 @@ def matter_act(request, number, action):
     if action not in WORKFLOW:
         raise Http404("未知的操作")
     matter = access_matter(request.user, number)
-    form = action_form(action, matter, data=request.POST, settings=current_rules())
+    form = action_form(action, matter, data=request.POST, files=request.FILES, settings=current_rules())
     if not form.is_valid():
         return _render_page(request, number, failed_form=form, error="请按提示修改后再提交。", status=400)
     try:
@@ -114,10 +115,7 @@ def matter_act(request, number, action):
 @staff_required
 def attachment_download(request, number, pk):
     """Attachments are served only through this access-checked view, never from MEDIA_URL."""
-    matter = access_matter(request.user, number)
-    attachment = Attachment.objects.filter(matter=matter, pk=pk).first()
-    if attachment is None:
-        raise Http404("附件不存在")
+    _matter, attachment = attachment_for(request.user, number, pk)
     log_access(user=request.user, kind=AccessLog.Kind.VIEW, object_type="attachment",
                object_ref=f"{number}/{attachment.pk}", detail={"name": attachment.name}, ip=client_ip(request))
     inline = attachment.mime.startswith("image/") or attachment.mime == "application/pdf"
@@ -125,6 +123,22 @@ def attachment_download(request, number, pk):
                             content_type=attachment.mime or "application/octet-stream")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_required
+@require_POST
+def attachment_visibility(request, number, pk):
+    """对信访人可见 on or off for one file (the bureau's case staff or the handling unit)."""
+    public = request.POST.get("public") == "1"
+    try:
+        att = attachment_set_public(actor=request.user, number=number, pk=pk, public=public)
+    except NotVisible:
+        raise
+    except AppError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:matter", number=number)
+    messages.success(request, f"附件“{att.name}”已设为" + ("对信访人可见。" if att.public else "仅工作人员可见。"))
+    return redirect(f"/matters/{number}/#h-att")
 
 
 @staff_required

@@ -14,6 +14,7 @@ from xinfang.core.errors import AppError, IdempotencyKeyReused, InvalidInput
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
 from xinfang.matters.access import access_matter
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.matters.services.registration import (
     DuplicatesToConfirm,
     add_petition,
@@ -145,9 +146,9 @@ def register_form(request, page):
                        files_dropped=bool(files))
     petition = result.petition
     if result.petition.is_repeat:
-        messages.success(request, f"已作为重复件登记到事项 {result.matter.number}（信访件 {petition.number}，查询码 {petition.query_code}）。办理时限不重新计算。")
+        messages.success(request, f"已作为重复件登记到事项 {result.matter.number}（信访件 {petition.number}，查询码 {format_query_code(petition.query_code)}）。办理时限不重新计算。")
     else:
-        messages.success(request, f"登记成功：事项 {result.matter.number}，信访件 {petition.number}，查询码 {petition.query_code}（请告知信访人）。")
+        messages.success(request, f"登记成功：事项 {result.matter.number}，信访件 {petition.number}，查询码 {format_query_code(petition.query_code)}（请告知信访人）。")
     if result.replayed:
         messages.info(request, "重复提交已忽略，未重复登记。")
     return redirect("workbench:matter", number=result.matter.number)

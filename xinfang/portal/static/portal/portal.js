@@ -21,6 +21,16 @@
     refresh();
   });
 
+  // Acts that cannot be taken back ask once more (一键催办): cancelling stops the submission.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    });
+  });
+
   // One submit per form (the server-side single-use token is the real guard).
   document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.addEventListener("submit", function () {
