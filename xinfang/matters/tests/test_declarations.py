@@ -163,7 +163,7 @@ def test_review_redo_days_over_90_is_refused_by_the_api(county, api):
 
 def test_every_audience_has_a_row_for_every_declared_event():
     """Adding an action forces the decision of what the petitioner sees and is told (None = nothing)."""
-    from xinfang.documents.choices import HEARING_TYPES, REPORT_TYPES, SUPERVISION_TYPES
+    from xinfang.documents.choices import HEARING_TYPES, LEDGER_TYPES, REPORT_TYPES, SUPERVISION_TYPES
     from xinfang.documents.context import BUILDERS
     from xinfang.notifications.messages import COMPOSERS
     from xinfang.portal.presenter import PUBLIC_TIMELINE
@@ -173,7 +173,7 @@ def test_every_audience_has_a_row_for_every_declared_event():
     assert set(COMPOSERS) == declared
     issued = {n.doc_type for d in (*TRANSITIONS, *OTHER_EVENTS.values()) for n in d.notices}
     assert issued == set(BUILDERS)
-    assert issued | SUPERVISION_TYPES | HEARING_TYPES | REPORT_TYPES == set(DocType)
+    assert issued | SUPERVISION_TYPES | HEARING_TYPES | REPORT_TYPES | LEDGER_TYPES == set(DocType)
 
 
 def test_handlers_write_only_declared_params():
