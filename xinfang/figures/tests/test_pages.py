@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from openpyxl import load_workbook
 from django.test import Client
+from openpyxl import load_workbook
 
 from xinfang.figures.models import AssessmentScheme, Report
 

@@ -30,7 +30,6 @@ from ..choices import (
 )
 from ..models import FundGrant, LibraryItem, PublicityActivity, RiskReport, Training
 
-
 # the 答复函's stored files and text are never loaded by lists
 REPLY_HEAVY = tuple(f"reply_document__{f}" for f in ("pdf_data", "docx_data", "context", "rendered_text"))
 
@@ -136,7 +135,7 @@ def report_status(user, month: dt.date) -> list[dict]:
 def risk_matters(user, risk):
     """The matters linked to a risk that ``user`` may see (through ``visible_matters``); others stay unnamed."""
     qs = visible_matters(user).filter(risk_links__risk=risk).select_related("handling_unit")
-    return list(qs.order_by("risk_links__linked_at", "pk"))
+    return list(qs.order_by("risk_links__linked_at", "risk_links__id"))
 
 
 def risk_history(user, risk) -> list[dict]:

@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from xinfang.documents.selectors import may_see_unit_paper
 from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit
 from xinfang.supervision.models import SupervisionRecord
-
-from xinfang.documents.selectors import may_see_unit_paper
 
 from .. import access
 from ..choices import ProposalKind, ProposalState, Rating
