@@ -66,6 +66,8 @@ PETITIONER_TYPES = frozenset({
     DocType.REGISTRATION_RECEIPT, DocType.ACCEPTANCE_NOTICE, DocType.NON_ACCEPTANCE_NOTICE,
     DocType.NO_FURTHER_ACCEPTANCE_NOTICE, DocType.EXTENSION_NOTICE, DocType.HANDLING_OPINION,
     DocType.REVIEW_OPINION, DocType.RECHECK_OPINION,
+    # from a hearing record (no event): the 听证通知书 and 听证报告 are addressed to the petitioner too
+    DocType.HEARING_NOTICE, DocType.HEARING_REPORT,
 })
 # Opinions whose delivery is the core ``deliver`` action (it starts the 复查/复核 request windows).
 DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
