@@ -34,6 +34,10 @@ TEXTS = {
     TemplateKey.REVIEW_DECIDED: "{body}已对您的信访事项{number}作出复查意见（{outcome}）。{next_right}查询码{code}。{track}",
     TemplateKey.RECHECK_DECIDED: "{body}已对您的信访事项{number}作出复核意见（{outcome}）。复核意见为终结意见，以同一事实和理由再次提出的，不再受理。查询码{code}。{track}",
     TemplateKey.MEDIATED: "您的信访事项{number}已经调解（和解）办结。查询码{code}。{track}",
+    # reception bookings: {code} is the booking code here, not a 查询码
+    TemplateKey.RECEPTION_BOOKED: "您已预约{date} {time}{leader}接访日（{place}），预约码{code}。信访局确认后将短信通知您。",
+    TemplateKey.RECEPTION_CONFIRMED: "您预约的{date} {time}{leader}接访（{place}）已确认，预约码{code}，请携带身份证件按时到达。",
+    TemplateKey.RECEPTION_RESCHEDULED: "您的接访预约已改至{date} {time}{leader}接访（{place}），预约码{code}，请按时到达。",
 }
 
 
