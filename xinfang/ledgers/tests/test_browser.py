@@ -130,5 +130,5 @@ def test_risk_edit_link_grant_withdraw_reply_letter_and_background_export(live_u
     screenshot(page, "ledgers-export-job")
 
     page.goto(f"{live_url}/matters/{town.number}/")
-    options = page.locator("select[name=raise_level-leader] option").all_inner_texts()
+    options = page.locator("select[name=raise_level-leader] option").all_text_contents()
     assert any("cleader" not in o and "（" in o for o in options[1:]) and len(options) >= 3
