@@ -54,7 +54,7 @@ class NoticeSerializer(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()
     event_seq = serializers.IntegerField(allow_null=True, help_text="产生该文书的办理环节；听证文书为 null（见 doc_id）")
-    doc_id = serializers.IntegerField(required=False, allow_null=True, help_text="听证通知书、听证报告：文书编号（下载用 doc）")
+    doc_id = serializers.IntegerField(allow_null=True, help_text="听证通知书、听证报告：文书编号（下载用 doc）")
     issued_on = serializers.DateField(allow_null=True)
     doc_number = serializers.CharField()
     available = serializers.BooleanField()
