@@ -341,6 +341,10 @@ SECURE_HSTS_SECONDS = int(os.environ.get("XINFANG_HSTS_SECONDS", "31536000")) if
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", False)
 # Who renders document PDF/DOCX after the act commits: thread (in-process runner) | celery | inline
 # (docs/documents.md "How a document comes into existence").
+# Background Excel exports (workbench ExportJob): runners of other apps by job kind prefix, and the
+# size above which a ledger's export leaves the request for the background job.
+XINFANG_EXPORT_RUNNERS = {"ledger": "xinfang.ledgers.exports.run_job"}
+XINFANG_LEDGER_INLINE_ROWS = int(os.environ.get("XINFANG_LEDGER_INLINE_ROWS", "2000"))
 XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
 
 # The auditor's screen (docs/security.md): a notice when one person reveals this many full identities in a

@@ -53,6 +53,7 @@ class Input:
     when: str = ""  # a named matter condition: the form shows the input only when it holds
     record: bool = True  # carried on the event's params as parsed
     example: object = None  # a valid value (tests, docs); codes take theirs from the test county
+    options: str = ""  # a named list the form offers as a select (workbench.forms.actions.OPTIONS); the service checks
 
     def bound(self, settings=None) -> int | None:
         """The effective maximum: the declared one, lowered by the setting in force."""
@@ -73,7 +74,9 @@ class Input:
             parts.append(f"{self.minimum if self.minimum is not None else ''}..{self.maximum if self.maximum is not None else ''}")
         if self.limit:
             parts.append(f"≤ setting `{self.limit}`")
-        if self.kind == Kind.TEXT:
+        if self.options:
+            parts.append(f"one of the `{self.options}` accounts")
+        elif self.kind == Kind.TEXT:
             parts.append(f"≤ {self.max_length} chars")
         if self.kind == Kind.FILES:
             parts = ["files (multipart), the registration's size/count/type checks"]

@@ -27,6 +27,8 @@ class DocType(models.TextChoices):
     RECOMMENDATION = "recommendation", "建议书"
     HEARING_NOTICE = "hearing_notice", "听证通知书"
     HEARING_REPORT = "hearing_report", "听证报告"
+    # the bureau's ledgers (xinfang.ledgers)
+    PROPOSAL_REPLY = "proposal_reply", "建议提案答复函"
 
     # figures and reports (xinfang.figures)
     ANNUAL_REPORT = "annual_report", "信访工作年度报告"
@@ -52,6 +54,7 @@ TYPE_CODES = {
     DocType.RECOMMENDATION: "建",
     DocType.HEARING_NOTICE: "听通",
     DocType.HEARING_REPORT: "听报",
+    DocType.PROPOSAL_REPLY: "建复",
     DocType.ANNUAL_REPORT: "报",
     DocType.SITUATION_REPORT: "情",
     DocType.BRIEFING: "简",
@@ -63,6 +66,8 @@ PETITIONER_TYPES = frozenset({
     DocType.REGISTRATION_RECEIPT, DocType.ACCEPTANCE_NOTICE, DocType.NON_ACCEPTANCE_NOTICE,
     DocType.NO_FURTHER_ACCEPTANCE_NOTICE, DocType.EXTENSION_NOTICE, DocType.HANDLING_OPINION,
     DocType.REVIEW_OPINION, DocType.RECHECK_OPINION,
+    # from a hearing record (no event): the 听证通知书 and 听证报告 are addressed to the petitioner too
+    DocType.HEARING_NOTICE, DocType.HEARING_REPORT,
 })
 # Opinions whose delivery is the core ``deliver`` action (it starts the 复查/复核 request windows).
 DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINION})
@@ -70,6 +75,8 @@ DELIVERED_BY_ACTION = frozenset({DocType.HANDLING_OPINION, DocType.REVIEW_OPINIO
 SUPERVISION_TYPES = frozenset({DocType.SUPERVISION_ORDER, DocType.BULLETIN, DocType.RECOMMENDATION})
 # Issued by xinfang.leaders from a hearing record (``source``), on the matter but from no event.
 HEARING_TYPES = frozenset({DocType.HEARING_NOTICE, DocType.HEARING_REPORT})
+# Issued by xinfang.ledgers from a ledger row (``source``, no matter): the reply to a 人大建议/政协提案.
+LEDGER_TYPES = frozenset({DocType.PROPOSAL_REPLY})
 # Rendered from the figures app's reports and assessments (xinfang.figures): body text + tables/charts.
 REPORT_TYPES = frozenset({DocType.ANNUAL_REPORT, DocType.SITUATION_REPORT, DocType.BRIEFING, DocType.ASSESSMENT_NOTICE})
 

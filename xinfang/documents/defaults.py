@@ -193,6 +193,18 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "根据《信访工作条例》第三十六条的规定，经过听证的复核意见可以依法向社会公示。"
         ),
     },
+    # xinfang.ledgers: the reply to a 人大代表建议 / 政协委员提案 (no matter; the proposal is the source)
+    "proposal_reply": {
+        "title": "关于{{届次}}{{建议提案类别}}第{{建议提案号}}号的答复",
+        "number_prefix": "{{机关代字}}建复",
+        "body": (
+            "{{代表委员}}：\n"
+            "您提出的《{{建议提案标题}}》（{{届次}}第{{建议提案号}}号）于{{交办日期}}交由{{承办单位}}办理。根据《信访工作条例》第二十九条的规定，我们对您提出的建议意见认真进行了研究论证，现答复如下：\n"
+            "{{答复内容}}\n"
+            "感谢您对信访工作的关心和支持。对本答复有何意见，请及时反馈。"
+        ),
+        "copy_to": "{{协办单位}}",
+    },
     # xinfang.figures: reports are written as drafts; the template frames them
     "annual_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}报", "body": "{{报告正文}}"},
     "situation_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}情", "body": "{{报告正文}}"},

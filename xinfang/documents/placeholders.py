@@ -67,6 +67,9 @@ SPECIFIC: dict[DocType, dict[str, str]] = {
     D.HEARING_REPORT: {"听证机关": "组织听证的机关", "听证时间": "听证时间", "听证地点": "听证地点", "主持人": "听证主持人",
                        "听证员": "听证员", "参加单位": "参加听证的单位", "公开方式": "公开听证/不公开听证",
                        "听证经过": "听证笔录摘要", "听证结论": "听证员的结论意见"},
+    D.PROPOSAL_REPLY: {"建议提案类别": "人大代表建议/政协委员提案", "建议提案号": "建议或提案的编号", "届次": "届次",
+                       "代表委员": "提出建议提案的代表或委员", "建议提案标题": "建议或提案的标题", "交办日期": "交办日期",
+                       "承办单位": "主办（承办）单位", "协办单位": "协办单位", "答复内容": "答复正文"},
     # xinfang.figures: the text of a report is written (and edited as a draft) in the report itself
     D.ANNUAL_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
     D.SITUATION_REPORT: {"报告标题": "报告标题", "报告正文": "报告正文（草稿中编辑，含表格和图表）", "报告期间": "报告期间"},
@@ -80,7 +83,7 @@ def allowed(doc_type: str) -> dict[str, str]:
     dt = DocType(doc_type)
     names = dict(COMMON)
     if dt not in (D.SUPERVISION_ORDER, D.BULLETIN, D.RECOMMENDATION, D.ANNUAL_REPORT, D.SITUATION_REPORT, D.BRIEFING,
-                  D.ASSESSMENT_NOTICE):
+                  D.ASSESSMENT_NOTICE, D.PROPOSAL_REPLY):
         names.update(MATTER)
     names.update(SPECIFIC.get(dt, {}))
     return names

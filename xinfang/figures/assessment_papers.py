@@ -9,18 +9,14 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from xinfang.core.errors import StateConflict
+from xinfang.core.excel import INT, MONEY, PERCENT, Column, ReportSheet, meta_line
 from xinfang.documents.renderers.content import Table
 from xinfang.documents.services import issue_document
 from xinfang.supervision.services.papers import issuing_bureau
 
 from . import assessment
 
-
-def _safe(value):
-    """Typed text is written as text, never as a formula (same rule as the rates export)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+SCORE = MONEY  # two decimals (#,##0.00)
 
 
 def _fmt(part) -> str:
@@ -31,23 +27,36 @@ def _fmt(part) -> str:
     return f"{part['value']:g}"
 
 
+def _rate(part):
+    """The rate itself as a number for a percent cell (the text column keeps numerator/denominator)."""
+    if part["value"] is None or part["rule"] not in ("rate", "inverse_rate"):
+        return None
+    return float(part["value"])
+
+
 def workbook(user, scheme) -> bytes:
+    """Through ``core.excel.ReportSheet`` like every export: title row, unit and time, typed cells, autofilter;
+    typed text (unit names, evidence) stays text."""
     result = assessment.scores(user, scheme)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "得分"
+    wb = Workbook(write_only=True)
     inds = result["indicators"]
-    ws.append([f"{scheme.year}年度 {scheme.name}"])
-    ws.append(["名次", "单位", "总分", "样本", *[f"{i.label}（{i.weight.normalize():f}分）" for i in inds]])
+    heading = f"{scheme.year}年度 {scheme.name}"
+    meta = meta_line(user=user, extra=f"考核方案：{scheme.name}")
+    scores = ReportSheet(wb, "得分", heading=heading, meta=meta, columns=[
+        Column("名次", 8), Column("单位", 22), Column("总分", 9, SCORE), Column("样本", 8, INT),
+        *[Column(f"{i.label}（{i.weight.normalize():f}分）", 14, SCORE) for i in inds]])
     for r in result["rows"]:
-        ws.append([r["rank"] if r["rank"] is not None else "样本不足", _safe(r["unit"].name), float(r["score"]), r["sample"],
-                   *[float(p["points"]) for p in r["parts"]]])
-    detail = wb.create_sheet("明细")
-    detail.append(["单位", "指标", "口径", "数值", "得分", "说明", "评分依据", "评分人"])
+        scores.append([r["rank"] if r["rank"] is not None else "样本不足", r["unit"].name, float(r["score"]),
+                       r["sample"], *[float(p["points"]) for p in r["parts"]]])
+    scores.close()
+    detail = ReportSheet(wb, "明细", heading=f"{heading}（评分明细）", meta=meta, columns=[
+        Column("单位", 22), Column("指标", 18), Column("口径", 16), Column("数值", 22), Column("比率", 9, PERCENT),
+        Column("得分", 9, SCORE), Column("说明", 24), Column("评分依据", 24), Column("评分人", 10)])
     for r in result["rows"]:
         for p in r["parts"]:
-            detail.append([_safe(r["unit"].name), _safe(p["label"]), p["measure"], _fmt(p), float(p["points"]),
-                           p["note"], _safe(p.get("evidence", "")), _safe(p.get("entered_by", ""))])
+            detail.append([r["unit"].name, p["label"], p["measure"], _fmt(p), _rate(p), float(p["points"]),
+                           p["note"], p.get("evidence", ""), p.get("entered_by", "")])
+    detail.close()
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

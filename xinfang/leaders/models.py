@@ -112,7 +112,9 @@ class Booking(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
     rescheduled_from = models.ForeignKey(ReceptionSession, verbose_name="原接访", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+")
-    sms_status = models.CharField("短信", max_length=12, blank=True)
+    # the latest SMS to the petitioner about this booking: a row of the notifications outbox (sent, retried there)
+    sms = models.ForeignKey("notifications.Notification", verbose_name="短信", null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)

@@ -82,7 +82,7 @@ def session_detail(user, pk) -> ReceptionSession:
 
 
 def session_bookings(session) -> list[Booking]:
-    return list(session.bookings.select_related("matter").order_by("status", "created_at", "id"))
+    return list(session.bookings.select_related("matter", "sms").order_by("status", "created_at", "id"))
 
 
 def session_records(session) -> list[ReceptionRecord]:

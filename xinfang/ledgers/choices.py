@@ -51,6 +51,7 @@ class GrantStatus(models.TextChoices):
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "未批准"
     PAID = "paid", "已发放"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 # Grants that use up the year's allocation.

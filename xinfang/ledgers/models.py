@@ -111,6 +111,12 @@ class Proposal(models.Model):
     reply_doc_number = models.CharField("答复文号", max_length=60, blank=True)
     replied_at = models.DateTimeField("答复时间", null=True, blank=True)
     replied_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # the 答复函 issued through the documents app (numbered, PDF/DOCX) and, optionally, the signed scan
+    reply_document = models.ForeignKey("documents.IssuedDocument", verbose_name="答复函", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    reply_file = models.FileField("答复函扫描件", upload_to="ledgers/proposals/%Y/", blank=True)
+    reply_file_name = models.CharField(max_length=200, blank=True)
+    reply_file_mime = models.CharField(max_length=100, blank=True)
     rating = models.CharField("代表/委员反馈", max_length=20, choices=Rating.choices, blank=True)
     feedback_at = models.DateTimeField("反馈时间", null=True, blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -162,6 +168,49 @@ class Risk(models.Model):
 
     def __str__(self) -> str:
         return self.summary[:30]
+
+
+class RiskMatter(models.Model):
+    """A matter linked to a risk (the petitions the risk is about); linked through the access function."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="matter_links")
+    matter = models.ForeignKey(Matter, verbose_name="信访事项", on_delete=models.PROTECT, related_name="risk_links")
+    linked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "隐患关联事项"
+        verbose_name_plural = verbose_name
+        ordering = ["linked_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["risk", "matter"], name="risk_matter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id} ↔ {self.matter_id}"
+
+
+class RiskChange(models.Model):
+    """The history of a risk after it was recorded: edits (field: [old, new]), matters linked or unlinked."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "修改"
+        LINK = "link", "关联事项"
+        UNLINK = "unlink", "取消关联"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    changes = models.JSONField("修改内容", default=dict, blank=True)
+    matter_number = models.CharField("事项编号", max_length=40, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "隐患变更记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.risk_id} {self.get_kind_display()}"
 
 
 class RiskReport(models.Model):
@@ -236,6 +285,12 @@ class FundGrant(models.Model):
     decision_note = models.CharField("审批意见", max_length=500, blank=True)
     paid_on = models.DateField("发放日期", null=True, blank=True)
     payment_note = models.CharField("发放记录", max_length=500, blank=True)
+    # 撤回: a pending request withdrawn, or an approval revoked before payment (the balance is freed)
+    withdrawn_from = models.CharField("撤回前状态", max_length=10, blank=True)
+    withdrawn_by = models.ForeignKey(USER, verbose_name="撤回人", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回理由", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "补助资金申请"
@@ -243,8 +298,11 @@ class FundGrant(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="fund_grant_positive"),
-            models.CheckConstraint(condition=Q(status=GrantStatus.PENDING) | Q(decided_at__isnull=False),
-                                   name="fund_grant_decided_has_time"),
+            models.CheckConstraint(condition=Q(status__in=[GrantStatus.PENDING, GrantStatus.WITHDRAWN])
+                                   | Q(decided_at__isnull=False), name="fund_grant_decided_has_time"),
+            models.CheckConstraint(condition=~Q(status=GrantStatus.WITHDRAWN)
+                                   | (Q(withdrawn_at__isnull=False) & ~Q(withdraw_reason="")),
+                                   name="fund_grant_withdrawn_has_reason"),
             models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
                                    name="fund_grant_not_self_approved"),
         ]

@@ -343,7 +343,8 @@ TRANSITIONS: tuple[Transition, ...] = (
        notes="no_review / no_recheck only after the window lapsed unused; confirmed by the bureau."),
     # The leaders' side (xinfang.leaders, docs/leaders.md): acts on the matter that change no state or clock.
     _t("raise_level", "提级调度", ALL_OPEN, None, [A.BUREAU], "第十条",
-       inputs=(text("leader", "调度领导", max_length=150, help="县领导或信访局领导的账号（用户名）"),
+       inputs=(text("leader", "调度领导", max_length=150, options="reception_leaders",
+                    help="县领导或信访局领导（页面上从名单中选择；API 传账号用户名）"),
                text("reason", "提级理由", max_length=2000, lines=2)),
        emits=(param("leader_name", "调度领导姓名"),),
        confirm="确认将该事项提级，由所选领导调度？",

@@ -37,6 +37,10 @@ TEXTS = {
     TemplateKey.MEDIATED: "您的信访事项{number}已经调解（和解）办结。查询码{code}。{track}",
     # issue 15 §15: a lost code, sent only to the phone given at submission (portal/services/recovery.py)
     TemplateKey.CODE_RECOVERY: "您申请找回信访事项查询码：{items}。请妥善保管，不要告诉他人。如非本人操作，请忽略本短信。{track}",
+    # reception bookings: {code} is the booking code here, not a 查询码
+    TemplateKey.RECEPTION_BOOKED: "您已预约{date} {time}{leader}接访日（{place}），预约码{code}。信访局确认后将短信通知您。",
+    TemplateKey.RECEPTION_CONFIRMED: "您预约的{date} {time}{leader}接访（{place}）已确认，预约码{code}，请携带身份证件按时到达。",
+    TemplateKey.RECEPTION_RESCHEDULED: "您的接访预约已改至{date} {time}{leader}接访（{place}），预约码{code}，请按时到达。",
 }
 
 

@@ -37,10 +37,17 @@ class TemplateKey(models.TextChoices):
     RECHECK_DECIDED = "recheck_decided", "复核意见告知"
     MEDIATED = "mediated", "调解和解告知"
     CODE_RECOVERY = "code_recovery", "查询码找回"
+    # not from a matter event: the portal's reception bookings (xinfang.leaders), queued with a ``key``
+    RECEPTION_BOOKED = "reception_booked", "接访预约告知"
+    RECEPTION_CONFIRMED = "reception_confirmed", "接访预约确认告知"
+    RECEPTION_RESCHEDULED = "reception_rescheduled", "接访预约改期告知"
 
 
 class Notification(models.Model):
-    matter = models.ForeignKey("matters.Matter", verbose_name="信访事项", on_delete=models.PROTECT, related_name="notifications")
+    # empty for a message no matter produces (a reception booking): those carry a ``key`` instead
+    matter = models.ForeignKey("matters.Matter", verbose_name="信访事项", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="notifications")
+    key = models.CharField("来源", max_length=80, blank=True)
     event = models.ForeignKey("matters.Event", verbose_name="触发事件", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     petition = models.ForeignKey("matters.Petition", verbose_name="信访件", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
@@ -66,6 +73,8 @@ class Notification(models.Model):
             # One message per act, channel and recipient: a re-run hook never sends twice.
             models.UniqueConstraint(fields=["event", "channel", "recipient"], condition=Q(event__isnull=False),
                                     name="notification_once_per_event_recipient"),
+            # One message per source key (e.g. booking:12:confirmed) and channel: a repeated act never sends twice.
+            models.UniqueConstraint(fields=["key", "channel"], condition=~Q(key=""), name="notification_once_per_key"),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["matter", "created_at"])]
 

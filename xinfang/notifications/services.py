@@ -106,6 +106,40 @@ def create_for_event(event: Event, matter: Matter, *, fresh: bool = False) -> li
     return created
 
 
+def queue_message(*, key: str, recipient: str, template_key: str, params: dict, code: str,
+                  channel: str = Channel.SMS, matter: Matter | None = None) -> Notification | None:
+    """Queue a message that no matter event produces (a reception booking), in the caller's transaction:
+    one outbox row per ``key`` and channel (a repeat returns the first), sent after commit like the
+    events' notices and retried by the runner. None when the channel is off or the address unusable."""
+    if channel == Channel.SMS and (not sms_enabled() or not is_mobile(recipient)):
+        return None
+    if channel == Channel.EMAIL and not email_enabled():
+        return None
+    text = messages.render(template_key, params, code)
+    row = Notification.objects.filter(key=key, channel=channel).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    matter=matter, key=key[:80], channel=channel, recipient=recipient, template_key=template_key,
+                    text=text, params={**params, "code": code}, status=Status.QUEUED, next_attempt_at=timezone.now())
+        except IntegrityError:  # queued by a concurrent repeat
+            row = Notification.objects.get(key=key, channel=channel)
+        if getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
+            transaction.on_commit(lambda: _send_quietly(row.pk), robust=True)
+    return row
+
+
+def _send_quietly(pk: int) -> None:
+    notification = Notification.objects.filter(pk=pk, status=Status.QUEUED).select_related("petition").first()
+    if notification is None:
+        return
+    try:
+        send_notification(notification)
+    except Exception:  # never let a sending problem escape into the request; the runner retries
+        log.exception("sending notification %s failed; it stays queued", pk)
+
+
 def _claim(notification: Notification) -> bool:
     """Queued → sending, by one conditional UPDATE. The copy in hand is trusted when its status and
     attempts still match the row (no re-read, the petition stays attached: issue 14); otherwise the

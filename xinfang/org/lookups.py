@@ -44,3 +44,13 @@ def region_by_code(code, field: str = "region") -> Region:
     if region is None:
         fail(field, f"行政区划代码“{code}”不存在。")
     return region
+
+
+def accounts_with_roles(roles: Iterable[str]) -> list:
+    """Active accounts holding any of ``roles`` (for pickers), by unit then name. Roles are a JSON list:
+    filtered here rather than in SQL so that SQLite and PostgreSQL behave the same."""
+    from .models import User
+
+    wanted = set(roles)
+    users = User.objects.filter(is_active=True).exclude(roles=[]).select_related("unit").order_by("unit__code", "username")
+    return [u for u in users if wanted & set(u.roles or [])]

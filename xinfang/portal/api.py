@@ -53,7 +53,8 @@ class DeadlineSerializer(serializers.Serializer):
 class NoticeSerializer(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()
-    event_seq = serializers.IntegerField()
+    event_seq = serializers.IntegerField(allow_null=True, help_text="产生该文书的办理环节；听证文书为 null（见 doc_id）")
+    doc_id = serializers.IntegerField(allow_null=True, help_text="听证通知书、听证报告：文书编号（下载用 doc）")
     issued_on = serializers.DateField(allow_null=True)
     doc_number = serializers.CharField()
     available = serializers.BooleanField()
@@ -62,6 +63,8 @@ class NoticeSerializer(serializers.Serializer):
     def get_download_url(self, row) -> str | None:
         if not row["available"]:
             return None
+        if row.get("doc_id"):
+            return "/api/v1/public/track/notice/?" + urlencode({"doc": row["doc_id"]})
         return "/api/v1/public/track/notice/?" + urlencode({"seq": row["event_seq"], "type": row["type"]})
 
 
@@ -172,21 +175,32 @@ class NoticeView(_PublicView):
                        (200, "application/pdf"): OpenApiTypes.BINARY,
                        (200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
                            OpenApiTypes.BINARY},
-                   parameters=[*PARAMS, OpenApiParameter("seq", OpenApiTypes.INT, required=True),
-                               OpenApiParameter("type", OpenApiTypes.STR, required=True),
+                   parameters=[*PARAMS, OpenApiParameter("seq", OpenApiTypes.INT, required=False),
+                               OpenApiParameter("type", OpenApiTypes.STR, required=False),
+                               OpenApiParameter("doc", OpenApiTypes.INT, required=False,
+                                                description="听证通知书、听证报告的 doc_id（代替 seq 和 type）"),
                                OpenApiParameter("fmt", OpenApiTypes.STR, enum=["pdf", "docx"],
                                                 description="pdf（默认）或 docx")],
                    summary="下载告知书或意见书")
     def get(self, request):
         access = self._access(request)
         view = public_view(access.matter, access.petition)
-        try:
-            seq = int(request.query_params.get("seq", ""))
-        except ValueError:
-            raise NotVisible("未找到该文书。") from None
-        notice_type, fmt = request.query_params.get("type", ""), request.query_params.get("fmt", "pdf")
-        entry = next((n for n in view["notices"] if n["event_seq"] == seq and n["type"] == notice_type), None)
-        result = documents.file_for(access.matter, seq, notice_type, fmt) if entry and entry["available"] else None
+        fmt = request.query_params.get("fmt", "pdf")
+        if request.query_params.get("doc"):
+            try:
+                doc_id = int(request.query_params["doc"])
+            except ValueError:
+                raise NotVisible("未找到该文书。") from None
+            entry = next((n for n in view["notices"] if n.get("doc_id") == doc_id), None)
+            result = documents.paper_file(access.matter, doc_id, fmt) if entry and entry["available"] else None
+        else:
+            try:
+                seq = int(request.query_params.get("seq", ""))
+            except ValueError:
+                raise NotVisible("未找到该文书。") from None
+            notice_type = request.query_params.get("type", "")
+            entry = next((n for n in view["notices"] if n["event_seq"] == seq and n["type"] == notice_type), None)
+            result = documents.file_for(access.matter, seq, notice_type, fmt) if entry and entry["available"] else None
         if result is None or fmt not in ("pdf", "docx"):
             raise NotVisible("未找到该文书，或该文书暂不提供网上下载。")
         filename, content_type, data = result

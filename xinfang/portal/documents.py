@@ -12,8 +12,20 @@ from xinfang.documents import public as api
 
 
 def documents_for(matter) -> dict:
-    """{(event_id, type): document} of the documents issued on the matter."""
-    return {(d.event_id, d.type): d for d in api.documents_for_petitioner(matter)}
+    """{(event_id, type): document} of the documents issued on the matter by its events."""
+    return {(d.event_id, d.type): d for d in api.documents_for_petitioner(matter) if d.event_id is not None}
+
+
+def papers_for(matter) -> list:
+    """The petitioner's papers issued on the matter from a record rather than an event (the 听证通知书 and
+    听证报告 of a hearing), oldest first."""
+    return [d for d in api.documents_for_petitioner(matter) if d.event_id is None]
+
+
+def paper_file(matter, doc_id: int, fmt: str = "pdf"):
+    """(filename, content_type, bytes) of one such paper of this matter, or None."""
+    document = next((d for d in papers_for(matter) if d.pk == doc_id), None)
+    return api.petitioner_file(document, fmt) if document is not None else None
 
 
 def file_for(matter, event_seq: int, notice_type: str, fmt: str = "pdf"):

@@ -282,10 +282,17 @@ def _notices(matter: Matter, petition: Petition, events: list[Event], downloadab
             doc = issued.get((e.pk, notice_type))
             rows.append({
                 "type": notice_type, "label": LABELS["notice"].get(notice_type, notice_type), "event_seq": e.seq,
+                "doc_id": None,
                 "issued_on": _day(doc.issued_at) if doc is not None and doc.issued_at else _day(e.occurred_at),
                 "doc_number": doc.doc_number if doc is not None else "",
                 "available": bool(doc is not None and downloadable),
             })
+    for doc in documents.papers_for(matter):  # hearing papers: from the hearing record, not an event
+        rows.append({
+            "type": doc.doc_type, "label": LABELS["notice"].get(doc.doc_type, doc.doc_type), "event_seq": None,
+            "doc_id": doc.pk, "issued_on": _day(doc.issued_at), "doc_number": doc.doc_number,
+            "available": downloadable,
+        })
     return rows
 
 

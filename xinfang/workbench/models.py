@@ -40,7 +40,7 @@ class ChangeLog(models.Model):
 
 
 class ExportJob(models.Model):
-    """An Excel export of a filtered matter list, produced in the background with progress."""
+    """An Excel export of a filtered list (matters, or a ledger), produced in the background with progress."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "排队中"
@@ -50,6 +50,9 @@ class ExportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # "matters" (the matter list) or "<runner>:<what>" (settings.XINFANG_EXPORT_RUNNERS, e.g. "ledger:risks")
+    kind = models.CharField("导出内容", max_length=40, default="matters")
+    label = models.CharField("名称", max_length=100, blank=True)
     query = models.CharField("筛选条件", max_length=2000, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField("总行数", default=0)

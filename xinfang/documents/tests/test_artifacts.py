@@ -11,7 +11,7 @@ from pathlib import Path
 import time_machine
 from django.conf import settings
 
-from xinfang.documents.choices import REPORT_TYPES, DocType
+from xinfang.documents.choices import LEDGER_TYPES, REPORT_TYPES, DocType
 from xinfang.documents.models import IssuedDocument
 from xinfang.documents.renderers.content import DocumentContent
 from xinfang.documents.rendering import ensure_rendered, render
@@ -53,7 +53,8 @@ def test_render_every_type_to_artifacts(county):
             subprocess.run(["pdftoppm", "-png", "-r", "80", str(OUT / f"{doc.doc_type}.pdf"), str(OUT / doc.doc_type)], check=True)
     # hearing papers are issued by xinfang.leaders (rendered in xinfang/leaders/tests/test_hearings.py);
     # the reports' types are rendered by xinfang/figures/tests/test_reports.py (same folder)
-    assert seen == set(DocType.values) - {"hearing_notice", "hearing_report"} - REPORT_TYPES
+    # the proposal reply by xinfang/ledgers/tests/test_proposals.py
+    assert seen == set(DocType.values) - {"hearing_notice", "hearing_report"} - REPORT_TYPES - LEDGER_TYPES
 
 
 def test_generation_time_per_document():

@@ -1,7 +1,10 @@
 """The figures pages: permission matrix, query counts, drill-down links, forms."""
 
+import io
+
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from xinfang.figures.models import AssessmentScheme, Report
 
@@ -82,6 +85,12 @@ def test_assessment_pages(county, october):
     assert scheme.notice_document.doc_type == "assessment_notice"
     r = c.get(f"/figures/assessments/{scheme.pk}/export.xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))  # a ReportSheet: title, unit and time, header, typed rows, autofilter
+    scores, detail = wb["得分"], wb["明细"]
+    assert "考核" in scores.cell(1, 1).value and "导出单位：" in scores.cell(2, 1).value
+    assert scores.cell(3, 2).value == "单位" and scores.auto_filter.ref.startswith("A3:")
+    rates = [row for row in detail.iter_rows(min_row=4) if row[4].value is not None]
+    assert detail.cell(3, 5).value == "比率" and all(row[4].number_format == "0.0%" for row in rates)
     assert login(county, "cleader").post(f"/figures/assessments/{scheme.pk}/", {"action": "publish"}).status_code == 302
     r = c.post("/figures/assessments/", dict(data, weight_0="50"))
     assert "权重之和应为 100" in r.content.decode()

@@ -47,7 +47,7 @@ def booking(b) -> dict:
     return {"id": b.pk, "booking_code": b.booking_code, "status": b.status, "status_label": b.get_status_display(),
             "name": b.name, "phone": mask_phone(b.phone), "summary": b.summary,
             "matter": b.matter.number if b.matter_id else None, "session": b.session_id,
-            "rescheduled_from": b.rescheduled_from_id, "sms": b.sms_status, "created_at": _iso(b.created_at)}
+            "rescheduled_from": b.rescheduled_from_id, "sms": b.sms.status if b.sms_id else None, "created_at": _iso(b.created_at)}
 
 
 def task(t, visible_ids: set[int], today: dt.date, *, records=None) -> dict:

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 
 from django.db import IntegrityError, transaction
@@ -20,6 +19,8 @@ from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput, NotAllowed, NotVisible, StateConflict
 from xinfang.matters.access import access_matter
 from xinfang.matters.models import Matter
+from xinfang.notifications.models import TemplateKey
+from xinfang.notifications.services import queue_message
 from xinfang.org import lookups
 from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit, User
@@ -32,7 +33,6 @@ from ..models import Booking, ReceptionRecord, ReceptionSession
 from . import matter_acts
 from .tasks import create_tasks, parse_tasks
 
-log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 LEADER_ROLES = access.LEADER_ROLES
 
@@ -190,7 +190,7 @@ def booking_create(*, session_id, data: dict, matter=None, notify: bool = True) 
         else:  # pragma: no cover - five random collisions of 40 bits
             raise StateConflict("预约码生成失败，请重试。")
         if notify:
-            transaction.on_commit(lambda: send_booking_sms(booking.pk, "booked"), robust=True)
+            queue_booking_sms(booking, "booked")
         return booking, True
 
 
@@ -230,7 +230,7 @@ def booking_confirm(*, actor, booking_id, notify: bool = True) -> Booking:
         booking.handled_by, booking.handled_at = actor, timezone.now()
         booking.save(update_fields=["status", "handled_by", "handled_at"])
         if notify:
-            transaction.on_commit(lambda: send_booking_sms(booking.pk, "confirmed"), robust=True)
+            queue_booking_sms(booking, "confirmed")
         return booking
 
 
@@ -262,7 +262,7 @@ def booking_reschedule(*, actor, booking_id, data: dict, notify: bool = True) ->
         booking.handled_by, booking.handled_at = actor, timezone.now()
         booking.save(update_fields=["rescheduled_from", "session", "status", "note", "handled_by", "handled_at"])
         if notify:
-            transaction.on_commit(lambda: send_booking_sms(booking.pk, "rescheduled"), robust=True)
+            queue_booking_sms(booking, "rescheduled")
         return booking
 
 
@@ -281,33 +281,19 @@ def booking_cancel(*, actor, booking_id, data: dict) -> Booking:
         return booking
 
 
-SMS_TEXTS = {
-    "booked": "您已预约{date} {time}{leader}接访日（{place}），预约码{code}。信访局确认后将短信通知您。",
-    "confirmed": "您预约的{date} {time}{leader}接访（{place}）已确认，预约码{code}，请携带身份证件按时到达。",
-    "rescheduled": "您的接访预约已改至{date} {time}{leader}接访（{place}），预约码{code}，请按时到达。",
-}
-
-
-def send_booking_sms(booking_id: int, key: str) -> None:
-    """After commit: tell the petitioner by SMS; the outcome is kept on the booking (never blocks it)."""
-    from xinfang.notifications.senders import OutgoingMessage, SendError, get_sender
-
-    booking = Booking.objects.select_related("session", "session__leader").get(pk=booking_id)
-    s = booking.session
-    leader = s.leader.full_name or s.leader.username
-    text = SMS_TEXTS[key].format(date=s.date.isoformat(), time=s.start_time.strftime("%H:%M"), leader=leader,
-                                 place=s.place, code=booking.booking_code)
-    try:
-        get_sender("sms").send(OutgoingMessage(channel="sms", recipient=booking.phone, text=text,
-                                               template_key=f"reception_{key}", params={"code": booking.booking_code}))
-        status = "sent"
-    except SendError as exc:
-        log.warning("booking SMS %s failed: %s", booking.booking_code, exc)
-        status = "failed"
-    except Exception:  # a crashing sender never undoes the booking
-        log.exception("booking SMS %s crashed", booking.booking_code)
-        status = "failed"
-    Booking.objects.filter(pk=booking_id).update(sms_status=status)
+def queue_booking_sms(booking: Booking, key: str) -> None:
+    """In the act's transaction: one SMS row in the notifications outbox (sent after commit, retried by the
+    outbox runner on a gateway failure; a failure never undoes the booking). Kept on the booking as ``sms``."""
+    s = ReceptionSession.objects.select_related("leader").get(pk=booking.session_id)
+    row = queue_message(
+        key=f"booking:{booking.pk}:{key}:{s.pk}", recipient=booking.phone, template_key=TemplateKey(f"reception_{key}"),
+        code=booking.booking_code,
+        params={"date": s.date.isoformat(), "time": s.start_time.strftime("%H:%M"),
+                "leader": s.leader.full_name or s.leader.username, "place": s.place},
+        matter=booking.matter if booking.matter_id else None)
+    if row is not None:
+        Booking.objects.filter(pk=booking.pk).update(sms=row)
+        booking.sms = row
 
 
 # ---- reception records -----------------------------------------------------------------------

@@ -87,3 +87,40 @@ def test_second_hearing_refused_and_unit_hearing_on_own_matter(api, county):
     assert post(api("handler2"), "/api/v1/hearings/", body, "2026-06-10").status_code == 404
     r = post(api("handler"), "/api/v1/hearings/", body, "2026-06-10")
     assert r.status_code == 201 and r.json()["unit"] == "T01"
+
+
+def test_hearing_papers_downloadable_by_the_petitioner_on_the_portal(api, county):
+    """The 听证通知书 and 听证报告 are the petitioner's: listed on the portal's matter page and downloadable
+    with the 查询码 session (and the public API); without it, a 404."""
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    m = in_recheck(county)
+    h = schedule(api, m).json()
+    petition = m.petitions.order_by("id").first()
+    anon = Client()
+    notice = IssuedDocument.objects.get(doc_type="hearing_notice")
+    assert anon.get(f"/public/matter/{m.number}/papers/{notice.pk}/").status_code in (302, 404)  # no session
+    assert anon.post("/public/track/", {"number": m.number, "code": petition.query_code}).status_code == 302
+    page = anon.get(f"/public/matter/{m.number}/").content.decode()
+    assert "听证通知书" in page and f"/public/matter/{m.number}/papers/{notice.pk}/" in page
+    pdf = anon.get(f"/public/matter/{m.number}/papers/{notice.pk}/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and "attachment" in pdf["Content-Disposition"]
+    assert anon.get(f"/public/matter/{m.number}/papers/{notice.pk}/docx/").content.startswith(b"PK")
+    post(api("officer"), f"/api/v1/hearings/{h['id']}/open/", {"occurred_at": "2026-06-26T09:30:00+08:00"}, "2026-06-26")
+    post(api("officer"), f"/api/v1/hearings/{h['id']}/close/", {"occurred_at": "2026-06-26T17:00:00+08:00"}, "2026-06-27")
+    post(api("officer"), f"/api/v1/hearings/{h['id']}/conclude/", {"minutes": "陈述", "conclusion": "建议维持。"}, "2026-06-28")
+    report = IssuedDocument.objects.get(doc_type="hearing_report")
+    assert anon.get(f"/public/matter/{m.number}/papers/{report.pk}/").status_code == 200
+    other = new_matter(county, "2026-06-01")  # another matter's session never opens this matter's papers
+    other_client = Client()
+    other_petition = other.petitions.order_by("id").first()
+    other_client.post("/public/track/", {"number": other.number, "code": other_petition.query_code})
+    assert other_client.get(f"/public/matter/{other.number}/papers/{notice.pk}/").status_code == 404
+    assert other_client.get(f"/public/matter/{m.number}/papers/{notice.pk}/").status_code in (302, 404)
+    body = APIClient().get("/api/v1/public/track/", {"number": m.number, "code": petition.query_code}).json()
+    papers = [n for n in body["notices"] if n["type"] in ("hearing_notice", "hearing_report")]
+    assert [n["doc_id"] for n in papers] == [notice.pk, report.pk] and all(n["download_url"] for n in papers)
+    got = APIClient().get("/api/v1/public/track/notice/", {"number": m.number, "code": petition.query_code,
+                                                           "doc": report.pk})
+    assert got.status_code == 200 and got.content.startswith(b"%PDF")

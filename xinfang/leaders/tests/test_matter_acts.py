@@ -47,3 +47,30 @@ def test_declared_events_and_vocabularies():
     assert WORKFLOW["raise_level"].label == "提级调度"
     p = EventParams("end_ownership", {"outcome": "stopped"})
     assert p.text("outcome") == "息访"
+
+
+def test_raise_level_form_offers_a_picker_of_eligible_leaders(county):
+    """The matter page's 提级调度 form is a select of the accounts that may lead (lead_reception), not a typed
+    name; anything else posted is refused server-side (the form's choice check, then the act's own)."""
+    import re
+
+    from django.test import Client
+
+    from xinfang.workbench.tests.conftest import BACKEND
+
+    m = new_matter(county, "2026-09-01")
+    c = Client()
+    c.force_login(county.users["officer"], backend=BACKEND)
+    page = c.get(f"/matters/{m.number}/").content.decode()
+    select = re.search(r'<select name="raise_level-leader"[^>]*>(.*?)</select>', page, re.S)
+    assert select, "提级调度 offers a select"
+    offered = set(re.findall(r'<option value="([^"]+)"', select.group(1)))
+    assert {"cleader", "bleader"} <= offered and not offered & {"handler", "officer", "registrar", "auditor"}
+    assert "孙" in select.group(1) or "（" in select.group(1)  # names with their unit, not bare usernames
+    version = re.search(r'name="raise_level-expected_version" value="(\d+)"', page).group(1)
+    bad = c.post(f"/matters/{m.number}/act/raise_level/", {"raise_level-leader": "handler", "raise_level-reason": "x",
+                                                            "raise_level-expected_version": version})
+    assert bad.status_code == 400 and not m.events.filter(action="raise_level").exists()
+    ok = c.post(f"/matters/{m.number}/act/raise_level/", {"raise_level-leader": "cleader", "raise_level-reason": "重大",
+                                                           "raise_level-expected_version": version})
+    assert ok.status_code == 302 and m.events.get(action="raise_level").params["leader"] == "cleader"

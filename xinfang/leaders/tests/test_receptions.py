@@ -40,7 +40,9 @@ def test_publish_book_confirm_and_public_list(api, county, django_capture_on_com
     assert first.status_code == 201 and first.json()["status"] == "pending"
     code = first.json()["booking_code"]
     assert any(code in m.text for m in LoggingSender.outbox), "the booking code is sent by SMS"
-    assert Booking.objects.get(booking_code=code).sms_status == "sent"
+    booked = Booking.objects.select_related("sms").get(booking_code=code)
+    assert booked.sms.status == "sent" and booked.sms.key == f"booking:{booked.pk}:booked:{s['id']}"
+    assert booked.sms.matter_id is None and booked.sms.template_key == "reception_booked" and code in booked.sms.text
     again = book(anon, s["id"], phone="138 1234 5678")
     assert again.status_code == 200 and again.json()["booking_code"] == code
     assert Booking.objects.count() == 1
@@ -165,3 +167,34 @@ def test_monthly_reception_check(api, county):
     assert {x["role"]: x["held"] for x in months[10]["leaders"]} == {"县委书记": False, "县长": True}
     assert 11 not in months
     assert get(api("handler"), "/api/v1/receptions/check/").status_code == 403
+
+
+def test_booking_sms_goes_through_the_outbox_and_is_retried(api, county, settings, django_capture_on_commit_callbacks):
+    """A failing gateway never undoes the booking: the SMS stays queued in the outbox and the runner sends it."""
+    from xinfang.notifications.models import Notification
+    from xinfang.notifications.services import send_pending_notifications
+
+    s = publish(api)
+    settings.XINFANG_SMS_BACKEND = "xinfang.notifications.tests.conftest.FailingSender"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = book(api(), s["id"])
+    assert r.status_code == 201
+    booking = Booking.objects.select_related("sms").get(booking_code=r.json()["booking_code"])
+    assert booking.sms.status == "queued" and booking.sms.attempts == 1 and booking.sms.last_error
+    with django_capture_on_commit_callbacks(execute=True):  # the same phone again: one booking, one SMS
+        book(api(), s["id"], phone="138 1234 5678")
+    assert Notification.objects.filter(key__startswith=f"booking:{booking.pk}:").count() == 1
+    settings.XINFANG_SMS_BACKEND = "logging"
+    LoggingSender.outbox.clear()
+    Notification.objects.filter(pk=booking.sms_id).update(next_attempt_at=None)
+    assert send_pending_notifications()["sent"] == 1
+    booking.sms.refresh_from_db()
+    assert booking.sms.status == "sent" and booking.booking_code in LoggingSender.outbox[0].text
+    with django_capture_on_commit_callbacks(execute=True):
+        post(api("officer"), f"/api/v1/bookings/{booking.pk}/confirm/", {}, "2026-10-14")
+    booking.refresh_from_db()
+    assert booking.sms.template_key == "reception_confirmed" and booking.sms.status == "sent"
+    settings.XINFANG_SMS_BACKEND = "none"  # SMS switched off: the booking still works, no row
+    with django_capture_on_commit_callbacks(execute=True):
+        assert book(api(), s["id"], phone="13900001111").status_code == 201
+    assert Booking.objects.get(phone__endswith="1111").sms_id is None

@@ -33,7 +33,12 @@ def proposal(row, today) -> dict:
         "urgent": row.urgent, "due": _d(row.due), "unit": row.unit.code, "unit_name": row.unit.name,
         "co_units": [u.code for u in row.co_units.all()], "content": row.content, "status": row.state,
         "status_label": row.get_state_display(), "overdue": row.is_overdue(today),
-        "reply": ({"text": row.reply_text, "doc_number": row.reply_doc_number, "occurred_at": _dt(row.replied_at)}
+        "reply": ({"text": row.reply_text, "doc_number": row.reply_doc_number, "occurred_at": _dt(row.replied_at),
+                   "document": ({"id": row.reply_document_id, "doc_number": row.reply_document.doc_number,
+                                 "pdf": f"/documents/d/{row.reply_document_id}/pdf/",
+                                 "docx": f"/documents/d/{row.reply_document_id}/docx/"}
+                                if row.reply_document_id else None),
+                   "file": bool(row.reply_file)}
                   if row.replied_at else None),
         "rating": row.rating or None, "feedback_at": _dt(row.feedback_at),
     }
@@ -48,6 +53,12 @@ def risk(row) -> dict:
     }
 
 
+def risk_change(h: dict) -> dict:
+    r = h["row"]
+    return {"kind": r.kind, "at": _dt(r.at), "by": r.by.username, "matter": h["matter"] or None, "note": r.note,
+            "changes": {c["field"]: [r.changes[c["field"]][0], r.changes[c["field"]][1]] for c in h["changes"]}}
+
+
 def report(row) -> dict:
     return {"id": row.pk, "unit": row.unit.code, "month": row.month.strftime("%Y-%m"), "nil_report": row.nil_report,
             "risk_count": row.risk_count, "filed_at": _dt(row.filed_at)}
@@ -60,6 +71,8 @@ def grant(row) -> dict:
         "requested_by": row.requested_by.username, "requested_at": _dt(row.requested_at),
         "decided_by": row.decided_by.username if row.decided_by_id else None, "decided_at": _dt(row.decided_at),
         "decision_note": row.decision_note, "paid_on": _d(row.paid_on), "payment_note": row.payment_note,
+        "withdrawn_from": row.withdrawn_from or None, "withdrawn_by": row.withdrawn_by.username if row.withdrawn_by_id else None,
+        "withdrawn_at": _dt(row.withdrawn_at), "withdraw_reason": row.withdraw_reason,
     }
 
 

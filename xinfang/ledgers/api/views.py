@@ -111,7 +111,8 @@ class ProposalDetailView(Base):
 class ProposalReplyView(Base):
     @SCHEMA
     def post(self, request, pk):
-        row = proposals.proposal_reply(actor=request.user, pk=pk, data=data_of(request))
+        row = proposals.proposal_reply(actor=request.user, pk=pk, data=data_of(request),
+                                       files=request.FILES.getlist("file") if hasattr(request, "FILES") else ())
         return Response(out.proposal(row, timezone.localdate()))
 
 
@@ -144,10 +145,34 @@ class RiskListView(Base):
                         status=status.HTTP_201_CREATED)
 
 
+def _risk_full(user, row) -> dict:
+    return {**out.risk(row), "matters": [m.number for m in sel.risk_matters(user, row)],
+            "history": [out.risk_change(h) for h in sel.risk_history(user, row)]}
+
+
 class RiskDetailView(Base):
     @SCHEMA
     def get(self, request, pk):
-        return Response(out.risk(risks.access_risk(request.user, pk)))
+        return Response(_risk_full(request.user, risks.access_risk(request.user, pk)))
+
+    @SCHEMA
+    def patch(self, request, pk):
+        row = risks.risk_update(actor=request.user, pk=pk, data=data_of(request))
+        return Response(_risk_full(request.user, row))
+
+
+class RiskMattersView(Base):
+    @SCHEMA
+    def post(self, request, pk):
+        link = risks.risk_link(actor=request.user, pk=pk, data=data_of(request))
+        return Response(_risk_full(request.user, link.risk), status=status.HTTP_201_CREATED)
+
+
+class RiskMatterView(Base):
+    @SCHEMA
+    def delete(self, request, pk, number):
+        row = risks.risk_unlink(actor=request.user, pk=pk, data={"matter": number})
+        return Response(_risk_full(request.user, row))
 
 
 class RiskResolveView(Base):
@@ -251,6 +276,7 @@ def _grant_act(service):
 GrantApproveView = _grant_act(fund.grant_approve)
 GrantRejectView = _grant_act(fund.grant_reject)
 GrantPayView = _grant_act(fund.grant_pay)
+GrantWithdrawView = _grant_act(fund.grant_withdraw)
 
 
 class BalanceView(Base):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from xinfang.matters.access import visible_matters, visible_numbers
 from xinfang.matters.services.search import query_terms
 from xinfang.org.models import Unit, User
 from xinfang.org.permissions import COUNTY_WIDE_ROLES
@@ -28,6 +29,9 @@ from ..choices import (
     RiskState,
 )
 from ..models import FundGrant, LibraryItem, PublicityActivity, RiskReport, Training
+
+# the 答复函's stored files and text are never loaded by lists
+REPLY_HEAVY = tuple(f"reply_document__{f}" for f in ("pdf_data", "docx_data", "context", "rendered_text"))
 
 
 def _flag(params, name: str) -> bool | None:
@@ -78,7 +82,8 @@ def filter_proposals(user, params, *, today: dt.date | None = None) -> QuerySet:
     q = str(params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(proposer__icontains=q))
-    return qs.select_related("unit").prefetch_related("co_units").order_by("due", "-id")
+    return (qs.select_related("unit", "reply_document").defer(*REPLY_HEAVY).prefetch_related("co_units")
+            .order_by("due", "-id"))
 
 
 def proposal_figures(user, year: int) -> dict:
@@ -125,6 +130,29 @@ def report_status(user, month: dt.date) -> list[dict]:
         units = units.filter(pk=user.unit_id)
     reports = {r.unit_id: r for r in RiskReport.objects.filter(month=month, unit__in=units)}
     return [{"unit": u, "report": reports.get(u.pk)} for u in units]
+
+
+def risk_matters(user, risk):
+    """The matters linked to a risk that ``user`` may see (through ``visible_matters``); others stay unnamed."""
+    qs = visible_matters(user).filter(risk_links__risk=risk).select_related("handling_unit")
+    return list(qs.order_by("risk_links__linked_at", "risk_links__id"))
+
+
+def risk_history(user, risk) -> list[dict]:
+    """The risk's changes, newest first; a linked matter's number only when ``user`` may see that matter."""
+    rows = list(risk.changes.select_related("by"))
+    shown = visible_numbers(user, {r.matter_number for r in rows if r.matter_number})
+    labels = {"found_on": "发现日期", "summary": "隐患概况", "people_count": "涉及人数", "level": "风险等级",
+              "responsible": "包案责任人", "measures": "化解措施"}
+    levels = dict(RiskLevel.choices)
+    out = []
+    for r in rows:
+        changes = [{"field": f, "label": labels.get(f, f),
+                    "old": levels.get(old, old) if f == "level" else old,
+                    "new": levels.get(new, new) if f == "level" else new} for f, (old, new) in (r.changes or {}).items()]
+        out.append({"row": r, "changes": changes,
+                    "matter": r.matter_number if r.matter_number in shown else ("（无权查看的事项）" if r.matter_number else "")})
+    return out
 
 
 def risk_reports_filed(unit, year: int) -> int:

@@ -180,3 +180,29 @@ def grant_pay(*, actor, pk, data: dict) -> FundGrant:
         grant.status, grant.paid_on, grant.payment_note = GrantStatus.PAID, paid_on, note
         grant.save()
         return grant
+
+
+def grant_withdraw(*, actor, pk, data: dict) -> FundGrant:
+    """撤回 with a reason, recorded on the grant: a pending request by its requester or a bureau leader; an
+    approved, unpaid one (the approval revoked, the balance freed) by a bureau leader only. A paid grant, a
+    refused or an already withdrawn one → 409."""
+    v.no_nul(data)
+    grant = access_grant(actor, pk)
+    if not may_request_grant(actor):
+        raise NotAllowed("补助申请由信访局案件办理人员或局领导撤回。")
+    reason = v.text(data, "reason", "撤回理由", max_length=500)
+    with transaction.atomic():
+        FundYear.objects.select_for_update().get(pk=grant.fund_year_id)  # the balance changes: same lock as approvals
+        grant = FundGrant.objects.select_for_update().get(pk=grant.pk)
+        if grant.status == GrantStatus.PAID:
+            raise StateConflict("补助资金已发放，不能撤回。")
+        if grant.status not in (GrantStatus.PENDING, GrantStatus.APPROVED):
+            raise StateConflict(f"该申请{grant.get_status_display()}，不能撤回。")
+        if grant.status == GrantStatus.PENDING and grant.requested_by_id != actor.pk and not may_approve_grant(actor):
+            raise NotAllowed("待审批的申请只能由申请人或局领导撤回。")
+        if grant.status == GrantStatus.APPROVED and not may_approve_grant(actor):
+            raise NotAllowed("已批准的补助只能由局领导撤回。")
+        grant.withdrawn_from, grant.status = grant.status, GrantStatus.WITHDRAWN
+        grant.withdrawn_by, grant.withdrawn_at, grant.withdraw_reason = actor, timezone.now(), reason
+        grant.save()
+        return grant

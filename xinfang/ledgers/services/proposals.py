@@ -14,7 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, NotVisible, StateConflict
+from xinfang.core.uploads import check_uploads
 from xinfang.core.validation import occurred_at
+from xinfang.documents.choices import DocType
+from xinfang.documents.context import day_text
+from xinfang.documents.services import issue_document
 from xinfang.org.lookups import units_by_codes
 from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
@@ -23,6 +27,7 @@ from .. import validation as v
 from ..access import is_bureau_writer, require_bureau_writer, unit_staff, visible_proposals
 from ..choices import ProposalKind, ProposalState, Rating
 from ..models import Proposal, current_policy
+from ..selectors.ledgers import REPLY_HEAVY
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -72,7 +77,7 @@ def proposal_create(*, actor, data: dict) -> Proposal:
 
 
 def access_proposal(actor, pk, *, for_update: bool = False) -> Proposal:
-    qs = visible_proposals(actor)
+    qs = visible_proposals(actor).select_related("unit", "reply_document").defer(*REPLY_HEAVY)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -91,11 +96,26 @@ def _close_supervision(row: Proposal, note: str) -> None:
         state=RecordState.CLOSED, closed_at=timezone.now(), close_note=note)
 
 
-def proposal_reply(*, actor, pk, data: dict) -> Proposal:
-    """The handling unit (or the bureau) replies; a unit that only sees it as co-handler may not."""
+def reply_values(row: Proposal, text: str) -> dict:
+    """The 答复函's placeholders (the builder of ``proposal_reply``; documents.placeholders lists them)."""
+    return {
+        "建议提案类别": row.get_kind_display(), "建议提案号": row.number, "届次": row.session,
+        "代表委员": row.proposer, "建议提案标题": row.title, "交办日期": day_text(row.received_on),
+        "承办单位": row.unit.name, "协办单位": "、".join(u.name for u in row.co_units.all()), "答复内容": text,
+    }
+
+
+def proposal_reply(*, actor, pk, data: dict, files=()) -> Proposal:
+    """The handling unit (or the bureau) replies; a unit that only sees it as co-handler may not. The reply
+    issues a numbered 答复函 (documents app, issued by the handling unit, addressed to the deputy or member,
+    copied to the co-handlers) in the same transaction; the signed scan may be attached (checked upload)."""
     v.no_nul(data)
     text = v.text(data, "text", "答复内容", max_length=20000)
     doc_number = v.text(data, "doc_number", "答复文号", required=False, max_length=60)
+    files = [f for f in files if f]
+    if len(files) > 1:
+        v.fail("file", "只能附一份答复函扫描件。")
+    mimes = check_uploads(files, field="file") if files else []
     with transaction.atomic():
         row = access_proposal(actor, pk, for_update=True)
         if not (is_bureau_writer(actor) or (actor.unit_id == row.unit_id and unit_staff(actor))):
@@ -107,6 +127,10 @@ def proposal_reply(*, actor, pk, data: dict) -> Proposal:
             v.fail("occurred_at", "答复时间不能早于交办日期。")
         row.reply_text, row.reply_doc_number = text, doc_number
         row.replied_at, row.replied_by, row.state = when, actor, ProposalState.REPLIED
+        row.reply_document = issue_document(DocType.PROPOSAL_REPLY, context=reply_values(row, text), issuing_unit=row.unit,
+                                            recipient=row.proposer, source=row, actor=actor, issued_at=when)
+        if files:
+            row.reply_file, row.reply_file_name, row.reply_file_mime = files[0], files[0].name[:200], mimes[0]
         row.save()
         _close_supervision(row, "建议提案已答复，自动销号")
         return row

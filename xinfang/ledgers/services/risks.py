@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, NotVisible, StateConflict
+from xinfang.matters.access import access_matter
 from xinfang.org.models import Unit
 from xinfang.supervision.choices import RecordState
 from xinfang.supervision.models import SupervisionRecord
@@ -15,7 +16,7 @@ from xinfang.supervision.models import SupervisionRecord
 from .. import validation as v
 from ..access import is_bureau_writer, may_write_risks_of, unit_staff, visible_risks
 from ..choices import REPORTING_UNIT_KINDS, RiskLevel, RiskState
-from ..models import Risk, RiskReport
+from ..models import Risk, RiskChange, RiskMatter, RiskReport
 
 MAX_PEOPLE = 100000
 
@@ -86,6 +87,83 @@ def risk_resolve(*, actor, pk, data: dict) -> Risk:
         row.measures = f"{row.measures}\n{measures}".strip() if row.measures and measures not in row.measures else measures
         row.state, row.resolved_on = RiskState.RESOLVED, resolved_on
         row.save()
+        return row
+
+
+EDITABLE = ("found_on", "summary", "people_count", "level", "responsible", "measures")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def risk_update(*, actor, pk, data: dict) -> Risk:
+    """Correct an open risk (the fields given; the unit stays). Each changed field is kept in the risk's
+    history as [old, new] with the editor, the time and an optional note. Nothing changed → 409; a
+    resolved risk → 409; moving it into a month for which the unit filed a nil report → 400."""
+    v.no_nul(data)
+    with transaction.atomic():
+        row = access_risk(actor, pk, for_update=True)
+        if not may_write_risks_of(actor, row.unit):
+            raise NotAllowed("只能修改本单位的隐患。")
+        if row.state == RiskState.RESOLVED:
+            raise StateConflict("该隐患已化解，不能再修改。")
+        merged = {f: _plain(getattr(row, f)) for f in EDITABLE}
+        merged.update({k: data[k] for k in EDITABLE if k in data})
+        merged["unit"] = row.unit.code
+        cleaned = clean_risk(actor, merged)
+        cleaned.pop("unit")
+        note = v.text(data, "note", "修改说明", required=False, max_length=500)
+        changes = {f: [_plain(getattr(row, f)), _plain(value)] for f, value in cleaned.items()
+                   if getattr(row, f) != value}
+        if not changes:
+            raise StateConflict("没有修改任何内容。")
+        if "found_on" in changes:
+            month = cleaned["found_on"].replace(day=1)
+            if RiskReport.objects.filter(unit=row.unit, month=month, nil_report=True).exists():
+                v.fail("found_on", f"本单位 {month_key(month)} 已报送零报告，发现日期不能改到该月。")
+        for f, value in cleaned.items():
+            setattr(row, f, value)
+        row.save(update_fields=list(changes))
+        RiskChange.objects.create(risk=row, kind=RiskChange.Kind.EDIT, changes=changes, note=note, at=timezone.now(),
+                                  by=actor)
+        return row
+
+
+def _linkable(actor, pk, data: dict):
+    v.no_nul(data)
+    number = v.text(data, "matter", "事项编号", max_length=40)
+    row = access_risk(actor, pk, for_update=True)
+    if not may_write_risks_of(actor, row.unit):
+        raise NotAllowed("只能处理本单位的隐患。")
+    try:
+        matter = access_matter(actor, number)  # the access function: only matters the caller may see
+    except NotVisible:
+        v.fail("matter", f"事项编号“{number}”不存在或您无权查看。")
+    note = v.text(data, "note", "说明", required=False, max_length=500)
+    return row, matter, note
+
+
+def risk_link(*, actor, pk, data: dict) -> RiskMatter:
+    """Link a matter the caller may see to a risk of their unit (the petitions the risk is about)."""
+    with transaction.atomic():
+        row, matter, note = _linkable(actor, pk, data)
+        if RiskMatter.objects.filter(risk=row, matter=matter).exists():
+            raise StateConflict(f"事项 {matter.number} 已关联该隐患。")
+        link = RiskMatter.objects.create(risk=row, matter=matter, linked_by=actor, linked_at=timezone.now())
+        RiskChange.objects.create(risk=row, kind=RiskChange.Kind.LINK, matter_number=matter.number, note=note,
+                                  at=link.linked_at, by=actor)
+        return link
+
+
+def risk_unlink(*, actor, pk, data: dict) -> Risk:
+    with transaction.atomic():
+        row, matter, note = _linkable(actor, pk, data)
+        deleted, _ = RiskMatter.objects.filter(risk=row, matter=matter).delete()
+        if not deleted:
+            raise StateConflict(f"事项 {matter.number} 未关联该隐患。")
+        RiskChange.objects.create(risk=row, kind=RiskChange.Kind.UNLINK, matter_number=matter.number, note=note,
+                                  at=timezone.now(), by=actor)
         return row
 
 

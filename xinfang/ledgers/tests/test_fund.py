@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotAllowed, StateConflict
 from xinfang.ledgers.models import FundGrant
@@ -131,3 +132,46 @@ def test_concurrent_approvals_never_overdraw(county):
     assert balance.balance >= 0
     assert balance.granted in (Decimal("1000.00"), Decimal("600.00"))  # 600+400, or one 600 alone
     assert FundGrant.objects.filter(status="approved").count() == len(results) - len(errors)
+
+
+def test_withdraw_a_pending_request_and_revoke_an_unpaid_approval(funded, web):
+    """撤回 with a reason, recorded; an approved grant withdrawn frees the balance; a paid one cannot be."""
+    county = funded
+    officer, leader = county.users["officer"], county.users["bleader"]
+    pending, approved, paid = grant(county, "1000"), grant(county, "2000"), grant(county, "3000")
+    for g in (approved, paid):
+        svc.grant_approve(actor=leader, pk=g.pk)
+    svc.grant_pay(actor=officer, pk=paid.pk, data={"paid_on": timezone.localdate().isoformat(), "note": "银行转账"})
+    assert svc.balance_of(2026).balance == Decimal("5500.50")
+    with pytest.raises(InvalidInput, match="撤回理由"):
+        svc.grant_withdraw(actor=officer, pk=pending.pk, data={"reason": " "})
+    done = svc.grant_withdraw(actor=officer, pk=pending.pk, data={"reason": "信访人已获社会救助"})
+    assert (done.status, done.withdrawn_from, done.withdrawn_by, done.withdraw_reason) == (
+        "withdrawn", "pending", officer, "信访人已获社会救助") and done.withdrawn_at
+    with pytest.raises(NotAllowed, match="局领导"):  # the requester may not revoke an approval
+        svc.grant_withdraw(actor=officer, pk=approved.pk, data={"reason": "x"})
+    svc.grant_withdraw(actor=leader, pk=approved.pk, data={"reason": "重复申请"})
+    assert svc.balance_of(2026).balance == Decimal("7500.50")  # the 2000 is back
+    with pytest.raises(StateConflict, match="已发放"):
+        svc.grant_withdraw(actor=leader, pk=paid.pk, data={"reason": "x"})
+    with pytest.raises(StateConflict, match="不能撤回"):
+        svc.grant_withdraw(actor=leader, pk=pending.pk, data={"reason": "again"})
+    with pytest.raises(StateConflict):  # a withdrawn request is never approved afterwards
+        svc.grant_approve(actor=leader, pk=pending.pk)
+    # The page and the API
+    other = grant(county, "100")
+    c = web("officer")
+    assert "withdraw-form" in c.get(f"/ledgers/fund/grants/{other.pk}/").content.decode()
+    r = c.post(f"/ledgers/fund/grants/{other.pk}/withdraw/", {"reason": "申请有误"})
+    assert r.status_code == 302 and FundGrant.objects.get(pk=other.pk).status == "withdrawn"
+    page = c.get(f"/ledgers/fund/grants/{other.pk}/").content.decode()
+    assert "申请有误" in page and "withdraw-form" not in page
+    api = grant(county, "100")
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(county.users["handler"])
+    assert client.post(f"/api/v1/fund/grants/{api.pk}/withdraw/", {"reason": "x"}, format="json").status_code == 403
+    client.force_authenticate(officer)
+    body = client.post(f"/api/v1/fund/grants/{api.pk}/withdraw/", {"reason": "撤回"}, format="json").json()
+    assert body["status"] == "withdrawn" and body["withdraw_reason"] == "撤回" and body["withdrawn_by"] == "officer"

@@ -80,3 +80,46 @@ def test_figures_and_filters_match_a_hand_count(county):
     assert {p.number for p in filter_proposals(county.users["handler2"], {})} == {"4"}
     with pytest.raises(InvalidInput):
         filter_proposals(officer, {"overdue": "maybe"})
+
+
+@time_machine.travel(DAY, tick=False)
+def test_reply_issues_a_numbered_reply_letter_with_an_optional_scan(county, settings, tmp_path):
+    """The reply produces a 建议提案答复函 through the documents app (issued by the handling unit, to the
+    deputy, copied to the co-handlers); the signed scan is a checked upload; a co-handler sees neither."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from xinfang.documents.rendering import ensure_rendered
+    from xinfang.documents.selectors import document_for
+    from xinfang.workbench.tests.conftest import BACKEND
+
+    settings.MEDIA_ROOT = tmp_path
+    p = create(county, co_units=["D01"])
+    with pytest.raises(InvalidInput):  # an upload that is not what it claims: nothing saved
+        svc.proposal_reply(actor=county.users["handler"], pk=p.pk, data={"text": "答复"},
+                           files=[SimpleUploadedFile("答复.pdf", b"MZ\x90\x00 not a pdf")])
+    p.refresh_from_db()
+    assert p.state == "open" and p.reply_document_id is None
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    p = svc.proposal_reply(actor=county.users["handler"], pk=p.pk, data={"text": "已会同有关部门研究，物业收费将纳入监管。"},
+                           files=[SimpleUploadedFile("签发件.pdf", pdf)])
+    doc = ensure_rendered(document_for(county.users["handler"], p.reply_document_id, full=True))
+    assert doc.doc_type == "proposal_reply" and doc.issuing_unit == county.town and doc.matter_id is None
+    assert doc.recipient == "王代表" and doc.source_type == "ledgers.Proposal" and doc.source_id == str(p.pk)
+    assert "建复" in doc.doc_number and "物业收费将纳入监管" in doc.rendered_text and "第二十九条" in doc.rendered_text
+    assert bytes(doc.pdf_data).startswith(b"%PDF") and bytes(doc.docx_data).startswith(b"PK")
+    assert p.reply_file_name == "签发件.pdf" and p.reply_file_mime == "application/pdf"
+    c = Client()
+    c.force_login(county.users["handler"], backend=BACKEND)
+    page = c.get(f"/ledgers/proposals/{p.pk}/").content.decode()
+    assert doc.doc_number in page and f"/documents/d/{doc.pk}/pdf/" in page
+    assert c.get(f"/ledgers/proposals/{p.pk}/reply/file/").status_code == 200
+    co = Client()
+    co.force_login(county.users["dhandler"], backend=BACKEND)  # the co-handler: sees the proposal, not the letter
+    page = co.get(f"/ledgers/proposals/{p.pk}/").content.decode()
+    assert "已生成（由主办单位出具）" in page and co.get(f"/documents/d/{doc.pk}/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(county.users["officer"])
+    reply = api.get(f"/api/v1/proposals/{p.pk}/").json()["reply"]
+    assert reply["document"]["doc_number"] == doc.doc_number and reply["file"] is True

@@ -115,3 +115,96 @@ def test_import_refuses_a_foreign_sheet_and_the_template_reads_back(county):
     with pytest.raises(InvalidInput, match="没有数据行"):  # the template's example row is skipped
         risk_import.import_risks(actor=county.users["handler"],
                                  upload=SimpleUploadedFile("t.xlsx", risk_import.template_bytes()))
+
+
+@time_machine.travel(DAY, tick=False)
+def test_edit_an_open_risk_keeps_the_history(county):
+    from xinfang.ledgers.models import RiskChange
+
+    r = svc.risk_create(actor=county.users["handler"], data=RISK)
+    with pytest.raises(StateConflict, match="没有修改"):
+        svc.risk_update(actor=county.users["handler"], pk=r.pk, data={"level": "medium"})
+    with pytest.raises(InvalidInput, match="风险等级"):
+        svc.risk_update(actor=county.users["handler"], pk=r.pk, data={"level": "huge"})
+    with pytest.raises(NotVisible):  # another town's risk
+        svc.risk_update(actor=county.users["handler2"], pk=r.pk, data={"level": "high"})
+    with pytest.raises(NotAllowed):  # a county-wide reader who may not write
+        svc.risk_update(actor=county.users["auditor"], pk=r.pk, data={"level": "high"})
+    svc.risk_update(actor=county.users["handler"], pk=r.pk, data={"level": "high", "people_count": "30", "note": "人数增加"})
+    r.refresh_from_db()
+    assert (r.level, r.people_count, r.summary, r.unit) == ("high", 30, "征地补偿纠纷", county.town)
+    change = RiskChange.objects.get(risk=r)
+    assert change.changes == {"level": ["medium", "high"], "people_count": [12, 30]} and change.note == "人数增加"
+    assert change.by == county.users["handler"]
+    # A month with a nil report cannot receive the risk
+    svc.report_file(actor=county.users["handler"], data={"month": "2026-02", "nil_report": "true"})
+    with pytest.raises(InvalidInput, match="零报告"):
+        svc.risk_update(actor=county.users["handler"], pk=r.pk, data={"found_on": "2026-02-10"})
+    svc.risk_resolve(actor=county.users["handler"], pk=r.pk, data={"measures": "协调", "resolved_on": "2026-03-15"})
+    with pytest.raises(StateConflict, match="已化解"):
+        svc.risk_update(actor=county.users["handler"], pk=r.pk, data={"level": "low"})
+
+
+@time_machine.travel(DAY, tick=False)
+def test_link_matters_through_the_access_function(county):
+    from xinfang.ledgers.selectors.ledgers import risk_history, risk_matters
+    from xinfang.testing.factories import act, register
+
+    r = svc.risk_create(actor=county.users["handler"], data=RISK)
+    bureau_only = register(county).matter  # at the bureau: the town cannot see it
+    town = register(county).matter
+    act(county, "officer", town, "assign", unit="T01", report_due="2026-05-30")
+    with pytest.raises(InvalidInput, match="无权查看"):
+        svc.risk_link(actor=county.users["handler"], pk=r.pk, data={"matter": bureau_only.number})
+    svc.risk_link(actor=county.users["handler"], pk=r.pk, data={"matter": town.number})
+    with pytest.raises(StateConflict, match="已关联"):
+        svc.risk_link(actor=county.users["handler"], pk=r.pk, data={"matter": town.number})
+    svc.risk_link(actor=county.users["officer"], pk=r.pk, data={"matter": bureau_only.number, "note": "同一群体"})
+    # Each sees the linked matters it may see, and the history names only those
+    assert [m.number for m in risk_matters(county.users["officer"], r)] == [town.number, bureau_only.number]
+    assert [m.number for m in risk_matters(county.users["handler"], r)] == [town.number]
+    assert {h["matter"] for h in risk_history(county.users["handler"], r)} == {town.number, "（无权查看的事项）"}
+    with pytest.raises(InvalidInput):  # the town cannot unlink what it cannot see
+        svc.risk_unlink(actor=county.users["handler"], pk=r.pk, data={"matter": bureau_only.number})
+    svc.risk_unlink(actor=county.users["handler"], pk=r.pk, data={"matter": town.number})
+    with pytest.raises(StateConflict, match="未关联"):
+        svc.risk_unlink(actor=county.users["handler"], pk=r.pk, data={"matter": town.number})
+    assert [h["row"].kind for h in risk_history(county.users["officer"], r)] == ["unlink", "link", "link"]
+
+
+@time_machine.travel(DAY, tick=False)
+def test_risk_edit_and_link_pages_and_api(county):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from xinfang.testing.factories import act, register
+    from xinfang.workbench.tests.conftest import BACKEND
+
+    r = svc.risk_create(actor=county.users["handler"], data=RISK)
+    town = register(county).matter
+    act(county, "officer", town, "assign", unit="T01", report_due="2026-05-30")
+    c = Client()
+    c.force_login(county.users["handler"], backend=BACKEND)
+    page = c.get(f"/ledgers/risks/{r.pk}/").content.decode()
+    assert "risk-edit" in page and "link-form" in page
+    form = c.get(f"/ledgers/risks/{r.pk}/edit/")
+    assert form.status_code == 200 and "征地补偿纠纷" in form.content.decode()
+    data = {"found_on": "2026-03-05", "summary": "征地补偿纠纷（扩大）", "people_count": "12", "level": "medium",
+            "responsible": "", "measures": "", "note": "补充"}
+    assert c.post(f"/ledgers/risks/{r.pk}/edit/", data).status_code == 302
+    bad = c.post(f"/ledgers/risks/{r.pk}/edit/", {**data, "people_count": "-1"})
+    assert bad.status_code == 400 and "涉及人数" in bad.content.decode()
+    assert c.post(f"/ledgers/risks/{r.pk}/matters/", {"matter": town.number}).status_code == 302
+    page = c.get(f"/ledgers/risks/{r.pk}/").content.decode()
+    assert town.number in page and "修改记录" in page and "征地补偿纠纷（扩大）" in page
+    other = Client()
+    other.force_login(county.users["handler2"], backend=BACKEND)
+    assert other.get(f"/ledgers/risks/{r.pk}/edit/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(county.users["handler"])
+    body = api.get(f"/api/v1/risks/{r.pk}/").json()
+    assert body["matters"] == [town.number] and body["history"][0]["kind"] == "link"
+    assert api.patch(f"/api/v1/risks/{r.pk}/", {"level": "high"}, format="json").json()["level"] == "high"
+    assert api.patch(f"/api/v1/risks/{r.pk}/", {"level": "high"}, format="json").status_code == 409
+    assert api.delete(f"/api/v1/risks/{r.pk}/matters/{town.number}/").json()["matters"] == []
+    assert api.post(f"/api/v1/risks/{r.pk}/matters/", {"matter": "XF000"}, format="json").status_code == 400

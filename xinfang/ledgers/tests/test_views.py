@@ -110,10 +110,62 @@ def test_exports_are_logged_and_formulas_stay_text(county, web, world):
                                                           "people_count": 1, "level": "low"})
     response = web("handler").get("/ledgers/risks/", {"export": "xlsx"})
     ws = load_workbook(io.BytesIO(response.content)).active
-    summaries = [row[3].value for row in ws.iter_rows(min_row=2)]
-    assert "=HYPERLINK(\"x\")" in summaries and ws.cell(2, 4).data_type == "s"
-    assert ws.max_row == 3  # the town's own two risks only
+    summaries = [row[3].value for row in ws.iter_rows(min_row=4)]
+    assert "=HYPERLINK(\"x\")" in summaries and ws.cell(4, 4).data_type == "s"
+    assert ws.max_row == 5  # title, who/when, header, then the town's own two risks only
     assert AccessLog.objects.filter(kind="export", object_type="ledger_risks").exists()
+
+
+def test_ledger_excel_is_a_report_sheet(county, web, world):
+    """Title row, the exporting unit and time, typed dates and money, autofilter (core.excel.ReportSheet)."""
+    import datetime as dt
+
+    response = web("officer").get("/ledgers/fund/", {"export": "xlsx"})
+    wb = load_workbook(io.BytesIO(response.content))
+    ws = wb.worksheets[0]
+    assert "特殊疑难信访问题补助资金台账" in ws.cell(1, 1).value
+    assert "导出单位：" in ws.cell(2, 1).value and "导出时间：" in ws.cell(2, 1).value
+    assert [c.value for c in ws[3]][:4] == ["编号", "年度", "事项编号", "申请金额（元）"]
+    assert ws.auto_filter.ref.startswith("A3:")
+    amount, requested = ws.cell(4, 4), ws.cell(4, 7)
+    assert isinstance(amount.value, (int, float)) and amount.number_format == "#,##0.00"
+    assert isinstance(requested.value, dt.datetime) and requested.number_format == "yyyy-mm-dd hh:mm"
+    assert [s.title for s in wb.worksheets] == ["特殊疑难信访问题补助资金台账", "年度汇总", "资金安排"]
+    assert wb["年度汇总"].cell(3, 1).value == "年度" and wb["年度汇总"].auto_filter.ref
+
+
+def test_large_ledger_export_runs_in_the_background(county, web, world, settings):
+    """Above the inline limit the export is a workbench job: progress page, download, access log."""
+    from xinfang.ledgers.services import risks
+    from xinfang.workbench.models import ExportJob
+
+    for summary in ("村道修建纠纷", "拖欠工资"):
+        risks.risk_create(actor=county.users["handler"], data={"found_on": "2026-03-01", "summary": summary,
+                                                              "people_count": 2, "level": "low"})
+    settings.XINFANG_LEDGER_INLINE_ROWS = 1
+    settings.XINFANG_EXPORT_INLINE = True
+    c = web("officer")
+    response = c.get("/ledgers/risks/", {"export": "xlsx", "level": "low"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+    assert job.kind == "ledger:risks" and job.status == "done" and job.query == "level=low"
+    assert job.done_rows == job.total == 2
+    page = c.get(f"/exports/{job.pk}/").content.decode()
+    assert "苗头隐患排查化解台账" in page and "下载" in page
+    download = c.get(f"/exports/{job.pk}/download/")
+    ws = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert ws.max_row == 3 + job.done_rows and {ws.cell(r, 6).value for r in range(4, ws.max_row + 1)} == {"一般"}
+    log = AccessLog.objects.get(kind="export", object_type="ledger_risks")
+    assert log.detail["background"] is True and log.detail["rows"] == job.done_rows
+    assert web("handler").get(f"/exports/{job.pk}/").status_code == 404  # only its owner
+
+
+def test_background_ledger_export_rechecks_access(county, world, settings):
+    from xinfang.workbench.models import ExportJob
+    from xinfang.workbench.services.exports import export_run
+
+    job = ExportJob.objects.create(user=county.users["handler"], kind="ledger:fund", query="", file_name="x.xlsx")
+    assert export_run(job.pk).status == "failed"  # a town's handler never sees the fund
 
 
 def test_list_pages_query_counts_are_flat(county, web, world, django_assert_max_num_queries):

@@ -16,7 +16,7 @@ from xinfang.core.errors import AppError, InvalidInput
 from xinfang.core.views import guarded, role_refusal
 
 from .. import access
-from ..exports import xlsx_response
+from ..exports import export_ledger
 from ..models import FormToken
 from ..tables import cells
 
@@ -62,8 +62,9 @@ def clean_params(request) -> dict:
 
 
 def list_page(request, *, template: str = "ledgers/list.html", title: str, tab: str, ledger: str, columns,
-              queryset, filters: list[Field] = (), extra: dict | None = None, export_sheets=()):
-    """``queryset(params)`` raises InvalidInput for a bad filter (shown on the page, HTTP 400)."""
+              queryset, filters: list[Field] = (), extra: dict | None = None):
+    """``queryset(params)`` raises InvalidInput for a bad filter (shown on the page, HTTP 400); the export
+    ("导出 Excel") is ``exports.LEDGERS[ledger]`` with the same filter (in the background when large)."""
     params = clean_params(request)
     error, errors, qs = None, {}, None
     try:
@@ -71,9 +72,7 @@ def list_page(request, *, template: str = "ledgers/list.html", title: str, tab: 
     except InvalidInput as exc:
         error, errors = exc.message, {k: "；".join(v) for k, v in exc.fields.items()}
     if qs is not None and request.GET.get("export") == "xlsx":
-        return xlsx_response(request, ledger=ledger, title=title, columns=columns, rows=qs.iterator(chunk_size=500)
-                             if hasattr(qs, "iterator") else qs, query=request.GET.urlencode(),
-                             extra_sheets=export_sheets(params) if callable(export_sheets) else export_sheets)
+        return export_ledger(request, ledger, params)
     page = Paginator(qs if qs is not None else [], PER_PAGE).get_page(request.GET.get("page"))
     rows = [cells(columns, obj) for obj in page.object_list]
     ctx = {"title": title, "tab": tab, "columns": columns, "rows": rows, "page": page, "filters": filters,

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from .. import access
 from ..choices import GrantStatus
-from ..models import FundAllocation
 from ..selectors.ledgers import filter_grants, fund_years
 from ..services import fund as svc
 from ..tables import GRANTS
@@ -27,15 +26,8 @@ def fund_home(request):
         actions.append({"url": reverse("ledgers:allocation_new"), "label": "＋ 资金安排"})
     years = fund_years()
 
-    def sheets(params):
-        return [("年度汇总", ["年度", "安排合计", "已批准/已发放", "待审批", "余额", "申请件数"],
-                 [[y["year"], y["allocated"], y["granted"], y["pending"], y["balance"], y["count"]] for y in years]),
-                ("资金安排", ["年度", "金额", "来源", "登记时间"],
-                 [[a.fund_year.year, a.amount, a.source, timezone.localtime(a.created_at).strftime("%Y-%m-%d")]
-                  for a in FundAllocation.objects.select_related("fund_year").order_by("-created_at")])]
-
     return list_page(request, title="特殊疑难信访问题补助资金", tab="fund", ledger="fund", columns=GRANTS,
-                     queryset=lambda params: filter_grants(params), export_sheets=sheets,
+                     queryset=lambda params: filter_grants(params),
                      filters=[Field("year", "年度", "number"), Field("status", "状态", "select", GrantStatus.choices),
                               Field("q", "事项编号/理由")],
                      extra={"actions": actions, "summary_template": "ledgers/_fund_years.html", "years": years,
@@ -77,6 +69,9 @@ def grant_detail(request, pk):
         and grant.requested_by_id != user.pk,
         "own_request": grant.requested_by_id == user.pk,
         "may_pay": grant.status == GrantStatus.APPROVED and access.is_bureau_writer(user),
+        "may_withdraw": (grant.status == GrantStatus.PENDING and access.may_request_grant(user)
+                         and (grant.requested_by_id == user.pk or access.may_approve_grant(user)))
+        or (grant.status == GrantStatus.APPROVED and access.may_approve_grant(user)),
         "today": timezone.localdate(),
     })
 
@@ -93,6 +88,7 @@ def _grant_act(service, message):
 grant_approve = _grant_act(svc.grant_approve, "已批准。")
 grant_reject = _grant_act(svc.grant_reject, "已记录不予批准。")
 grant_pay = _grant_act(svc.grant_pay, "已登记发放。")
+grant_withdraw = _grant_act(svc.grant_withdraw, "已撤回补助申请。")
 
 
 @ledger_page(check=access.may_see_fund)

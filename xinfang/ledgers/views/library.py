@@ -20,7 +20,7 @@ from ..selectors.ledgers import (
 )
 from ..services import library as svc
 from ..services import publicity as pub
-from ..tables import HOURS, LIBRARY, PUBLICITY, TRAININGS
+from ..tables import LIBRARY, PUBLICITY, TRAININGS
 from .common import Field, act, form_page, ledger_page, list_page, tabs_context
 
 
@@ -128,8 +128,6 @@ def training_list(request):
     actions = [{"url": reverse("ledgers:training_new"), "label": "＋ 登记培训"}] if access.is_bureau_writer(request.user) else []
     return list_page(request, title="信访干部业务培训", tab="trainings", ledger="trainings", columns=TRAININGS,
                      queryset=filter_trainings, filters=[Field("year", "年度", "number")],
-                     export_sheets=lambda params: [(f"{year}年个人学时", [c.label for c in HOURS],
-                                                    [[c.value(r) for c in HOURS] for r in hours])],
                      extra={"actions": actions, "after_template": "ledgers/_training_hours.html", "hours": hours,
                             "hours_year": year, "bureau_view": bureau})
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from xinfang.documents.selectors import may_see_unit_paper
 from xinfang.org.choices import COUNTY_KINDS
 from xinfang.org.models import Unit
 from xinfang.supervision.models import SupervisionRecord
@@ -73,13 +75,25 @@ def proposal_detail(request, pk):
         "p": row, "tab": "proposals", "today": timezone.localdate(), "may_reply": may_reply,
         "may_feedback": row.state == ProposalState.REPLIED and access.is_bureau_writer(user),
         "ratings": Rating.choices, "records": records, **tabs_context(user),
+        "reply_doc": row.reply_document if row.reply_document_id and may_see_unit_paper(user, row.reply_document) else None,
     })
 
 
 @ledger_page
 def proposal_reply(request, pk):
-    return act(request, lambda data: svc.proposal_reply(actor=request.user, pk=pk, data=data),
-               success_url=reverse("ledgers:proposal", args=[pk]), message="已答复。")
+    return act(request, lambda data: svc.proposal_reply(actor=request.user, pk=pk, data=data,
+                                                        files=request.FILES.getlist("file")),
+               success_url=reverse("ledgers:proposal", args=[pk]), message="已答复，已生成答复函。")
+
+
+@ledger_page
+def proposal_reply_file(request, pk):
+    """The signed scan of the reply: whoever may see the proposal."""
+    row = svc.access_proposal(request.user, pk)
+    if not row.reply_file:
+        raise Http404("没有答复函扫描件。")
+    return FileResponse(row.reply_file.open("rb"), as_attachment=True, filename=row.reply_file_name,
+                        content_type=row.reply_file_mime)
 
 
 @ledger_page

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from xinfang.core.errors import AppError, InvalidInput
+from xinfang.core.errors import AppError, InvalidInput, NotAllowed
 
 from .. import access
 from .. import validation as v
 from ..choices import RiskLevel, RiskState
-from ..exports import XLSX
-from ..selectors.ledgers import filter_risks, report_status, reporting_units
+from ..exports import XLSX, xlsx_response
+from ..selectors.ledgers import filter_risks, report_status, reporting_units, risk_history, risk_matters
 from ..services import risk_import as importer
 from ..services import risks as svc
 from ..tables import RISKS
@@ -69,10 +69,45 @@ def risk_new(request):
 @ledger_page(check=access.may_use_risks)
 def risk_detail(request, pk):
     row = svc.access_risk(request.user, pk)
+    writer = access.may_write_risks_of(request.user, row.unit)
     return render(request, "ledgers/risk_detail.html", {
         "r": row, "tab": "risks", "today": timezone.localdate(),
-        "may_resolve": row.state == RiskState.OPEN and access.may_write_risks_of(request.user, row.unit),
+        "may_resolve": row.state == RiskState.OPEN and writer, "may_edit": row.state == RiskState.OPEN and writer,
+        "may_link": writer, "matters": risk_matters(request.user, row), "history": risk_history(request.user, row),
         **tabs_context(request.user)})
+
+
+@ledger_page(check=access.may_use_risks)
+def risk_edit(request, pk):
+    row = svc.access_risk(request.user, pk)
+    if not access.may_write_risks_of(request.user, row.unit):
+        raise NotAllowed("只能修改本单位的隐患。")
+    fields = [
+        Field("found_on", "发现日期", "date", required=True),
+        Field("people_count", "涉及人数", "number", required=True),
+        Field("level", "风险等级", "select", RiskLevel.choices, required=True),
+        Field("responsible", "包案责任人"),
+        Field("summary", "隐患概况", "textarea", required=True, span=4),
+        Field("measures", "化解措施", "textarea", span=4),
+        Field("note", "修改说明", span=4, hint="记入修改记录"),
+    ]
+    initial = {f: svc._plain(getattr(row, f)) for f in svc.EDITABLE}
+    return form_page(request, title=f"修改隐患 {row.pk}", tab="risks", fields=fields, initial=initial,
+                     breadcrumb=[(reverse("ledgers:risks"), "隐患排查"), (reverse("ledgers:risk", args=[row.pk]), str(row.pk))],
+                     service=lambda data: svc.risk_update(actor=request.user, pk=pk, data=data),
+                     success=lambda r: (reverse("ledgers:risk", args=[r.pk]), "已保存修改（已记入修改记录）。"))
+
+
+@ledger_page(check=access.may_use_risks)
+def risk_link(request, pk):
+    return act(request, lambda data: svc.risk_link(actor=request.user, pk=pk, data=data),
+               success_url=reverse("ledgers:risk", args=[pk]), message="已关联事项。")
+
+
+@ledger_page(check=access.may_use_risks)
+def risk_unlink(request, pk):
+    return act(request, lambda data: svc.risk_unlink(actor=request.user, pk=pk, data=data),
+               success_url=reverse("ledgers:risk", args=[pk]), message="已取消关联。")
 
 
 @ledger_page(check=access.may_use_risks)
@@ -108,17 +143,17 @@ def risk_reports(request):
     rows = report_status(user, month)
     missing = [r for r in rows if r["report"] is None]
     if request.GET.get("export") == "xlsx":
-        from ..exports import xlsx_response
+        from xinfang.core.excel import DATETIME, INT
+
         from ..tables import Column
 
         columns = [Column("单位代码", lambda r: r["unit"].code), Column("单位", lambda r: r["unit"].name, 24),
                    Column("是否报送", lambda r: "已报送" if r["report"] else "未报送"),
                    Column("零报告", lambda r: ("是" if r["report"].nil_report else "否") if r["report"] else ""),
-                   Column("新排查隐患数", lambda r: r["report"].risk_count if r["report"] else ""),
-                   Column("报送时间", lambda r: timezone.localtime(r["report"].filed_at).strftime("%Y-%m-%d %H:%M")
-                          if r["report"] else "", 17)]
+                   Column("新排查隐患数", lambda r: r["report"].risk_count if r["report"] else None, kind=INT),
+                   Column("报送时间", lambda r: r["report"].filed_at if r["report"] else None, 17, kind=DATETIME)]
         return xlsx_response(request, ledger="risk_reports", title=f"隐患排查月报{month:%Y-%m}", columns=columns,
-                             rows=rows, query=request.GET.urlencode())
+                             rows=rows, params={"month": month.strftime("%Y-%m")})
     return render(request, "ledgers/risk_reports.html", {
         "tab": "risks", "month": month, "month_value": month.strftime("%Y-%m"), "rows": rows, "missing": missing,
         "units": _unit_choices(user) if (access.is_bureau_writer(user) or access.unit_staff(user)) else [],

@@ -36,11 +36,6 @@ def suggestion_list(request):
         Field("sort", "排序", "select", [("theme", "按主题"), ("received", "按收到日期（新在前）")]),
     ]
 
-    def figures(params):
-        return [("按主题", ["主题", "收到", "已答复", "采纳", "部分采纳", "未采纳", "已奖励"],
-                 [[t["label"], t["received"], t["answered"], t["adopted"], t["partly_adopted"], t["not_adopted"],
-                   t["rewarded"]] for t in figures_by_theme(request.user, params)])]
-
     def queryset(params):
         return suggestion_matters(request.user, params)
 
@@ -50,7 +45,7 @@ def suggestion_list(request):
     except InvalidInput:  # the list shows the filter error
         totals, themes = None, []
     return list_page(request, title="人民建议征集台账", tab="suggestions", ledger="suggestions", columns=SUGGESTIONS,
-                     queryset=queryset, filters=filters, export_sheets=figures,
+                     queryset=queryset, filters=filters,
                      extra={"summary_template": "ledgers/_suggestion_figures.html", "totals": totals, "themes": themes,
                             "subtitle": "意见建议类事项：按主题排序、转送交办同信访事项；答复后记录采纳情况、奖励和公开。"})
 

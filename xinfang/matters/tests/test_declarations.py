@@ -64,7 +64,8 @@ def test_workbench_form_is_the_declaration(action):
         if inp.name not in shown:
             continue
         field = form.fields[inp.name]
-        assert isinstance(field, FORM_TYPES[inp.kind]), inp.name
+        # a named option list (Input.options) is offered as a select whatever the kind
+        assert isinstance(field, forms.ChoiceField if inp.options else FORM_TYPES[inp.kind]), inp.name
         assert field.label == inp.label
         assert field.required == (inp.required and inp.required_if is None)
         if inp.kind == Kind.CHOICE:
@@ -163,7 +164,7 @@ def test_review_redo_days_over_90_is_refused_by_the_api(county, api):
 
 def test_every_audience_has_a_row_for_every_declared_event():
     """Adding an action forces the decision of what the petitioner sees and is told (None = nothing)."""
-    from xinfang.documents.choices import HEARING_TYPES, REPORT_TYPES, SUPERVISION_TYPES
+    from xinfang.documents.choices import HEARING_TYPES, LEDGER_TYPES, REPORT_TYPES, SUPERVISION_TYPES
     from xinfang.documents.context import BUILDERS
     from xinfang.notifications.messages import COMPOSERS
     from xinfang.portal.presenter import PUBLIC_TIMELINE
@@ -173,7 +174,7 @@ def test_every_audience_has_a_row_for_every_declared_event():
     assert set(COMPOSERS) == declared
     issued = {n.doc_type for d in (*TRANSITIONS, *OTHER_EVENTS.values()) for n in d.notices}
     assert issued == set(BUILDERS)
-    assert issued | SUPERVISION_TYPES | HEARING_TYPES | REPORT_TYPES == set(DocType)
+    assert issued | SUPERVISION_TYPES | HEARING_TYPES | REPORT_TYPES | LEDGER_TYPES == set(DocType)
 
 
 def test_handlers_write_only_declared_params():

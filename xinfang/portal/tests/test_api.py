@@ -15,7 +15,7 @@ TOP_KEYS = {"number", "petition_number", "limited", "limited_reason", "title", "
             "timeline", "deadlines", "notices", "evaluation", "appeal", "reminder"}
 TIMELINE_KEYS = {"seq", "action", "label", "date", "unit_name", "detail"}
 DEADLINE_KEYS = {"kind", "target", "label", "unit_name", "start", "due", "met_on", "state", "provisional", "explanation"}
-NOTICE_KEYS = {"type", "label", "event_seq", "issued_on", "doc_number", "available", "download_url"}
+NOTICE_KEYS = {"type", "label", "event_seq", "doc_id", "issued_on", "doc_number", "available", "download_url"}
 STAFF_ONLY = {"petitioners", "id_number", "phone", "address", "actor", "note", "params", "events", "allowed_actions",
               "registered_by", "content", "version", "search_text", "query_code", "handling_unit", "accused_party"}
 

@@ -189,6 +189,28 @@ def remind(request, petition):
     )
 
 
+def _file_response(result):
+    filename, content_type, data = result
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+@petitioner_required
+def paper(request, petition, doc_id, fmt="pdf"):
+    """A paper issued from a record (the hearing's 听证通知书 and 听证报告), for the petitioner's 查询码 session."""
+    view = public_view(petition.matter, petition)
+    entry = next((n for n in view["notices"] if n.get("doc_id") == doc_id), None)
+    if entry is None or not entry["available"] or fmt not in ("pdf", "docx"):
+        raise Http404
+    result = documents.paper_file(petition.matter, doc_id, fmt)
+    if result is None:
+        raise Http404
+    return _file_response(result)
+
+
 @require_http_methods(["GET", "HEAD"])
 @petitioner_required
 def notice(request, petition, seq, notice_type, fmt="pdf"):

@@ -11,7 +11,9 @@ from xinfang.matters.choices import State
 from xinfang.matters.models import Matter
 from xinfang.matters.workflow import ATTACHMENT_INPUTS, WORKFLOW
 from xinfang.org.choices import ROUTABLE_KINDS
+from xinfang.org.lookups import accounts_with_roles
 from xinfang.org.models import Unit
+from xinfang.org.permissions import RECEPTION_LEADER_ROLES
 
 from .common import DateInput, DateTimeInput
 
@@ -20,6 +22,16 @@ def routable_unit_choices():
     return [("", "请选择…")] + [
         (u.code, u.name) for u in Unit.objects.filter(active=True, kind__in=ROUTABLE_KINDS).order_by("kind", "code")
     ]
+
+
+def reception_leader_choices():
+    """提级调度's picker: the accounts that may lead (``lead_reception`` in the permission matrix)."""
+    return [(u.username, f"{u.full_name or u.username}（{u.unit.name if u.unit_id else '—'}）")
+            for u in accounts_with_roles(RECEPTION_LEADER_ROLES)]
+
+
+# Named option lists of ``Input.options``: the form offers them as a select (the service still checks).
+OPTIONS = {"reception_leaders": reception_leader_choices}
 
 
 def _has_report_clock(matter: Matter) -> bool:
@@ -37,6 +49,8 @@ def form_field(inp: Input, *, settings=None, units=None) -> forms.Field:
     """The Django form field for one declared input (same name, label, bounds and help)."""
     required = inp.required and inp.required_if is None
     kw = {"label": inp.label, "required": required, "help_text": inp.help}
+    if inp.options:
+        return forms.ChoiceField(choices=[("", "请选择…"), *OPTIONS[inp.options]()], **kw)
     if inp.kind == Kind.TEXT:
         return forms.CharField(max_length=inp.max_length, widget=forms.Textarea(attrs={"rows": inp.lines}), **kw)
     if inp.kind == Kind.CHOICE:

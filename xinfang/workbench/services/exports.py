@@ -1,4 +1,5 @@
-"""Excel exports of filtered matter lists: streamed to disk in constant memory, with progress.
+"""Excel exports of filtered matter lists (and, through runners, of other lists such as the ledgers):
+streamed to disk in constant memory, in the background, with progress.
 
 The same filter (selectors.filter_matters) and the same access rule (visible_matters) as the
 list page; ID numbers and phones are masked; every finished export is logged (AccessLog export).
@@ -17,6 +18,7 @@ from django.db import close_old_connections, connection
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from openpyxl import Workbook
 
 from xinfang.core.excel import DATE, DATETIME, INT, Column, ReportSheet, meta_line
@@ -135,44 +137,67 @@ def _row(user, m, today) -> list:
     ]
 
 
+def _run_matters(job: ExportJob, path: Path, progress) -> tuple[int, str, dict]:
+    """The matter list's ledger: the list's filter, masked personal data."""
+    user = job.user
+    today = timezone.localdate()
+    qs = (
+        filter_matters(user, _params(job.query), today=today)
+        .select_related("handling_unit", "category__parent__parent", "region__parent__parent")
+        .annotate(is_overdue=overdue_flag(today, overdue_unit_of(user)))
+        .prefetch_related(
+            Prefetch("petitions", queryset=Petition.objects.order_by("id").prefetch_related(
+                Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner")))),
+            Prefetch("events", to_attr="ledger_events", queryset=Event.objects.filter(action__in=LEDGER_ACTIONS)
+                     .only("matter_id", "action", "occurred_at", "params", "seq").order_by("seq")))
+    )
+    progress(0, qs.count())
+    wb = Workbook(write_only=True)
+    where = describe_filters(job.query) or "全部可见事项"
+    sheet = ReportSheet(wb, "信访事项", heading=f"{settings.XINFANG_COUNTY_NAME}信访事项台账",
+                        meta=meta_line(user=user, extra=f"筛选条件：{where} · 身份证号和电话已脱敏"),
+                        columns=COLUMNS)
+    done = 0
+    for m in qs.iterator(chunk_size=CHUNK):
+        sheet.append(_row(user, m, today))
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done)
+    sheet.close()
+    wb.save(str(path))
+    return done, "matter_list", {"masked": True}
+
+
+def _runner(kind: str):
+    """``matters`` here; ``<name>:<what>`` through ``settings.XINFANG_EXPORT_RUNNERS[name]`` (a dotted path to
+    ``run(job, path, progress) -> (rows, object_type, detail)``), so other apps' exports reuse this job
+    and its pages without this app importing them."""
+    if kind == "matters":
+        return _run_matters
+    name = kind.split(":", 1)[0]
+    dotted = getattr(settings, "XINFANG_EXPORT_RUNNERS", {}).get(name)
+    if not dotted:
+        raise ValueError(f"未知的导出类型：{kind}")
+    return import_string(dotted)
+
+
 def export_run(job_id) -> ExportJob:
     job = ExportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ExportJob.Status.PENDING:
         return job
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now())
     path = export_dir() / f"{job.pk}.xlsx"
+
+    def progress(done: int, total: int | None = None) -> None:
+        changes = {"done_rows": done} if total is None else {"done_rows": done, "total": total}
+        ExportJob.objects.filter(pk=job.pk).update(**changes)
+
     try:
-        user = job.user
-        today = timezone.localdate()
-        qs = (
-            filter_matters(user, _params(job.query), today=today)
-            .select_related("handling_unit", "category__parent__parent", "region__parent__parent")
-            .annotate(is_overdue=overdue_flag(today, overdue_unit_of(user)))
-            .prefetch_related(
-                Prefetch("petitions", queryset=Petition.objects.order_by("id").prefetch_related(
-                    Prefetch("person_links", queryset=PetitionPerson.objects.select_related("petitioner")))),
-                Prefetch("events", to_attr="ledger_events", queryset=Event.objects.filter(action__in=LEDGER_ACTIONS)
-                         .only("matter_id", "action", "occurred_at", "params", "seq").order_by("seq")))
-        )
-        total = qs.count()
-        ExportJob.objects.filter(pk=job.pk).update(total=total)
-        wb = Workbook(write_only=True)
-        where = describe_filters(job.query) or "全部可见事项"
-        sheet = ReportSheet(wb, "信访事项", heading=f"{settings.XINFANG_COUNTY_NAME}信访事项台账",
-                            meta=meta_line(user=user, extra=f"筛选条件：{where} · 身份证号和电话已脱敏"),
-                            columns=COLUMNS)
-        done = 0
-        for m in qs.iterator(chunk_size=CHUNK):
-            sheet.append(_row(user, m, today))
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                ExportJob.objects.filter(pk=job.pk).update(done_rows=done)
-        sheet.close()
-        wb.save(str(path))
+        done, object_type, detail = _runner(job.kind)(job, path, progress)
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE, done_rows=done, total=done, file_path=str(path), finished_at=timezone.now())
-        log_access(user=user, kind=AccessLog.Kind.EXPORT, object_type="matter_list", object_ref=str(job.pk),
-                   detail={"rows": done, "query": job.query, "masked": True})
+        log_access(user=job.user, kind=AccessLog.Kind.EXPORT, object_type=object_type, object_ref=str(job.pk),
+                   detail={"rows": done, "query": job.query, "background": True, **detail})
     except Exception as exc:  # the job row reports failure; the page shows it
         log.exception("export %s failed", job.pk)
         path.unlink(missing_ok=True)
