@@ -233,19 +233,22 @@ def report_preview(request, pk):
 def briefing_page(request):
     """信访工作简报 of a period on screen (printable); 存为草稿 → the report draft to edit and issue."""
     today = timezone.localdate()
+    status = 200
     if request.method == "POST":
         try:
             period = briefing.parse_briefing_period(request.POST, today)
             report = reports.create_report(actor=request.user, kind=ReportKind.BRIEFING, date_from=period.date_from,
                                            date_to=period.date_to, today=today)
         except AppError as exc:
+            if exc.http_status in (403, 404):
+                raise
             messages.error(request, exc.message)
-            return redirect("figures:briefing")
-        messages.success(request, "简报草稿已生成：可修改正文，预览后印发（编号、DOCX 和 PDF）。")
-        return redirect("figures:report", pk=report.pk)
-    status = 200
+            status = 400
+        else:
+            messages.success(request, "简报草稿已生成：可修改正文，预览后印发（编号、DOCX 和 PDF）。")
+            return redirect("figures:report", pk=report.pk)
     try:
-        period = briefing.parse_briefing_period(request.GET, today)
+        period = briefing.parse_briefing_period(request.GET if status == 200 else {}, today)
     except AppError as exc:
         messages.error(request, exc.message)
         period, status = briefing.default_period(today), 400
