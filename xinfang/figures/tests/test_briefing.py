@@ -1,6 +1,8 @@
 """The 简报 page: the briefing of a period on screen (as the paper would read), printable, saved
 as a draft and issued as the numbered 简 document (DOCX and PDF)."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
@@ -66,3 +68,13 @@ def test_saved_as_draft_edited_and_issued_as_the_numbered_paper(county, october)
     assert f"/documents/d/{doc.pk}/" in page, page[page.find("briefing-issued"):][:1500]
     assert doc.doc_number in page
     assert login(county, "cleader").post("/figures/briefing/", {"from": "2026-10-01", "to": "2026-10-31"}).status_code == 403
+
+
+def test_the_benchmark_cases_run(county, october):
+    """``figures.bench.cases`` (run at one million matters by the benchmark runner) works here too."""
+    from xinfang.figures.bench import cases
+
+    found = cases(county.users["officer"], dt.date(2026, 11, 22))
+    for label in ("briefing_last_month", "assessment_scores_year", "volume_by_category_year", "alerts_today"):
+        out = found[label]()
+        assert getattr(out, "status_code", 200) == 200, label
