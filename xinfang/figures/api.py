@@ -183,7 +183,8 @@ class ScoresView(APIView):
             "unit": r["unit"].code, "unit_name": r["unit"].name, "score": float(r["score"]), "rank": r["rank"],
             "sample": r["sample"], "small_sample": r["small_sample"],
             "parts": [{"code": p["code"], "value": p["value"], "points": float(p["points"]),
-                       "numerator": p["numerator"], "denominator": p["denominator"], "note": p["note"]}
+                       "numerator": p["numerator"], "denominator": p["denominator"], "note": p["note"],
+                       "drill": request.build_absolute_uri(p["drill"]) if p.get("drill") else None}
                       for p in r["parts"]],
         } for r in result["rows"]])
 

@@ -233,6 +233,7 @@ def scores(user, scheme: AssessmentScheme, *, today: dt.date | None = None) -> d
                             note="" if m else "未评分")
             else:
                 v = values[ind.measure].get(unit.pk)
+                part["drill"] = measures.get(ind.measure).drill_url(unit, period)
                 if ind.rule == Rule.DEDUCT:
                     count = (v.value or 0) if v else 0
                     part.update(value=count, numerator=count)

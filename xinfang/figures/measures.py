@@ -2,9 +2,9 @@
 
 A measure computes one value per unit for a year (``Period``) at once (a few grouped queries,
 never one per unit). Other apps add theirs with ``register(...)`` from their ``AppConfig.ready``:
-the leaders' app "tasks done on time" (``tasks_on_time``) and the ledgers' "risk reports filed"
-(``risk_reports``) are expected there; an indicator naming a code that is not registered is
-refused (400).
+the leaders' app "tasks done on time" (``tasks_on_time``, ``leaders/measures.py``) and the
+ledgers' "risk reports filed" (``risk_reports``, ``ledgers/measures.py``) are registered there; an
+indicator naming a code that is not registered is refused (400).
 
 Each value is ``Value(value, numerator, denominator)``: rates carry their fraction (``value`` is
 the rate, or None without a sample), counts carry the count in ``value``.
@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q
 
@@ -42,15 +43,27 @@ class Measure:
     kind: str  # "rate" (a fraction, higher is better unless scored inversely) or "count"
     compute: Callable[..., dict[int, Value]]  # (user, period, today) → {unit_id: Value}
     drill: str = ""  # the rates page measure that lists its rows, if any
+    link: Callable[..., str] | None = None  # (unit, period) → the page listing a unit's rows (other apps)
+
+    def drill_url(self, unit, period: Period) -> str:
+        """The page that lists the rows behind one unit's value (each page reads through its app's
+        access function), or "" when the measure has none."""
+        if self.link is not None:
+            return self.link(unit, period)
+        if self.drill:
+            return "/supervision/rates/drill/?" + urlencode({
+                "measure": self.drill, "part": "denominator", "unit": unit.code,
+                "from": period.date_from.isoformat(), "to": period.date_to.isoformat()})
+        return ""
 
 
 REGISTRY: dict[str, Measure] = {}
 
 
-def register(code: str, label: str, kind: str, compute, drill: str = "") -> None:
+def register(code: str, label: str, kind: str, compute, drill: str = "", link=None) -> None:
     if kind not in ("rate", "count"):
         raise ValueError(kind)
-    REGISTRY[code] = Measure(code, label, kind, compute, drill)
+    REGISTRY[code] = Measure(code, label, kind, compute, drill, link)
 
 
 def get(code: str) -> Measure | None:

@@ -14,7 +14,7 @@ from xinfang.core.models import AccessLog, log_access
 from xinfang.core.views import guarded
 from xinfang.org.permissions import COUNTY_WIDE_ROLES
 
-from . import assessment, assessment_papers, measures, reports, selectors, volume
+from . import assessment, assessment_papers, briefing, measures, reports, selectors, volume
 from .models import AssessmentScheme, Report, ReportKind, ReportState, Rule
 from .periods import Period, parse_day, parse_period
 
@@ -97,10 +97,11 @@ def drill(request):
 # ---- assessment ------------------------------------------------------------------------------
 
 DEFAULT_INDICATORS = [
-    ("timely_acceptance", "及时受理率", 15, "rate"), ("on_time_completion", "按期办结率", 20, "rate"),
-    ("participation", "参评率", 10, "rate"), ("satisfaction", "满意率", 20, "rate"),
+    ("timely_acceptance", "及时受理率", 15, "rate"), ("on_time_completion", "按期办结率", 15, "rate"),
+    ("participation", "参评率", 10, "rate"), ("satisfaction", "满意率", 15, "rate"),
     ("overdue_count", "超期件次", 10, "deduct"), ("supervision_count", "被督查督办件次", 5, "deduct"),
-    ("repeat_rate", "重复信访率", 10, "inverse_rate"), ("manual", "工作创新与台账管理（人工评分）", 10, "manual"),
+    ("repeat_rate", "重复信访率", 10, "inverse_rate"), ("risk_reports", "隐患排查月报按时报送率", 5, "rate"),
+    ("tasks_on_time", "交办任务按期完成率", 5, "rate"), ("manual", "工作创新与台账管理（人工评分）", 10, "manual"),
 ]
 
 
@@ -223,3 +224,35 @@ def report_preview(request, pk):
     response["Content-Disposition"] = f'inline; filename="report-{report.pk}-draft.pdf"'
     return response
 
+
+
+# ---- 简报 ------------------------------------------------------------------------------------
+
+
+@county_page
+def briefing_page(request):
+    """信访工作简报 of a period on screen (printable); 存为草稿 → the report draft to edit and issue."""
+    today = timezone.localdate()
+    status = 200
+    if request.method == "POST":
+        try:
+            period = briefing.parse_briefing_period(request.POST, today)
+            report = reports.create_report(actor=request.user, kind=ReportKind.BRIEFING, date_from=period.date_from,
+                                           date_to=period.date_to, today=today)
+        except AppError as exc:
+            if exc.http_status in (403, 404):
+                raise
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            messages.success(request, "简报草稿已生成：可修改正文，预览后印发（编号、DOCX 和 PDF）。")
+            return redirect("figures:report", pk=report.pk)
+    try:
+        period = briefing.parse_briefing_period(request.GET if status == 200 else {}, today)
+    except AppError as exc:
+        messages.error(request, exc.message)
+        period, status = briefing.default_period(today), 400
+    data = briefing.briefing(request.user, period, today)
+    return render(request, "figures/briefing.html", {
+        **data, "period": period, "may_write": reports.may_write(request.user),
+        "issued": briefing.issued_briefings(), "drafts": briefing.briefing_drafts()}, status=status)

@@ -7,6 +7,9 @@ class LeadersConfig(AppConfig):
     verbose_name = "领导接访与疑难化解"
 
     def ready(self):
+        from .measures import register_measures
+
+        register_measures()  # the assessment measure this app defines (issue 13)
         from xinfang.matters.hooks import register_in_transaction
 
         from .services.execution import on_matter_event

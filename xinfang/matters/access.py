@@ -60,6 +60,31 @@ def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_l
 UNIT_NEWEST_FIRST = ("-unit_keys__received_at", "-unit_keys__matter_id")
 
 
+def users_who_see(users, matters) -> list:
+    """Of ``users`` (order kept), those who may see every one of ``matters``: the rule of
+    ``visible_matters`` decided for any number of users at once in at most two queries (the links
+    of the users' units, and the confidential accusations against those units), not one per user.
+    Used to address notices (a user who may not see a matter is never told of it, §30)."""
+    ids = {m.pk for m in matters}
+    out, unit_users = [], []
+    for u in users:
+        if u is None or not u.is_authenticated or not u.is_active:
+            continue
+        if u.has_role(*COUNTY_WIDE_ROLES):
+            out.append(u)
+        elif u.unit_id and u.has_role(*UNIT_ROLES):
+            out.append(u)
+            unit_users.append(u)
+    if not ids or not unit_users:
+        return out
+    unit_ids = {u.unit_id for u in unit_users}
+    linked = set(MatterUnit.objects.filter(matter_id__in=ids, unit_id__in=unit_ids).values_list("unit_id", "matter_id"))
+    hidden = set(Matter.objects.filter(pk__in=ids, handling_class=HandlingClass.ACCUSATION, accused_unit_id__in=unit_ids)
+                 .values_list("accused_unit_id", "pk"))
+    seeing = {unit_id for unit_id in unit_ids if all((unit_id, m) in linked and (unit_id, m) not in hidden for m in ids)}
+    return [u for u in out if u.has_role(*COUNTY_WIDE_ROLES) or u.unit_id in seeing]
+
+
 def visible_numbers(user, numbers) -> set[str]:
     """Which of these matter numbers the user may see (one query)."""
     wanted = {str(n) for n in numbers if n}

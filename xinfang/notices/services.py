@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput
-from xinfang.matters.access import visible_matters
+from xinfang.matters.access import users_who_see
 from xinfang.matters.choices import OPEN_STATES as OPEN
 from xinfang.matters.overdue import running_clocks
 from xinfang.notifications.senders import OutgoingMessage, SendError, get_sender
@@ -37,9 +37,7 @@ def notify(users: Iterable[User], *, kind: str, title: str, key: str, body: str 
            matter=None, at: dt.datetime | None = None) -> int:
     """One notice per user; a user who may not see ``matter`` gets none (§30: only through the access rule).
     Returns how many notices were new (a repeated ``key`` adds nothing)."""
-    users = list(users)
-    if matter is not None:
-        users = [u for u in users if visible_matters(u).filter(pk=matter.pk).exists()]
+    users = list(users) if matter is None else users_who_see(users, [matter])  # bounded queries, §30
     if not users:
         return 0
     # Count only what is new: a second run with the same key creates (and reports) nothing.
@@ -121,7 +119,7 @@ def notify_record(record) -> int:
     title = f"{record.get_kind_display()}：{record.title}"
     users = unit_staff(record.target_unit)
     if matters:  # only people who may see every named matter (§30)
-        allowed = [u for u in users if visible_matters(u).filter(pk__in=[m.pk for m in matters]).count() == len(matters)]
+        allowed = users_who_see(users, matters)
     else:
         allowed = users
     return notify(allowed, kind=kind, title=title, key=f"record:{record.pk}", url=f"/supervision/records/{record.pk}/",

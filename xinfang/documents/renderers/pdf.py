@@ -33,6 +33,23 @@ LATIN_RUN = re.compile(r"[A-Za-z0-9@#&_\-./:]+")
 
 
 class _OfficialPDF(FPDF):
+    def faux_bold(self, on: bool, color=(0, 0, 0)) -> None:
+        """Bold drawn as fill + a thin stroke (the embedded subset has one weight).
+
+        fpdf2's ``text()`` writes ``2 Tr`` into the page while the text mode is FILL_STROKE but
+        never ``0 Tr`` when it is set back to FILL, and the text rendering mode is page state: every
+        line after the title (body, tables, signature, page number) was stroked too, i.e. bold.
+        Turning bold off therefore writes ``0 Tr`` itself. (A q/Q local context would also reset it,
+        but fpdf2 then re-selects the font inside the group and the output was not reproducible.)
+        """
+        if on:
+            self.text_mode = TextMode.FILL_STROKE
+            self.set_line_width(0.25)
+            self.set_draw_color(*color)
+        else:
+            self.text_mode = TextMode.FILL
+            self._out("0 Tr")  # the subclass writes one page operator: the mode fpdf2 left behind
+
     def footer(self):  # page numbers: 4号 (14pt), "— 1 —"
         self.set_y(-BOTTOM + 12)
         self.set_font(FAMILY, size=14)
@@ -152,13 +169,8 @@ class Layout:
             self.line(line, x, w, justify=full)
 
 
-def _bold(pdf: FPDF, on: bool, color=(0, 0, 0)) -> None:
-    if on:
-        pdf.text_mode = TextMode.FILL_STROKE
-        pdf.set_line_width(0.25)
-        pdf.set_draw_color(*color)
-    else:
-        pdf.text_mode = TextMode.FILL
+def _bold(pdf: _OfficialPDF, on: bool, color=(0, 0, 0)) -> None:
+    pdf.faux_bold(on, color)
 
 
 def _add_document_font(pdf: FPDF, data: bytes) -> None:

@@ -74,7 +74,9 @@ def test_assessment_flow(county):
                   {"indicator": "b", "unit": "T01", "points": 35, "evidence": "台账齐全"}, format="json").status_code == 201
     scores = c.get(f"/api/v1/assessments/{pk}/scores/").json()
     t01 = next(s for s in scores if s["unit"] == "T01")
-    assert t01["parts"][1] == {"code": "b", "value": 35.0, "points": 35.0, "numerator": None, "denominator": None, "note": ""}
+    assert t01["parts"][1] == {"code": "b", "value": 35.0, "points": 35.0, "numerator": None, "denominator": None, "note": "",
+                               "drill": None}
+    assert t01["parts"][0]["drill"].startswith("http://testserver/supervision/rates/drill/?measure=timely_acceptance")
     assert t01["rank"] is None and t01["small_sample"] is True
     assert c.post(f"/api/v1/assessments/{pk}/publish/").status_code == 200
     r = c.patch(f"/api/v1/assessments/{pk}/", {"name": "改"}, format="json")

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from xinfang.core.errors import NotVisible
+from xinfang.core.errors import AppError, NotVisible
 from xinfang.matters.access import access_matter
 
 from .. import access, selectors
@@ -200,11 +200,17 @@ def campaign_detail(request, pk):
 @leaders_page
 def task_list(request):
     today = timezone.localdate()
-    qs = selectors.tasks(request.user, request.GET, today)
+    status = 200
+    try:
+        qs = selectors.tasks(request.user, request.GET, today)
+    except AppError as exc:  # a bad filter value: the message and the unfiltered list
+        messages.error(request, exc.message)
+        qs, status = selectors.tasks(request.user, {}, today), 400
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     visible = selectors.visible_matter_ids(request.user, [t.matter_id for t in page])
     return render(request, "leaders/tasks.html", {"page": page, "today": today, "visible": visible,
-                                                 "statuses": TaskStatus.choices, "status": request.GET.get("status", "")})
+                                                 "statuses": TaskStatus.choices, "status": request.GET.get("status", "")},
+                  status=status)
 
 
 @leaders_page

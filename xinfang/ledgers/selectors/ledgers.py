@@ -155,10 +155,52 @@ def risk_history(user, risk) -> list[dict]:
     return out
 
 
+def risk_reports_filed_by_unit(months: list[dt.date], units=None) -> dict[int, int]:
+    """The one definition of "risk reports filed" (assessment, issue 13): per unit, how many monthly
+    reports (nil reports included) it filed for ``months`` (first days), in one grouped query."""
+    qs = RiskReport.objects.filter(month__in=months)
+    if units is not None:
+        qs = qs.filter(unit__in=units)
+    return dict(qs.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+
+
+def unit_year_reports(user, unit_code: str, year: int) -> tuple[Unit, list[dict]]:
+    """One town's or department's twelve months of ``year`` with its report of each (the drill-down
+    of the assessment measure ``risk_reports``); a unit's staff may read only their own unit."""
+    units = reporting_units()
+    if not user.has_role(*COUNTY_WIDE_ROLES):
+        units = units.filter(pk=user.unit_id)
+    unit = units.filter(code=str(unit_code or "").strip()).first()
+    if unit is None:
+        v.fail("unit", "单位不存在或无权查看。")
+    months = report_months(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    reports = {r.month: r for r in RiskReport.objects.filter(unit=unit, month__in=months)}
+    return unit, [{"month": m, "report": reports.get(m)} for m in months]
+
+
+def report_months(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    """The months (their first days) from ``date_from``'s month to ``date_to``'s month."""
+    out, month = [], date_from.replace(day=1)
+    while month <= date_to:
+        out.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def months_due(date_from: dt.date, date_to: dt.date, today: dt.date, reports_from: dt.date | None) -> list[dt.date]:
+    """The months of the period whose report was due: ended by ``date_to`` and before ``today``,
+    and not before the month reporting started (``LedgerPolicy.risk_reports_from``; none: not started)."""
+    if reports_from is None:
+        return []
+    last = min(date_to, today - dt.timedelta(days=1))
+    return [m for m in report_months(date_from, last) if m >= reports_from.replace(day=1)
+            and (m + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1) <= last]
+
+
 def risk_reports_filed(unit, year: int) -> int:
-    """For the assessment (issue 13): how many monthly reports (nil reports included) the unit filed
-    for the months of ``year``."""
-    return RiskReport.objects.filter(unit=unit, month__year=year).count()
+    """How many monthly reports the unit filed for the months of ``year``."""
+    months = report_months(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return risk_reports_filed_by_unit(months, [unit]).get(unit.pk, 0)
 
 
 def high_risks_open(user, limit: int = 5):

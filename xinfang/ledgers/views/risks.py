@@ -14,7 +14,14 @@ from .. import access
 from .. import validation as v
 from ..choices import RiskLevel, RiskState
 from ..exports import XLSX, xlsx_response
-from ..selectors.ledgers import filter_risks, report_status, reporting_units, risk_history, risk_matters
+from ..selectors.ledgers import (
+    filter_risks,
+    report_status,
+    reporting_units,
+    risk_history,
+    risk_matters,
+    unit_year_reports,
+)
 from ..services import risk_import as importer
 from ..services import risks as svc
 from ..tables import RISKS
@@ -135,6 +142,16 @@ def risk_reports(request):
             kind = "零报告" if report.nil_report else f"月报（本月新排查 {report.risk_count} 条）"
             messages.success(request, f"{report.unit.name} 已报送 {report.month:%Y-%m} {kind}。")
             return redirect(f"{reverse('ledgers:risk_reports')}?month={report.month:%Y-%m}")
+    if request.GET.get("unit") and request.method != "POST":  # one unit's year (the assessment's drill-down)
+        try:
+            unit, months = unit_year_reports(user, request.GET["unit"], v.year(request.GET, default=today.year))
+        except AppError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            return render(request, "ledgers/risk_reports_unit.html", {
+                "tab": "risks", "unit": unit, "months": months, "filed": sum(1 for m in months if m["report"]),
+                "year": months[0]["month"].year, **tabs_context(user)})
     try:
         month = v.month({"month": request.GET.get("month") or today.strftime("%Y-%m")})
     except AppError as exc:

@@ -131,3 +131,31 @@ def test_daily_digest_once_a_day(county):
     assert sent.recipient == "13800001111" and "未读工作提醒" in sent.text
     r = login(county, "handler").post("/notices/digest/", {"digest": "pigeon"})
     assert r.status_code == 302 and NoticePreference.objects.get(user=user).digest == "sms"
+
+
+def test_recipients_decided_by_the_access_rule_in_bounded_queries(county, django_assert_max_num_queries):
+    """``notify`` asks the access rule once for all recipients (at most two queries), not once per
+    recipient, and keeps exactly the users ``visible_matters`` lets see the matter (§30 included)."""
+    from xinfang.matters.access import users_who_see, visible_matters
+    from xinfang.matters.models import MatterUnit
+    from xinfang.org.models import User
+
+    plain = register(county).matter
+    act(county, "officer", plain, "forward", unit="T01")
+    accusation = register(county, purpose="accusation", confidential=True, accused_unit="T01").matter
+    act(county, "officer", accusation, "forward", unit="T02")
+    MatterUnit.objects.create(matter=accusation, unit=county.town, role=MatterUnit.Role.CO, since=accusation.received_at)
+    users = list(county.users.values())  # T01 is linked to the accusation against it, and still never sees it
+    for matters in ([plain], [accusation], [plain, accusation]):
+        expected = [u for u in users if visible_matters(u).filter(pk__in=[m.pk for m in matters]).count() == len(matters)]
+        assert users_who_see(users, matters) == expected
+    seeing = {u.username for u in users_who_see(users, [accusation])}
+    assert "handler2" in seeing and not seeing & {"handler", "uleader", "dhandler", "nobody"}
+    many = users + [User.objects.create(username=f"h{i}", unit=county.other_town if i % 2 else county.town,
+                                        roles=["unit_handler"]) for i in range(40)]
+    for recipients in (users[:3], many):
+        with django_assert_max_num_queries(4):  # the access rule (2), the keys already sent, the insert
+            notify(recipients, kind="routed", title="测试", key=f"bounded:{len(recipients)}", matter=plain)
+    sent = set(StaffNotice.objects.filter(key=f"bounded:{len(many)}").values_list("recipient__username", flat=True))
+    assert sent == {u.username for u in many if visible_matters(u).filter(pk=plain.pk).exists()}
+    assert {f"h{i}" for i in range(0, 40, 2)} <= sent and not sent & {f"h{i}" for i in range(1, 40, 2)}
