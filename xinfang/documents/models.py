@@ -212,7 +212,7 @@ class OpinionPhrase(models.Model):
     class Meta:
         verbose_name = "意见常用语"
         verbose_name_plural = verbose_name
-        ordering = ["group", "order", "id"]
+        ordering = ["order", "id"]
 
     def __str__(self) -> str:
         return self.text[:40]
@@ -244,11 +244,14 @@ class OpinionTemplate(models.Model):
 
         from . import placeholders
 
+        errors = {}
         if self.category_code and not (len(self.category_code) == 6 and self.category_code.isdigit()):
-            raise ValidationError({"category_code": "分类代码应为6位数字。"})
+            errors["category_code"] = "分类代码应为6位数字。"
         unknown = [n for n in placeholders.used(self.body) if n not in placeholders.MATTER]
         if unknown:
-            raise ValidationError({"body": f"模板正文中的占位符 {{{{{unknown[0]}}}}} 不可用。"})
+            errors["body"] = f"模板正文中的占位符 {{{{{unknown[0]}}}}} 不可用。"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def prefix(self) -> str:

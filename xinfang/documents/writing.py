@@ -84,6 +84,9 @@ def preview(user, matter: Matter, action: str, params: dict) -> DocumentContent:
     choices = dict(next(i for i in WORKFLOW[action].inputs if i.name == "outcome").choices)
     if outcome not in choices:
         params["outcome"] = next(iter(choices))  # the builder needs a value; the text says none was chosen
+    if action == "reply" and matter.handling_unit_id and matter.handling_unit.superior_id:
+        body = matter.handling_unit.superior  # as the act records it (matters.services.actions.matter_reply)
+        params.update({"review_body": body.code, "review_body_name": body.name})
     now = timezone.now()
     event = Event(matter=matter, seq=0, action=action, actor=user, unit=getattr(user, "unit", None), occurred_at=now,
                   recorded_at=now, from_status=matter.status, params=params)

@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '意见常用语',
                 'verbose_name_plural': '意见常用语',
-                'ordering': ['group', 'order', 'id'],
+                'ordering': ['order', 'id'],
             },
         ),
         migrations.CreateModel(
