@@ -278,7 +278,7 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
     return pdf, orphaned
 
 
-QR_TEXT_MM = 62.0
+QR_TEXT_MM = 56.0
 
 
 def _qr(lay: Layout, content: DocumentContent, top: float) -> None:

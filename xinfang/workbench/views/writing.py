@@ -29,7 +29,7 @@ def render_editor(request, matter, action: str, *, form=None, error: str = "", s
     form = form if form is not None else action_form(action, matter, settings=current_rules())
     for name in ("opinion", "legal_basis"):
         if name in form.fields:
-            form.fields[name].widget.attrs.update({"rows": 12 if name == "opinion" else 3, "class": "opinion-editor__text",
+            form.fields[name].widget.attrs.update({"rows": 10 if name == "opinion" else 3, "class": "opinion-editor__text",
                                                    "data-opinion-field": name})
     context = {"m": matter, "form": form, "action": action, "label": WORKFLOW[action].label,
                "doc_label": writing.OPINION_DOC[action].label, "aids": writing.aids(matter, action), "error": error}
