@@ -197,8 +197,9 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
         "title": "送达回证",
         "number_prefix": "{{机关代字}}送",
         "body": (
+            "依照《信访工作条例》第三十二条、第三十五条的规定送达。\n"
             "[[送达回证]]\n"
-            "受送达人拒绝签收的，送达人记明拒收事由和日期，由送达人、见证人签名或者盖章，将文书留在受送达人住所，即视为送达。"
+            "受送达人拒绝签收的，送达人记明拒收事由和日期，由送达人、见证人签名，将文书留在受送达人住所，视为送达。"
         ),
     },
     # xinfang.figures: reports are written as drafts; the template frames them

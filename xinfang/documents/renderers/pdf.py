@@ -311,7 +311,7 @@ def _fit(lay: Layout, text: str, width: float) -> str:
 
 
 FORM_PT = 14.0  # 4号
-FORM_ROW_MM = 11.0
+FORM_ROW_MM = 10.0
 FORM_LABEL_MM = 48.0
 
 

@@ -82,6 +82,7 @@ def test_receipt_date_address_qr_and_you(county):
     with zipfile.ZipFile(io.BytesIO(bytes(receipt.docx_data))) as z:
         media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
     assert media == [qr_png(url)]
+    assert len(PdfReader(io.BytesIO(bytes(receipt.pdf_data))).pages) == 1  # handed over the counter: one page
 
 
 @needs_poppler
@@ -119,6 +120,7 @@ def test_opinion_date_seal_room_no_stretching_and_delivery_receipt(county):
                    "东关村1号", "□留置"):
         assert flat(needle) in ftext, needle
     assert "张三：" not in ftext  # a form names its addressee inside: no 主送 line
+    assert len(PdfReader(io.BytesIO(bytes(form.pdf_data))).pages) == 1  # one sheet to sign
     d = Document(io.BytesIO(bytes(form.docx_data)))
     assert d.tables and d.tables[0].cell(4, 0).text == "受送达人签名或盖章"
     review_form = forms["review_decide"]  # the 复查意见书 travels with its own form, from the review body
@@ -132,8 +134,10 @@ def test_docx_indent_in_both_units_and_left_aligned(county):
     indents = [i for i in re.findall(r"<w:ind [^>]*/>", xml) if "firstLine" in i]
     assert len(indents) >= 5 and all('w:firstLineChars="200"' in i and 'w:firstLine="640"' in i for i in indents)
     d = Document(io.BytesIO(bytes(doc_of(matter, "handling_opinion").docx_data)))
-    body = [p for p in d.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:ind")) is not None]
-    assert body and all(p._p.pPr.find(qn("w:jc")).get(qn("w:val")) == "left" for p in body)
+    body = [p for p in d.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:ind")) is not None
+            and p._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars"))]
+    aligns = [p._p.pPr.find(qn("w:jc")) for p in body]
+    assert body and all(jc is None or jc.get(qn("w:val")) == "left" for jc in aligns)  # 正文 left, 附注 default (left)
     assert 'w:jc w:val="both"' not in xml and 'w:jc w:val="distribute"' not in xml
 
 
