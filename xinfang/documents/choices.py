@@ -22,6 +22,7 @@ class DocType(models.TextChoices):
     REVIEW_OPINION = "review_opinion", "复查意见书"
     RECHECK_OPINION = "recheck_opinion", "复核意见书"
     COMPLETION_REPORT = "completion_report", "办结报告"
+    DELIVERY_RECEIPT = "delivery_receipt", "送达回证"
     SUPERVISION_ORDER = "supervision_order", "督办单"
     BULLETIN = "bulletin", "通报"
     RECOMMENDATION = "recommendation", "建议书"
@@ -49,6 +50,7 @@ TYPE_CODES = {
     DocType.REVIEW_OPINION: "复查",
     DocType.RECHECK_OPINION: "复核",
     DocType.COMPLETION_REPORT: "办结",
+    DocType.DELIVERY_RECEIPT: "送",
     DocType.SUPERVISION_ORDER: "督",
     DocType.BULLETIN: "通",
     DocType.RECOMMENDATION: "建",

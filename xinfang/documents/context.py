@@ -20,7 +20,7 @@ from xinfang.matters.choices import (
     HandlingClass,
     ReplyOutcome,
 )
-from xinfang.matters.models import Deadline, Event, Matter, Petition
+from xinfang.matters.models import Deadline, Event, Matter, Petition, PetitionPerson
 from xinfang.matters.params import EventParams
 from xinfang.matters.services.numbering import format_query_code
 from xinfang.org.choices import UnitKind
@@ -29,6 +29,7 @@ from xinfang.workdays.models import current_rules
 from xinfang.workdays.rules import ClockKind
 
 from .choices import DocType
+from .renderers.content import ADDRESS_KEY, BLOCKS_KEY, QR_KEY, Table, blocks_to_json
 
 D = DocType
 DECLINE_BASIS = {
@@ -94,6 +95,38 @@ def petitioner_names(matter: Matter, petition: Petition | None = None) -> str:
     if len(names) > 5:
         return "、".join(names[:5]) + f"等{len(names)}人"
     return "、".join(names) or "信访人"
+
+
+def petitioner_count(matter: Matter, petition: Petition | None = None) -> int:
+    """How many persons a notice about ``matter`` (or about one ``petition``) is addressed to."""
+    if matter.is_anonymous:
+        return 1
+    if petition is not None:
+        people = {link.petitioner_id for link in _person_links(petition)}
+    else:
+        held = _prefetched(matter, "petitions")
+        if held is not None:
+            people = {link.petitioner_id for p in held for link in _person_links(p)}
+        else:
+            people = set(PetitionPerson.objects.filter(petition__matter=matter).values_list("petitioner_id", flat=True))
+    if people:
+        return len(people)
+    return max(1, len([n for n in (matter.petitioner_names or "").split("、") if n]))
+
+
+def addressee(matter: Matter, petition: Petition | None = None) -> str | None:
+    """"你" for one petitioner; None (the wording keeps "你（你们）") for several."""
+    return "你" if petitioner_count(matter, petition) == 1 else None
+
+
+def portal_address() -> str:
+    """The portal's tracking page as printed on receipts: ``XINFANG_PORTAL_TRACK_URL``, else
+    ``XINFANG_PUBLIC_BASE_URL`` + /public/track/; "" when the deployment set neither."""
+    url = (getattr(settings, "XINFANG_PORTAL_TRACK_URL", "") or "").strip()
+    if url:
+        return url
+    base = (getattr(settings, "XINFANG_PUBLIC_BASE_URL", "") or "").strip().rstrip("/")
+    return f"{base}/public/track/" if base else ""
 
 
 def _petitioner_info(matter: Matter) -> str:
@@ -164,6 +197,11 @@ def _receipt(d: Paper) -> None:
     d.v["查询码"] = format_query_code(petition.query_code) if petition else ""
     d.v["登记日期"] = day_text(petition.registered_at if petition and petition.registered_at else d.event.recorded_at)
     d.v["信访人"] = d.recipient = petitioner_names(d.matter, petition)
+    d.v[ADDRESS_KEY] = addressee(d.matter, petition)
+    url = portal_address()
+    d.v["查询网址"] = url or None  # None: a template line naming it is left out (no address configured)
+    if url and petition is not None:
+        d.v[QR_KEY] = f"{url}?number={d.matter.number}"
 
 
 def _to_unit(d: Paper) -> None:
@@ -270,6 +308,35 @@ def _recheck_opinion(d: Paper) -> None:
     d.v["复核申请日期"] = day_text(request.occurred_at) if request else ""
 
 
+OPINION_OF = {"reply": D.HANDLING_OPINION, "review_decide": D.REVIEW_OPINION, "recheck_decide": D.RECHECK_OPINION}
+
+
+def _delivery_receipt(d: Paper) -> None:
+    """送达回证: the form that travels with the opinion the same act issues and comes back signed."""
+    opinion = OPINION_OF.get(d.event.action, D.HANDLING_OPINION)
+    if d.event.action == "review_decide":
+        d.issuing = d.matter.review_body or d.issuing
+    elif d.event.action == "recheck_decide":
+        d.issuing = d.matter.recheck_body or d.issuing
+    petition = _first_petition(d.matter)
+    address = ""
+    if petition is not None and not d.matter.is_anonymous:
+        links = _person_links(petition)
+        address = next((link.petitioner.address for link in links if link.petitioner.address), "")
+    from .models import IssuedDocument
+
+    issued = IssuedDocument.objects.filter(event=d.event, doc_type=opinion).values_list("doc_number", flat=True).first()
+    d.v["送达文书"] = f"{opinion.label}（{issued or d.matter.number}）"
+    d.v["受送达人"] = d.recipient
+    d.v["送达地点"] = address or "　"
+    methods = "□直接　□邮寄　□留置　□委托　□电子"
+    blank = "　" * 8 + "年　　月　　日"
+    rows = [["送达文书", d.v["送达文书"]], ["受送达人", d.recipient], ["送达地点", address or ""],
+            ["送达方式", methods], ["受送达人签名或盖章", blank], ["代收人及代收理由", blank],
+            ["拒收事由及见证人", blank], ["送达人", blank], ["备注", ""]]
+    d.v[BLOCKS_KEY] = blocks_to_json({"送达回证": Table("送达回证", ["项目", "内容"], rows, form=True)})
+
+
 # One builder per document type produced by matter events (supervision papers: supervision.papers).
 BUILDERS = {
     D.REGISTRATION_RECEIPT: _receipt,
@@ -283,6 +350,7 @@ BUILDERS = {
     D.COMPLETION_REPORT: _completion_report,
     D.REVIEW_OPINION: _review_opinion,
     D.RECHECK_OPINION: _recheck_opinion,
+    D.DELIVERY_RECEIPT: _delivery_receipt,
 }
 # Issued by the unit that handles the matter, not by the bureau that recorded the act.
 ISSUED_BY_HANDLER = {D.ACCEPTANCE_NOTICE, D.EXTENSION_NOTICE, D.HANDLING_OPINION, D.COMPLETION_REPORT}
@@ -299,6 +367,8 @@ def build(doc_type: str, event: Event, matter: Matter) -> tuple[dict[str, str | 
                   day=day_text(event.occurred_at), recipient=values["信访人"] or "", recipient_unit=None,
                   issuing=event.unit or matter.registering_unit)
     builder(paper)
+    if ADDRESS_KEY not in paper.v:
+        paper.v[ADDRESS_KEY] = addressee(matter)
     if t in ISSUED_BY_HANDLER:
         paper.issuing = (event.unit if event.unit_id and not event.unit.is_bureau
                          else (matter.handling_unit or paper.issuing))

@@ -205,6 +205,15 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
         ),
         "copy_to": "{{协办单位}}",
     },
+    "delivery_receipt": {
+        "title": "送达回证",
+        "number_prefix": "{{机关代字}}送",
+        "body": (
+            "依照《信访工作条例》第三十二条、第三十五条送达。\n"
+            "[[送达回证]]\n"
+            "受送达人拒绝签收的，送达人记明拒收事由和日期，由送达人、见证人签名，将文书留在受送达人住所，视为送达。"
+        ),
+    },
     # xinfang.figures: reports are written as drafts; the template frames them
     "annual_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}报", "body": "{{报告正文}}"},
     "situation_report": {"title": "{{报告标题}}", "number_prefix": "{{机关代字}}情", "body": "{{报告正文}}"},

@@ -194,3 +194,86 @@ class DocumentDelivery(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("delivery records are append-only")
+
+
+# ---- writing the opinion (issue 15 item 7): aids the editor of 处理/复查/复核意见 offers --------------
+
+OPINION_ACTIONS = (("reply", "处理意见"), ("review_decide", "复查意见"), ("recheck_decide", "复核意见"))
+
+
+class OpinionPhrase(models.Model):
+    """常用语: a sentence the editor inserts at the cursor."""
+
+    group = models.CharField("分组", max_length=30, help_text="如 事实认定、处理意见、告知")
+    text = models.CharField("常用语", max_length=500)
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "意见常用语"
+        verbose_name_plural = verbose_name
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class OpinionTemplate(models.Model):
+    """意见模板 per content category: the opinion's skeleton, placeholders filled from the matter."""
+
+    name = models.CharField("名称", max_length=60)
+    category_code = models.CharField(
+        "适用分类代码", max_length=6, blank=True,
+        help_text="6位内容分类代码；一级或二级分类适用于其下各类（如 080000 适用于房产物业各类）；留空适用于全部分类")
+    action = models.CharField("适用操作", max_length=20, choices=OPINION_ACTIONS, blank=True, help_text="留空适用于处理、复查、复核意见")
+    body = models.TextField("模板正文", help_text="可用占位符：{{信访人}} {{信访事项标题}} {{诉求概况}} {{收到日期}} {{责任单位}} {{事项编号}}")
+    legal_basis = models.TextField("默认法律政策依据", blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "意见模板"
+        verbose_name_plural = verbose_name
+        ordering = ["category_code", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from . import placeholders
+
+        errors = {}
+        if self.category_code and not (len(self.category_code) == 6 and self.category_code.isdigit()):
+            errors["category_code"] = "分类代码应为6位数字。"
+        unknown = [n for n in placeholders.used(self.body) if n not in placeholders.MATTER]
+        if unknown:
+            errors["body"] = f"模板正文中的占位符 {{{{{unknown[0]}}}}} 不可用。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def prefix(self) -> str:
+        """The category code without its trailing "00" pairs: what a matter's code starts with."""
+        code = self.category_code
+        while code.endswith("00"):
+            code = code[:-2]
+        return code
+
+
+class LegalBasis(models.Model):
+    """现行法律政策依据 the editor offers to pick (typed text stays possible)."""
+
+    title = models.CharField("依据", max_length=200, help_text="如 《信访工作条例》第三十二条")
+    summary = models.CharField("要点", max_length=300, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    active = models.BooleanField("现行有效", default=True)
+
+    class Meta:
+        verbose_name = "法律政策依据"
+        verbose_name_plural = verbose_name
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

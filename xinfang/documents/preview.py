@@ -7,7 +7,7 @@ from django.utils import timezone
 from . import placeholders
 from .choices import DocType
 from .models import DocumentTemplate
-from .renderers.content import DocumentContent, chinese_date
+from .renderers.content import DocumentContent, official_date
 from .services import compose
 
 SAMPLES = {
@@ -46,4 +46,4 @@ def preview_content(doc_type: str, data: dict) -> DocumentContent:
     values = sample_values(doc_type)
     prefix = placeholders.fill(template.number_prefix, values)
     return compose(template, values, issuing_unit_name=values["发文机关"], doc_number=f"{prefix}〔2026〕1号",
-                   recipient=values["主送"], date_text=chinese_date(timezone.localdate()))
+                   recipient=values["主送"], date_text=official_date(timezone.localdate()))

@@ -24,7 +24,7 @@ from .choices import DELIVERED_BY_ACTION, DeliveryOutcome, DocType
 from .composing import compose
 from .context import build, unit_code_char
 from .models import DocumentDelivery, DocumentTemplate, IssuedDocument
-from .renderers.content import BLOCKS_KEY, blocks_to_json, chinese_date
+from .renderers.content import ADDRESS_KEY, BLOCKS_KEY, blocks_to_json, official_date
 
 log = logging.getLogger(__name__)
 TEMPLATE_EDIT_ROLES = ("admin", "bureau_leader")
@@ -92,17 +92,21 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
         values = {str(k): None if v is None else str(v) for k, v in (context or {}).items()}
         if blocks:
             values[BLOCKS_KEY] = blocks_to_json(blocks)
+        if matter is not None and ADDRESS_KEY not in values:  # papers issued without a builder (hearings)
+            from .context import addressee
+
+            values[ADDRESS_KEY] = addressee(matter)
         values.update({
             "发文机关": issuing_unit.name,
             "机关代字": unit_code_char(issuing_unit),
-            "成文日期": chinese_date(day),
+            "成文日期": official_date(day),
             "主送": recipient,
             "年份": str(day.year),
         })
         try:
             key, doc_number, seq = _number(template, values, issuing_unit, day.year)
             content = compose(template, values, issuing_unit_name=issuing_unit.name, doc_number=doc_number,
-                              recipient=recipient, date_text=chinese_date(day))
+                              recipient=recipient, date_text=official_date(day))
         except KeyError as exc:
             raise DocumentGenerationFailed(
                 f"生成“{label}”失败：模板第{template.version}版使用的占位符 {{{{{exc.args[0]}}}}} 没有对应的数据，本次操作未执行。",

@@ -240,7 +240,7 @@ ENGINE_READER = EngineReader()
 
 def preview_pdf(report: Report) -> bytes:
     """The report rendered as it would be issued, marked 草稿, without a number (nothing stored)."""
-    from xinfang.documents.renderers.content import BLOCKS_KEY, blocks_to_json, chinese_date
+    from xinfang.documents.renderers.content import BLOCKS_KEY, blocks_to_json, official_date
     from xinfang.documents.renderers.pdf import render_pdf
     from xinfang.documents.services import active_template, compose
 
@@ -250,9 +250,9 @@ def preview_pdf(report: Report) -> bytes:
     day = timezone.localdate()
     values = {"报告标题": report.title, "报告正文": report.body,
               "报告期间": period_text(Period(report.period_from, report.period_to)),
-              "发文机关": unit.name, "机关代字": "", "成文日期": chinese_date(day), "主送": recipient, "年份": str(day.year),
+              "发文机关": unit.name, "机关代字": "", "成文日期": official_date(day), "主送": recipient, "年份": str(day.year),
               BLOCKS_KEY: blocks_to_json(report_figures.blocks(report.kind, report.figures))}
     content = compose(active_template(doc_type), values, issuing_unit_name=unit.name, doc_number="（草稿，未编号）",
-                      recipient=recipient, date_text=chinese_date(day))
+                      recipient=recipient, date_text=official_date(day))
     pdf, _missing = render_pdf(content)
     return pdf

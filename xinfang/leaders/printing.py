@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from xinfang.core.masking import mask_phone
-from xinfang.documents.renderers.content import DocumentContent, chinese_date
+from xinfang.documents.renderers.content import DocumentContent, official_date
 from xinfang.documents.renderers.docx import render_docx
 from xinfang.documents.renderers.pdf import render_pdf
 from xinfang.org.choices import UnitKind
@@ -52,7 +52,7 @@ def register_content(session) -> DocumentContent:
     if not records and not waiting:
         lines.append("本次接访尚无登记。")
     return DocumentContent(letterhead=_bureau_name(), doc_number="", title="领导接访登记表", recipient="",
-                           paragraphs=lines, signature=_bureau_name(), date_text=chinese_date(session.date))
+                           paragraphs=lines, signature=_bureau_name(), date_text=official_date(session.date))
 
 
 def minutes_content(meeting) -> DocumentContent:
@@ -69,7 +69,7 @@ def minutes_content(meeting) -> DocumentContent:
         if tasks:
             lines.append(f"任务分工：{_tasks_text(tasks)}")
     return DocumentContent(letterhead=_bureau_name(), doc_number="", title=f"{meeting.title}纪要", recipient="",
-                           paragraphs=lines, signature=_bureau_name(), date_text=chinese_date(meeting.date),
+                           paragraphs=lines, signature=_bureau_name(), date_text=official_date(meeting.date),
                            copy_to="、".join(units))
 
 

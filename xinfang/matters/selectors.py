@@ -16,7 +16,14 @@ from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
-from .access import UNIT_NEWEST_FIRST, access_matter, identity_hidden, uses_unit_key, visible_matters, visible_numbers
+from .access import (
+    UNIT_NEWEST_FIRST,
+    access_matter,
+    identity_hidden,
+    uses_unit_key,
+    visible_matters,
+    visible_numbers,
+)
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .models import Attachment, Deadline, Event, Matter, Petition, PetitionPerson
 from .overdue import overdue_q, overdue_unit_of

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, batch, exports, home, lists, manage, matter, register, routing
+from .views import audit, auth, batch, exports, home, lists, manage, matter, register, routing, writing
 
 app_name = "workbench"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     path(f"matters/{N}/reveal/", matter.matter_reveal, name="matter-reveal"),
     path(f"matters/{N}/print/", matter.matter_print, name="matter-print"),
     path(f"matters/{N}/act/<str:action>/", matter.matter_act, name="matter-act"),
+    path(f"matters/{N}/write/<str:action>/", writing.opinion_editor, name="opinion-editor"),
+    path(f"matters/{N}/write/<str:action>/preview/", writing.opinion_preview, name="opinion-preview"),
     path(f"matters/{N}/suggest/", routing.matter_suggest, name="matter-suggest"),
     path(f"matters/{N}/attachments/<int:pk>/", matter.attachment_download, name="attachment"),
     path(f"matters/{N}/attachments/<int:pk>/visibility/", matter.attachment_visibility, name="attachment_visibility"),

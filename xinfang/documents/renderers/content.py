@@ -25,8 +25,15 @@ def chinese_number(n: int) -> str:
 
 
 def chinese_date(day: dt.date) -> str:
-    """成文日期 in Chinese numerals (GB/T 9704-2012 7.3.5.1): 二〇二六年十一月二十二日."""
+    """A date in Chinese numerals (二〇二六年十一月二十二日): the 1999 format, kept for documents
+    issued before GB/T 9704-2012 was applied (their frozen context already holds the text)."""
     return f"{chinese_year(day.year)}年{chinese_number(day.month)}月{chinese_number(day.day)}日"
+
+
+def official_date(day: dt.date) -> str:
+    """成文日期 as GB/T 9704-2012 7.3.5.1 prescribes: Arabic numerals, the year in full, no
+    leading zero (2026年12月4日)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Table:
     caption: str
     header: list[str]
     rows: list[list[str]]
+    form: bool = False  # a form to fill in by hand (送达回证): left-aligned, tall rows, no header row
 
     def plain_text(self) -> str:
         lines = [self.caption, "\t".join(self.header)]
@@ -68,6 +76,11 @@ class Chart:
 # Tables and charts travel in the document's frozen ``context`` under this key (JSON text), so the
 # renderer that runs after commit composes exactly what was issued.
 BLOCKS_KEY = "__blocks__"
+# The tracking address a registration receipt prints as a QR code (frozen with the document).
+QR_KEY = "__qr__"
+# "你" or "你们" in place of the form "你（你们）" (frozen with the document; absent: kept as written).
+ADDRESS_KEY = "__addressee__"
+ADDRESS_FORM = "你（你们）"
 
 
 def blocks_to_json(blocks: dict) -> str:
@@ -75,6 +88,8 @@ def blocks_to_json(blocks: dict) -> str:
     for key, b in blocks.items():
         if isinstance(b, Table):
             out[key] = {"type": "table", "caption": b.caption, "header": b.header, "rows": b.rows}
+            if b.form:
+                out[key]["form"] = True
         else:
             out[key] = {"type": "chart", "caption": b.caption, "kind": b.kind, "labels": b.labels,
                         "series": [[name, values] for name, values in b.series], "width_mm": b.width_mm}
@@ -85,7 +100,7 @@ def blocks_from_json(text: str | None) -> dict:
     out: dict[str, Table | Chart] = {}
     for key, b in (json.loads(text) if text else {}).items():
         if b["type"] == "table":
-            out[key] = Table(b["caption"], b["header"], b["rows"])
+            out[key] = Table(b["caption"], b["header"], b["rows"], bool(b.get("form")))
         else:
             out[key] = Chart(b["caption"], b["kind"], b["labels"], [(n, v) for n, v in b["series"]], b["width_mm"])
     return out
@@ -109,10 +124,11 @@ class DocumentContent:
     recipient: str  # 主送 (without the colon)
     paragraphs: list[str]  # 正文
     signature: str  # 发文机关署名
-    date_text: str  # 成文日期, Chinese numerals
+    date_text: str  # 成文日期 (official_date: 2026年12月4日)
     copy_to: str = ""  # 抄送
     notes: list[str] = field(default_factory=list)  # 附注 lines under the date
     blocks: dict[str, Table | Chart] = field(default_factory=dict)  # tables and charts by ``[[key]]``
+    qr: str = ""  # a URL drawn as a QR code under the body (registration receipt: tracking)
 
     def body_text(self) -> list[str]:
         out = []
@@ -127,11 +143,16 @@ class DocumentContent:
         if self.recipient:
             parts.append(f"{self.recipient}：")
         parts.extend(self.body_text())
+        if self.qr:
+            parts.append(self.qr_caption())
         parts.extend([self.signature, self.date_text])
         parts.extend(f"（{n}）" for n in self.notes)
         if self.copy_to:
             parts.append(f"抄送：{self.copy_to}")
         return "\n".join(p for p in parts if p)
+
+    def qr_caption(self) -> str:
+        return f"扫码或访问网上信访平台查询办理进度：{self.qr}"
 
     def all_characters(self) -> str:
         return self.plain_text() + "— 0123456789（）：〔〕"

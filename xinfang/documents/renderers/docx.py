@@ -16,8 +16,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .content import Chart, DocumentContent, Table, block_key
+from .qr import qr_png
 
 BODY_FONT = "仿宋"
+BODY_PT = 16  # 3号
 TITLE_FONT = "宋体"
 RED = RGBColor(0xC8, 0x10, 0x20)
 
@@ -49,8 +51,11 @@ def _paragraph(doc, *, align=None, first_line_chars: int = 0, space_after: float
     if align is not None:
         p.alignment = align
     if first_line_chars:
+        # Both units: Word and WPS read the character units (firstLineChars, hundredths of a
+        # character); LibreOffice ignores them and keeps only the twips (2 × 16 pt = 640).
         ind = OxmlElement("w:ind")
         ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+        ind.set(qn("w:firstLine"), str(int(first_line_chars * BODY_PT * 20)))
         p._p.get_or_add_pPr().append(ind)
     return p
 
@@ -115,9 +120,11 @@ def render_docx(content: DocumentContent) -> bytes:
         if key in content.blocks:
             _block(doc, content.blocks[key])
             continue
-        p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
+        p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.LEFT, first_line_chars=2)  # never stretched
         _run(p, text)
-    for _ in range(2):  # room for the seal
+    if content.qr:
+        _qr(doc, content)
+    for _ in range(3):  # room for the seal (42 mm, over the signature and the date)
         _paragraph(doc)
     p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
     p.paragraph_format.right_indent = Pt(16 * 4)
@@ -137,7 +144,37 @@ def render_docx(content: DocumentContent) -> bytes:
     return buf.getvalue()
 
 
+def _qr(doc, content: DocumentContent) -> None:
+    p = _paragraph(doc, exact=0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.add_run().add_picture(io.BytesIO(qr_png(content.qr)), width=Mm(24))
+    p = _paragraph(doc)
+    _run(p, content.qr_caption(), size=12)
+
+
+def _form(doc, table: Table) -> None:
+    """送达回证: label | value rows tall enough to sign in."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    grid = doc.add_table(rows=len(table.rows), cols=2)
+    grid.style = "Table Grid"
+    for r, cells in enumerate(table.rows):
+        row = grid.rows[r]
+        row.height = Mm(15)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        for c in range(2):
+            cell = grid.cell(r, c)
+            cell.width = Mm(48 if c == 0 else 108)
+            para = cell.paragraphs[0]
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if c == 0 else WD_ALIGN_PARAGRAPH.LEFT
+            _run(para, str(cells[c]) if c < len(cells) else "", size=14)
+    _paragraph(doc, exact=12)
+
+
 def _table(doc, table: Table) -> None:
+    if table.form:
+        _form(doc, table)
+        return
     p = _paragraph(doc, align=WD_ALIGN_PARAGRAPH.CENTER, exact=24)
     _run(p, table.caption, size=12, font=TITLE_FONT, bold=True)
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))

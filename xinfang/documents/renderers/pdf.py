@@ -2,7 +2,9 @@
 
 A4, 版心 156 × 225 mm (margins: top 37, bottom 35, left 28, right 26 mm); 发文机关标志 in red,
 centred; 发文字号 centred above a red separator; 标题 2号 centred; 正文 3号, first-line indent of
-two characters, justified; 发文机关署名 and 成文日期 on the right with room for the seal; page
+two characters, set flush left on the character grid (never stretched by character spacing: a
+full line of CJK ends within one character of the margin, a short or last line stays left);
+发文机关署名 and 成文日期 (Arabic numerals) on the right with room for a 42 mm seal over them; page
 numbers "— n —" at the foot. Chinese line breaking keeps closing punctuation off the start of a
 line and opening punctuation off its end (避头尾).
 """
@@ -18,12 +20,15 @@ from fpdf.fonts import TTFFont
 
 from .content import Chart, DocumentContent, Table, block_key
 from .fonts import FAMILY, MISSING_MARK, build_font
+from .qr import qr_png
 
 PT = 25.4 / 72  # mm per point
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, RIGHT, TOP, BOTTOM = 28.0, 26.0, 37.0, 35.0
 TEXT_W = PAGE_W - LEFT - RIGHT  # 156 mm
 RED = (200, 16, 32)
+SEAL_MM = 42.0  # a county organ's seal (diameter): its top within one line of the text above
+QR_MM = 24.0
 BODY_PT = 16.0  # 3号
 TITLE_PT = 22.0  # 2号
 LINE_H = 225.0 / 22  # 22 lines per page (GB/T 9704 5.2.2)
@@ -135,7 +140,9 @@ class Layout:
             return True
         return False
 
-    def line(self, text: str, x: float, width: float, *, justify: bool, align: str = "L") -> None:
+    def line(self, text: str, x: float, width: float, *, justify: bool = False, align: str = "L") -> None:
+        """One line at its natural width. ``justify`` is accepted for the callers' sake and
+        ignored: GB/T 9704 text sits on the character grid, so no line is stretched."""
         pdf = self.pdf
         self.need(self.line_h)
         y = pdf.get_y()
@@ -145,18 +152,12 @@ class Layout:
             x = x + (width - natural) / 2
         elif align == "R":
             x = x + width - natural
-        n = len(text)
-        if justify and n > 1 and natural < width:
-            spacing_mm = (width - natural) / (n - 1)
-            pdf.set_char_spacing(spacing_mm / PT)
-            pdf.text(x, baseline, text)
-            pdf.set_char_spacing(0)
-        elif text:
+        if text:
             pdf.text(x, baseline, text)
         pdf.set_y(y + self.line_h)
 
     def paragraph(self, text: str, *, indent_chars: float = 2, size: float = BODY_PT, keep: float = 0.0) -> None:
-        """A justified paragraph; ``keep``: room (mm) that must follow its last two lines on the page."""
+        """A paragraph (flush left, first-line indent); ``keep``: room (mm) that must follow its last two lines on the page."""
         self.pdf.set_font(FAMILY, size=size)
         em = size * PT
         lines = self.wrap(text, TEXT_W - indent_chars * em, TEXT_W)
@@ -248,7 +249,10 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
             lay.line(line, LEFT, TEXT_W, justify=full)
 
     em = BODY_PT * PT
-    block = line_h * (1.5 + 2 + len(content.notes))
+    # The seal (42 mm) presses the signature and the date, which sit a little below its centre, and
+    # its top is within one line of the text: the signature starts ≥ 1/3 of the seal below the text.
+    seal_room = max(line_h * 1.4, SEAL_MM / 3)
+    block = seal_room + line_h * (2 + len(content.notes))
     for i, para in enumerate(content.paragraphs):
         last = i == len(content.paragraphs) - 1
         key = block_key(para)
@@ -260,7 +264,9 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
 
     # 发文机关署名、成文日期、印章: keep together, leave room for the seal.
     orphaned = lay.need(block)
-    pdf.set_y(pdf.get_y() + line_h * 1.5)  # room for the seal (印章 端正、居中下压署名和日期)
+    if content.qr:  # at the left of the signature block, where the seal never goes
+        _qr(lay, content, pdf.get_y())
+    pdf.set_y(pdf.get_y() + seal_room)  # room for the seal (印章 端正、居中下压署名和日期)
     date_w = lay.width(content.date_text)
     date_x = LEFT + TEXT_W - 4 * em - date_w  # 成文日期右空四字
     sig = lay.clean(content.signature)
@@ -277,6 +283,24 @@ def _layout(content: DocumentContent, font, line_h: float, *, keep_with_signatur
     return pdf, orphaned
 
 
+QR_TEXT_MM = 56.0
+
+
+def _qr(lay: Layout, content: DocumentContent, top: float) -> None:
+    """The tracking QR code (registration receipt) at the left of the signature block, its
+    address beside it in 5号; the signature, the date and the seal stay on the right."""
+    pdf = lay.pdf
+    y = top + lay.line_h * 0.5
+    pdf.image(io.BytesIO(qr_png(content.qr)), x=LEFT, y=y, w=QR_MM, h=QR_MM)
+    pdf.set_font(FAMILY, size=10.5)
+    x = LEFT + QR_MM + 3
+    step = 10.5 * PT * 1.5
+    for i, (line, _full) in enumerate(lay.wrap(content.qr_caption(), QR_TEXT_MM, QR_TEXT_MM)):
+        pdf.text(x, y + 5 + i * step, line)
+    pdf.set_font(FAMILY, size=BODY_PT)
+    pdf.set_y(top)
+
+
 # ---- tables and charts (reports of xinfang.figures) -----------------------------------------
 
 TABLE_PT = 10.5  # 五号
@@ -291,7 +315,37 @@ def _fit(lay: Layout, text: str, width: float) -> str:
     return text + "…"
 
 
+FORM_PT = 14.0  # 4号
+FORM_ROW_MM = 10.0
+FORM_LABEL_MM = 48.0
+
+
+def _form(lay: Layout, table: Table) -> None:
+    """A form filled in by hand (送达回证): label | value rows, tall enough to sign in."""
+    pdf = lay.pdf
+    pdf.set_font(FAMILY, size=FORM_PT)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.3)
+    _bold(pdf, False)
+    widths = (FORM_LABEL_MM, TEXT_W - FORM_LABEL_MM)
+    for row in table.rows:
+        lay.need(FORM_ROW_MM)
+        y = pdf.get_y()
+        x = LEFT
+        for i, w in enumerate(widths):
+            pdf.rect(x, y, w, FORM_ROW_MM)
+            text = _fit(lay, lay.clean(str(row[i]) if i < len(row) else ""), w - 2 * CELL_PAD)
+            tx = x + (w - lay.width(text)) / 2 if i == 0 else x + CELL_PAD * 2
+            pdf.text(tx, y + FORM_ROW_MM / 2 + FORM_PT * PT * 0.35, text)
+            x += w
+        pdf.set_y(y + FORM_ROW_MM)
+    pdf.set_y(pdf.get_y() + 3)
+
+
 def _table(lay: Layout, table: Table) -> None:
+    if table.form:
+        _form(lay, table)
+        return
     pdf = lay.pdf
     size = TABLE_PT
     cols = len(table.header)

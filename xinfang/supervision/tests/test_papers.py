@@ -103,7 +103,7 @@ def test_supervision_order_is_issued_with_the_record(county):
                    f"督办事项：{m.number}“{m.title}”（已转送）",
                    "督办要求：立即书面告知信访人受理情况，并将办理结果报送县信访局。",
                    "《信访工作条例》第四十条", f"请于{day_text(record.response_due)}前将办理情况书面回复本机关",
-                   "二〇二六年十月九日")
+                   "2026年10月9日")
     assert doc.verify()
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from xinfang.core.errors import AppError, NotVisible, StaleVersion
 from xinfang.core.http import client_ip
 from xinfang.core.models import AccessLog, log_access
+from xinfang.documents import writing
 from xinfang.matters.access import access_matter
 from xinfang.matters.selectors import attachment_for
 from xinfang.matters.services.actions import perform_action
@@ -25,6 +26,7 @@ from ..forms.common import apply_error
 from ..selectors.due import due_context
 from ..selectors.matter import matter_page, running_deadline
 from .helpers import is_htmx, staff_required
+from .writing import render_editor
 
 STATUS_FOR_ERROR = {"invalid": 400, "forbidden": 403, "not_found": 404}
 
@@ -88,8 +90,15 @@ def matter_act(request, number, action):
         raise Http404("未知的操作")
     matter = access_matter(request.user, number)
     form = action_form(action, matter, data=request.POST, files=request.FILES, settings=current_rules())
+    from_editor = request.POST.get("editor") == "1" and writing.is_opinion_action(action)
+
+    def failed(error, status):  # back where the form was: the opinion editor or the matter page
+        if from_editor:
+            return render_editor(request, matter, action, form=form, error=error, status=status)
+        return _render_page(request, number, failed_form=form, error=error, status=status)
+
     if not form.is_valid():
-        return _render_page(request, number, failed_form=form, error="请按提示修改后再提交。", status=400)
+        return failed("请按提示修改后再提交。", 400)
     try:
         perform_action(actor=request.user, number=number, action=action, params=form.params(),
                        expected_version=form.cleaned_data["expected_version"])
@@ -102,8 +111,7 @@ def matter_act(request, number, action):
         raise
     except AppError as exc:
         apply_error(form, exc)
-        return _render_page(request, number, failed_form=form, error=exc.message,
-                            status=STATUS_FOR_ERROR.get(exc.code, 409))
+        return failed(exc.message, STATUS_FOR_ERROR.get(exc.code, 409))
     messages.success(request, f"已完成“{form.label}”。")
     try:
         access_matter(request.user, number)
