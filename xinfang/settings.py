@@ -161,7 +161,7 @@ STATICFILES_DIRS: list = [BASE_DIR / "xinfang" / "static"]
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # Only the packages' dist folders: WhiteNoise indexes every file it may serve, and the whole
 # node_modules tree (1 700 files, 60 MB) made that slow for nothing.
-for _package in ("htmx.org", "echarts"):
+for _package in ("htmx.org", "echarts", "tom-select"):
     if (NODE_MODULES_DIR / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}/dist", NODE_MODULES_DIR / _package / "dist"))
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", VAR_DIR / "media"))
