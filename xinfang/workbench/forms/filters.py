@@ -11,7 +11,7 @@ from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..labels import FLAG_LABELS
-from .common import DateInput
+from .common import DateInput, pickers
 from .registration import category_choices, region_choices
 
 PER_PAGE = (20, 50, 100)
@@ -63,6 +63,7 @@ class MatterFilterForm(forms.Form):
         cats = category_choices()
         self.fields["category"].choices = [("", "不限"), *cats[1:]]
         self.fields["region"].choices = [("", "不限"), *region_choices()[1:]]
+        pickers(self, "unit", "overdue_for", "category", "region")
         for flag in FLAG_FIELDS:
             self.fields[flag] = forms.ChoiceField(label=FLAG_LABELS[flag], required=False, choices=TRI)
 
