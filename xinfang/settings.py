@@ -161,9 +161,12 @@ STATICFILES_DIRS: list = [BASE_DIR / "xinfang" / "static"]
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # Only the packages' dist folders: WhiteNoise indexes every file it may serve, and the whole
 # node_modules tree (1 700 files, 60 MB) made that slow for nothing.
-for _package in ("htmx.org", "echarts", "tom-select"):
+for _package in ("htmx.org", "echarts"):
     if (NODE_MODULES_DIR / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}/dist", NODE_MODULES_DIR / _package / "dist"))
+for _folder in ("js", "css"):  # the searchable pickers (tom-select): its built files, not the sources
+    if (NODE_MODULES_DIR / "tom-select" / "dist" / _folder).exists():
+        STATICFILES_DIRS.append((f"vendor/tom-select/dist/{_folder}", NODE_MODULES_DIR / "tom-select" / "dist" / _folder))
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {

@@ -20,6 +20,7 @@
       create: false,
       allowEmptyOption: !multiple,
       maxOptions: null,
+      refreshThrottle: 0,  // a local list: filter on every key, so a fast Enter never picks a stale match
       searchField: ["text", "value"],  // by name or by code (units T01, categories 010101, regions 139999…)
       sortField: [{field: "$order"}, {field: "$score"}],
       selectOnTab: false,

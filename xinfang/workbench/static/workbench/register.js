@@ -39,9 +39,14 @@
     scheduleDuplicates();
   }
 
-  // Keyboard in the petitioner table: Alt+Delete removes the row the cursor is in.
-  rows.addEventListener("keydown", function (event) {
-    if (event.altKey && event.key === "Delete") {
+  // Keyboard in the petitioner table: Alt+A adds a row (anywhere on the form), Alt+Delete removes
+  // the row the cursor is in.
+  form.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.code === "KeyA" || event.key === "a" || event.key === "A") {
+      event.preventDefault();
+      addPerson();
+    } else if (event.key === "Delete" && event.target.closest(".person-row")) {
       event.preventDefault();
       removePerson(event.target.closest(".person-row"));
     }
