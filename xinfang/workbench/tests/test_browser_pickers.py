@@ -56,6 +56,7 @@ def test_pickers_and_person_table_by_keyboard(page, live_url, login, screenshot)
     # category by its code, region by its name; Esc closes a list without choosing
     pick(page, "id_category", "010101")
     assert page.eval_on_selector("#id_category", "s => s.value") == "010101"
+    page.evaluate("document.getElementById('id_region').closest('.field').scrollIntoView({block: 'center'})")
     page.focus("#id_region-ts-control")
     page.keyboard.type("东关")
     page.wait_for_selector("#id_region-ts-dropdown .option.active")
