@@ -164,6 +164,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 for _package in ("htmx.org", "echarts"):
     if (NODE_MODULES_DIR / _package / "dist").exists():
         STATICFILES_DIRS.append((f"vendor/{_package}/dist", NODE_MODULES_DIR / _package / "dist"))
+for _folder in ("js", "css"):  # the searchable pickers (tom-select): its built files, not the sources
+    if (NODE_MODULES_DIR / "tom-select" / "dist" / _folder).exists():
+        STATICFILES_DIRS.append((f"vendor/tom-select/dist/{_folder}", NODE_MODULES_DIR / "tom-select" / "dist" / _folder))
 MEDIA_ROOT = Path(os.environ.get("XINFANG_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STORAGES = {

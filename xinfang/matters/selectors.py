@@ -25,6 +25,7 @@ from .access import (
     visible_numbers,
 )
 from .choices import OPEN_STATES, Channel, Purpose, State
+from .lookup import classify, lookup_condition
 from .models import Attachment, Deadline, Event, Matter, Petition, PetitionPerson
 from .overdue import overdue_q, overdue_unit_of
 from .services.search import matter_text_filter, query_terms
@@ -143,13 +144,31 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         if value is not None:
             qs = qs.filter(**{field: value})
     if get("q"):
-        condition = matter_text_filter(get("q"))
-        if condition is not None:
-            qs = qs.filter(condition)
+        qs = qs.filter(search_condition(user, str(get("q"))))
     sort = SORTS.get(get("sort") or "", "-received_at")
     if sort == "-received_at" and unit_list:  # newest first straight from the unit's key index
         return qs.order_by(*UNIT_NEWEST_FIRST)
     return qs.order_by(sort, "-id")
+
+
+def search_condition(user, q: str) -> Q:
+    """``q``: the full text, or what a caller gives (numbers, 查询码, phone, ID number, name; see
+    ``lookup``). Raises NotAllowed for an ID number searched by a role that may not see them."""
+    lookup = classify(q)
+    condition = lookup_condition(user, lookup)
+    text = matter_text_filter(q) if lookup.kind != "id_number" else None
+    if condition is not None and text is not None:
+        return condition | text
+    return condition if condition is not None else (text if text is not None else Q())
+
+
+def direct_match(user, lookup) -> str | None:
+    """The number of the one visible matter a matter/petition number or 查询码 names, else None."""
+    condition = lookup_condition(user, lookup)
+    if condition is None:
+        return None
+    numbers = list(visible_matters(user).filter(condition).values_list("number", flat=True)[:2])
+    return numbers[0] if len(numbers) == 1 else None
 
 
 def list_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:

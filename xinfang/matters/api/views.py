@@ -22,11 +22,13 @@ from xinfang.core.inputs import Input, Kind, parse_one
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
+from ..lookup import classify
 from ..models import IdempotencyRecord
 from ..selectors import attachment_for, detail_queryset, filter_matters, list_queryset, redacted_event_params
 from ..services.actions import perform_action
 from ..services.attachments import attachment_set_public
 from ..services.registration import add_petition, register_petition
+from ..services.search_log import log_id_search
 from ..workflow import ACTIONS, WORKFLOW, allowed_actions
 from .schema import AttachmentVisibilityShape, MatterDetailShape, PetitionAddedShape, RegisteredShape
 from .serializers import (
@@ -108,7 +110,8 @@ LIST_FILTERS = [
         ("channel", "channel"), ("purpose", "purpose"), ("category", "category code (a parent includes children)"),
         ("region", "region code (a town includes its villages)"), ("overdue", "true/false"),
         ("due_before", "YYYY-MM-DD"), ("due_after", "YYYY-MM-DD"), ("received_after", "YYYY-MM-DD"),
-        ("received_before", "YYYY-MM-DD"), ("q", "Chinese full text (segmented)"),
+        ("received_before", "YYYY-MM-DD"), ("q", "Chinese full text (segmented); also a matter or petition number, a 查询码, a petitioner's "
+                                   "phone, name or ID number (ID numbers: roles that may reveal identities, logged)"),
         ("sort", "received, -received, due, -due, number, -number, updated, -updated"),
     ]
 ]
@@ -125,6 +128,10 @@ class MatterListCreateView(APIView):
         count_source = filter_matters(request.user, request.query_params, for_count=True)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
+        if request.query_params.get("q"):  # a search by ID number is logged like a reveal
+            log_id_search(user=request.user, lookup=classify(request.query_params["q"]),
+                          found=[m.number for m in page], total=paginator.page.paginator.count, via="api",
+                          ip=client_ip(request))
         context = {"today": timezone.localdate(), "user": request.user}
         return paginator.get_paginated_response(MatterListSerializer(page, many=True, context=context).data)
 

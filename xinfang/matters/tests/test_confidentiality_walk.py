@@ -154,7 +154,7 @@ def _urls(world, county):
                 yield "/" + u.replace("^", "").replace("$", "").replace("\\", "") + query
 
 
-LIST_QUERIES = ["", "?q=补贴", "?confidential=true", "?page=1&page_size=100", "?state=live",
+LIST_QUERIES = ["", "?q=补贴", "?q=13900004242", f"?q={SUSPECT_ID}", "?q=李举报", "?confidential=true", "?page=1&page_size=100", "?state=live",
                 "?measure=on_time_completion&part=denominator", "?measure=repeat&part=denominator"]
 
 

@@ -69,9 +69,10 @@ def form_field(inp: Input, *, settings=None, units=None) -> forms.Field:
         return forms.TypedChoiceField(choices=[("true", yes), ("false", no)], widget=forms.RadioSelect,
                                       initial="true" if inp.default else "false", **kw)
     units = units if units is not None else routable_unit_choices()
-    if inp.kind == Kind.CODE:
-        return forms.ChoiceField(choices=units, **kw)
-    return forms.MultipleChoiceField(choices=units[1:], widget=forms.SelectMultiple(attrs={"size": 4}), **kw)
+    if inp.kind == Kind.CODE:  # a unit: a searchable picker (static/workbench/pickers.js)
+        return forms.ChoiceField(choices=units, widget=forms.Select(attrs={"data-picker": "1"}), **kw)
+    return forms.MultipleChoiceField(choices=units[1:], widget=forms.SelectMultiple(attrs={"size": 4, "data-picker": "1"}),
+                                     **kw)
 
 
 def attachment_fields() -> dict[str, forms.Field]:

@@ -9,7 +9,7 @@ from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..selectors.audit import AuditFilter
-from .common import DateInput
+from .common import DateInput, pickers
 
 
 class AuditFilterForm(forms.Form):
@@ -24,6 +24,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "全部"), *Unit.objects.exclude(kind=UnitKind.EXTERNAL).order_by("kind", "code")
                                        .values_list("code", "name")]
+        pickers(self, "unit")
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,14 @@ from xinfang.core.errors import AppError
 _INDEXED = re.compile(r"^(?P<name>[a-z_]+)\[(?P<index>\d+)\]\.(?P<field>[a-z_]+)$")
 
 
+def pickers(form: forms.BaseForm, *names: str) -> None:
+    """Mark choice fields as searchable pickers (static/workbench/pickers.js: filter by name or code,
+    keyboard only); the <select> still posts the same value without JavaScript."""
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-picker"] = "1"
+
+
 def apply_error(form: forms.BaseForm, error: AppError, *, aliases: dict[str, str] | None = None) -> None:
     """Attach a service error to the form: each named field gets its message, the rest is general."""
     aliases = aliases or {}

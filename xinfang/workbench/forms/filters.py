@@ -5,12 +5,13 @@ from __future__ import annotations
 from django import forms
 
 from xinfang.matters.choices import Channel, Purpose, State
+from xinfang.matters.lookup import classify
 from xinfang.matters.selectors import FLAG_FIELDS
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Unit
 
 from ..labels import FLAG_LABELS
-from .common import DateInput
+from .common import DateInput, pickers
 from .registration import category_choices, region_choices
 
 PER_PAGE = (20, 50, 100)
@@ -29,8 +30,8 @@ TRI = [("", "不限"), ("true", "是"), ("false", "否")]
 
 
 class MatterFilterForm(forms.Form):
-    q = forms.CharField(label="全文检索", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "标题、内容、信访人、编号，空格分隔多个词"}))
+    q = forms.CharField(label="查找", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "编号、查询码、电话、证件号、姓名，或标题内容的词"}))
     status = forms.ChoiceField(label="状态", required=False)
     unit = forms.ChoiceField(label="主办单位", required=False)
     channel = forms.ChoiceField(label="信访形式", required=False, choices=[("", "不限"), *Channel.choices])
@@ -62,6 +63,7 @@ class MatterFilterForm(forms.Form):
         cats = category_choices()
         self.fields["category"].choices = [("", "不限"), *cats[1:]]
         self.fields["region"].choices = [("", "不限"), *region_choices()[1:]]
+        pickers(self, "unit", "overdue_for", "category", "region")
         for flag in FLAG_FIELDS:
             self.fields[flag] = forms.ChoiceField(label=FLAG_LABELS[flag], required=False, choices=TRI)
 
@@ -92,5 +94,8 @@ def describe_query_with(form: forms.Form) -> str:
             continue
         if isinstance(field, forms.ChoiceField):
             value = dict(field.choices).get(value, value)
+        elif name == "q":
+            value = classify(value).shown  # an ID number or phone is written masked
+
         parts.append(f"{field.label}：{value}")
     return "；".join(parts)

@@ -8,7 +8,7 @@ from xinfang.org.choices import Role, UnitKind
 from xinfang.org.models import Region, Unit
 from xinfang.workdays.rules import CLOCK_RULES, DEFAULT_PERIODS, ClockKind
 
-from .common import DateInput
+from .common import DateInput, pickers
 
 
 def _unit_choices(blank="（无）", exclude_pk=None):
@@ -38,6 +38,7 @@ class UnitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["superior"].choices = _unit_choices(exclude_pk=unit.pk if unit else None)
         self.fields["region"].choices = _region_choices()
+        pickers(self, "superior", "region")
         if unit is not None:
             self.fields["code"].disabled = True
 
@@ -56,6 +57,7 @@ class UserForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = _unit_choices()
+        pickers(self, "unit")
         if user is not None:
             self.fields["username"].disabled = True
 

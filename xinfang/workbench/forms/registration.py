@@ -14,7 +14,7 @@ from xinfang.matters.choices import Channel, Purpose
 from xinfang.org.choices import COUNTY_KINDS, UnitKind
 from xinfang.org.models import Category, Region, Unit
 
-from .common import DateInput, DateTimeInput
+from .common import DateInput, DateTimeInput, pickers
 
 CHANNEL_PAGES = {
     "visit": {"label": "来访登记", "channels": [Channel.VISIT], "key": "1"},
@@ -104,6 +104,7 @@ class RegistrationForm(forms.Form):
         self.fields["accused_unit"].choices = unit_choices(
             list(COUNTY_KINDS))
         self.fields["upstream_unit"].choices = unit_choices([UnitKind.EXTERNAL, UnitKind.GOVERNMENT], blank="请选择…")
+        pickers(self, "category", "region", "accused_unit", "upstream_unit")
         if not self.is_bound:
             self.initial.setdefault("received_at", timezone.localtime().replace(second=0, microsecond=0))
             self.initial.setdefault("purpose", Purpose.REQUEST.value)

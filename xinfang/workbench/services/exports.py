@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from xinfang.core.excel import DATE, DATETIME, INT, Column, ReportSheet, meta_line
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.models import AccessLog, log_access
+from xinfang.matters.lookup import classify
 from xinfang.matters.models import Event, Petition, PetitionPerson
 from xinfang.matters.overdue import overdue_flag, overdue_unit_of
 from xinfang.matters.selectors import filter_matters
@@ -197,7 +198,7 @@ def export_run(job_id) -> ExportJob:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE, done_rows=done, total=done, file_path=str(path), finished_at=timezone.now())
         log_access(user=job.user, kind=AccessLog.Kind.EXPORT, object_type=object_type, object_ref=str(job.pk),
-                   detail={"rows": done, "query": job.query, "background": True, **detail})
+                   detail={"rows": done, "query": _logged_query(job.query), "background": True, **detail})
     except Exception as exc:  # the job row reports failure; the page shows it
         log.exception("export %s failed", job.pk)
         path.unlink(missing_ok=True)
@@ -205,6 +206,14 @@ def export_run(job_id) -> ExportJob:
                                                    finished_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def _logged_query(query: str) -> str:
+    """The export's filters for the access log, with an ID number or phone in ``q`` masked."""
+    params = _params(query)
+    if params.get("q"):
+        params["q"] = classify(params["q"]).shown
+    return params.urlencode()
 
 
 def purge_old_exports(*, older_than_hours: int = 24) -> int:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xinfang.core.errors import InvalidInput
+from xinfang.core.errors import AppError
 
 from ..models import ExportJob
 from ..services.exports import export_create, purge_old_exports, start_export
@@ -37,8 +37,9 @@ def export_start(request):
     query = request.POST.get("query", "")
     try:
         job = export_create(actor=request.user, query=query)
-    except InvalidInput as exc:
-        return render(request, "workbench/error.html", {"title": "导出条件有误", "message": exc.message}, status=400)
+    except AppError as exc:  # bad filters (400), an ID-number search by a role that may not (403)
+        return render(request, "workbench/error.html", {"title": "导出条件有误", "message": exc.message},
+                      status=exc.http_status)
     purge_old_exports()
     start_export(job)
     return redirect("workbench:export", pk=job.pk)

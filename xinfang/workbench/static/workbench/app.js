@@ -40,7 +40,10 @@
     if (!chip) { return; }
     var form = chip.closest("form");
     var select = form && form.querySelector("select[name=unit], select[name$=\"-unit\"]");
-    if (select) {
+    if (select && select.tomselect) {  // a searchable picker (pickers.js)
+      select.tomselect.setValue(chip.dataset.pickUnit);
+      select.tomselect.focus();
+    } else if (select) {
       select.value = chip.dataset.pickUnit;
       select.dispatchEvent(new Event("change", { bubbles: true }));
       select.focus();

@@ -9,7 +9,7 @@
 
   function addPerson() {
     var index = parseInt(total.value, 10) || 0;
-    var holder = document.createElement("div");
+    var holder = document.createElement("tbody");  // the row is a <tr>: parsed inside a table body
     holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index));
     var row = holder.firstElementChild;
     rows.appendChild(row);
@@ -19,6 +19,39 @@
     if (first) first.focus();
   }
 
+  function visibleRows() {
+    return Array.prototype.filter.call(rows.querySelectorAll(".person-row"), function (r) { return !r.hidden; });
+  }
+
+  // Blank rows are ignored by the server, so a removed row is cleared and hidden; the cursor goes to
+  // the row above (or below when it was the first).
+  function removePerson(row) {
+    if (!row) return;
+    var list = visibleRows();
+    var at = list.indexOf(row);
+    row.querySelectorAll("input").forEach(function (i) {
+      if (i.type === "checkbox") i.checked = false; else i.value = "";
+    });
+    row.hidden = true;
+    var next = list[at - 1] || list[at + 1];
+    var field = next && next.querySelector("input[type=text]");
+    if (field) field.focus();
+    scheduleDuplicates();
+  }
+
+  // Keyboard in the petitioner table: Alt+A adds a row (anywhere on the form), Alt+Delete removes
+  // the row the cursor is in.
+  form.addEventListener("keydown", function (event) {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.code === "KeyA" || event.key === "a" || event.key === "A") {
+      event.preventDefault();
+      addPerson();
+    } else if (event.key === "Delete" && event.target.closest(".person-row")) {
+      event.preventDefault();
+      removePerson(event.target.closest(".person-row"));
+    }
+  });
+
   form.addEventListener("click", function (event) {
     var target = event.target;
     if (target.closest(".js-add-person")) {
@@ -26,13 +59,7 @@
       addPerson();
     } else if (target.closest(".js-remove-person")) {
       event.preventDefault();
-      var row = target.closest(".person-row");
-      // Blank rows are ignored by the server, so a removed row is cleared and hidden.
-      row.querySelectorAll("input").forEach(function (i) {
-        if (i.type === "checkbox") i.checked = false; else i.value = "";
-      });
-      row.hidden = true;
-      scheduleDuplicates();
+      removePerson(target.closest(".person-row"));
     } else if (target.closest(".js-prefill")) {
       event.preventDefault();
       var button = target.closest(".js-prefill");
