@@ -29,6 +29,7 @@ from xinfang.demo.generator.people import People
 from xinfang.matters.choices import PURPOSE_CLASS, State
 from xinfang.matters.models import Deadline, Event, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
 from xinfang.matters.services import search
+from xinfang.matters.services.numbering import LEGACY_QUERY_CODE_ALPHABET
 from xinfang.matters.services.search import build_search_text
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit
@@ -67,7 +68,7 @@ RUNNING = {State.REGISTERED: ("dispose", 15), State.FORWARDED: ("accept", 15), S
            State.RECHECK_REQUESTED: ("recheck", 30)}
 MET_BY = {"forward": "dispose", "assign": "dispose", "answer": "dispose", "accept": "accept", "reply": "handle",
           "review_decide": "review", "recheck_decide": "recheck"}
-QUERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+QUERY_ALPHABET = LEGACY_QUERY_CODE_ALPHABET
 
 
 def _columns(model) -> list[str]:

@@ -27,7 +27,7 @@ from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.org.permissions import Ability, may
 
 from .models import Petition, PetitionPerson
-from .services.numbering import QUERY_CODE_ALPHABET
+from .services.numbering import LEGACY_QUERY_CODE_ALPHABET, QUERY_CODE_ALPHABET
 
 KIND_LABELS = {
     "matter_number": "事项编号",
@@ -42,7 +42,7 @@ KIND_LABELS = {
 _ID_RE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _PHONE_RE = re.compile(r"^\+?\d{7,14}$")
 _NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,12}$")
-_CODE_CHARS = set(QUERY_CODE_ALPHABET)
+_CODE_CHARS = set(QUERY_CODE_ALPHABET) | set(LEGACY_QUERY_CODE_ALPHABET)  # old codes keep working
 
 
 @dataclass(frozen=True)

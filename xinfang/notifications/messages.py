@@ -206,8 +206,14 @@ def track_hint() -> str:
     return "可在网上信访平台凭编号和查询码查询。"
 
 
+# Templates whose {code} is a reception booking code (typed at the desk as printed), not a 查询码.
+BOOKING_TEMPLATES = frozenset({TemplateKey.RECEPTION_BOOKED, TemplateKey.RECEPTION_CONFIRMED,
+                               TemplateKey.RECEPTION_RESCHEDULED})
+
+
 def render(template_key: str, params: dict, code: str) -> str:
-    values = {"next_step": "", "evaluate": "", "next_right": "", "detail": "", **params, "code": format_query_code(code), "track": track_hint()}
+    shown = code if TemplateKey(template_key) in BOOKING_TEMPLATES else format_query_code(code)
+    values = {"next_step": "", "evaluate": "", "next_right": "", "detail": "", **params, "code": shown, "track": track_hint()}
     values.setdefault("review_days", current_rules().period(ClockKind.REVIEW_REQUEST))  # rows queued before the setting
     return TEXTS[TemplateKey(template_key)].format(**values)
 

@@ -57,7 +57,7 @@ def test_assign_with_report_due_and_completion_report(county, api):
                                                   "report": "办结报告正文", "occurred_at": at("2026-11-01")})
     report = [d for d in body["deadlines"] if d["kind"] == "report"][0]
     assert report["met_at"] and report["overdue"] is False
-    assert body["events"][-1]["params"]["notice_types"] == ["handling_opinion", "completion_report"]
+    assert body["events"][-1]["params"]["notice_types"] == ["handling_opinion", "delivery_receipt", "completion_report"]
 
 
 def test_assign_report_due_must_be_a_future_date(county, api):

@@ -50,9 +50,10 @@ def celery_worker_on_redis(monkeypatch):
 def _run(day: str) -> dict:
     """Send the engine's task through Redis and read its result from Redis.
 
-    The result backend is named here rather than taken from ``app.backend``: Celery caches that
-    per thread the first time any test in this process touches it (before this module changed the
-    configuration it is the disabled backend), so reading through it depends on test order.
+    Both ends are named here rather than taken from the app: Celery caches ``app.backend`` and its
+    producer pool the first time any test in this process touches them (before this module changed
+    the configuration: the disabled backend and the default broker), so going through them made the
+    outcome depend on test order (a disabled backend in CI; a message sent to another broker here).
     """
     from celery.backends.redis import RedisBackend
     from celery.result import AsyncResult
@@ -60,7 +61,8 @@ def _run(day: str) -> dict:
     from xinfang.celery import app
     from xinfang.supervision.tasks import run_deadlines_task
 
-    sent = run_deadlines_task.delay(day)
+    with app.connection_for_write(REDIS) as connection:  # not app.pool: also cached from the first send
+        sent = run_deadlines_task.apply_async((day,), connection=connection)
     return AsyncResult(sent.id, backend=RedisBackend(app=app, url=REDIS), app=app).get(timeout=60)
 
 
