@@ -2,9 +2,11 @@
 stock phrase at the cursor, apply a category template, pick a legal basis, preview the 意见书,
 issue it. CSP violations fail the test (testing/browser.py). Screenshots: workbench-opinion-*."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps
 
 from xinfang.documents.models import IssuedDocument
 from xinfang.matters.models import Matter
@@ -14,7 +16,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _seed_opinion_aids() -> None:
+    """The migration's seed rows (a transactional test before this one may have flushed them)."""
+    importlib.import_module("xinfang.documents.migrations.0010_opinion_aids").seed(apps, None)  # idempotent
+
+
 def test_write_preview_and_issue_the_opinion(page, live_url, login, screenshot):
+    _seed_opinion_aids()
     county = make_county()
     matter = register(county, title="小区物业违规收取停车费", category=county.category.code).matter
     act(county, "officer", matter, "forward", unit="T01")
