@@ -292,6 +292,9 @@ XINFANG_PUBLIC_BASE_URL = os.environ.get("XINFANG_PUBLIC_BASE_URL", "")
 # Public portal (docs/portal.md): flood protection and the petitioner's session.
 XINFANG_PORTAL_SUBMIT_LIMIT_PER_IP = int(os.environ.get("XINFANG_PORTAL_SUBMIT_LIMIT_PER_IP", "5"))  # per hour
 XINFANG_PORTAL_SUBMIT_LIMIT_PER_PHONE = int(os.environ.get("XINFANG_PORTAL_SUBMIT_LIMIT_PER_PHONE", "3"))  # per day
+# recovery of a lost 查询码 by SMS (issue 15): per phone per 24 h, per client address per hour
+XINFANG_PORTAL_RECOVERY_PHONE_LIMIT = int(os.environ.get("XINFANG_PORTAL_RECOVERY_PHONE_LIMIT", "3"))
+XINFANG_PORTAL_RECOVERY_IP_LIMIT = int(os.environ.get("XINFANG_PORTAL_RECOVERY_IP_LIMIT", "10"))
 XINFANG_PORTAL_TRACK_FAILURE_LIMIT = int(os.environ.get("XINFANG_PORTAL_TRACK_FAILURE_LIMIT", "5"))
 XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT = int(os.environ.get("XINFANG_PORTAL_TRACK_IP_FAILURE_LIMIT", "20"))
 XINFANG_PORTAL_TRACK_LOCKOUT_MINUTES = int(os.environ.get("XINFANG_PORTAL_TRACK_LOCKOUT_MINUTES", "15"))
