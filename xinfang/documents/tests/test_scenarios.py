@@ -7,6 +7,7 @@ import time_machine
 
 from xinfang.documents.models import IssuedDocument
 from xinfang.documents.services import issue_document
+from xinfang.matters.services.numbering import format_query_code
 from xinfang.matters.services.registration import add_petition
 from xinfang.testing.factories import act, at, petition_data, register
 
@@ -32,7 +33,7 @@ def test_full_lifecycle_documents(county):
     receipt = doc_of(matter, "registration_receipt")
     assert receipt.issuing_unit == county.bureau and receipt.doc_number == "示信登〔2026〕1号"
     assert receipt.event.action == "register"
-    assert_in_both(receipt, "示范县信访局", "信访事项登记回执", "张三：", petition.number, petition.query_code,
+    assert_in_both(receipt, "示范县信访局", "信访事项登记回执", "张三：", petition.number, format_query_code(petition.query_code),
                    matter.number, "2026年9月10日", "《信访工作条例》第二十二条")
 
     letter = doc_of(matter, "forwarding_letter")
