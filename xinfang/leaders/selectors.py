@@ -31,6 +31,17 @@ from .models import (
 )
 
 
+def _due_between(qs, params):
+    """The ``due_from``/``due_to`` filters of the cases' and the tasks' lists (dates, 400 when malformed)."""
+    due_from = v.date_value(params, "due_from", "期限起", required=False)
+    due_to = v.date_value(params, "due_to", "期限止", required=False)
+    if due_from:
+        qs = qs.filter(due__gte=due_from)
+    if due_to:
+        qs = qs.filter(due__lte=due_to)
+    return qs
+
+
 def _bool(params, name: str):
     raw = str(params.get(name) or "").strip().lower()
     if raw in ("", "all"):
@@ -150,12 +161,7 @@ def cases(user, params, today: dt.date | None = None):
     status = str(params.get("status") or "").strip()
     if status:
         qs = qs.filter(status=v.choice(params, "status", "状态", CaseStatus))
-    due_from = v.date_value(params, "due_from", "期限起", required=False)
-    due_to = v.date_value(params, "due_to", "期限止", required=False)
-    if due_from:
-        qs = qs.filter(due__gte=due_from)
-    if due_to:
-        qs = qs.filter(due__lte=due_to)
+    qs = _due_between(qs, params)
     overdue = _bool(params, "overdue")
     if overdue is True:
         qs = qs.filter(status=CaseStatus.OPEN, target_date__lt=today)
@@ -248,12 +254,7 @@ def tasks(user, params, today: dt.date | None = None):
         qs = qs.filter(status=v.choice(params, "status", "状态", TaskStatus))
     if params.get("source"):
         qs = qs.filter(source=str(params["source"]).strip())
-    due_from = v.date_value(params, "due_from", "期限起", required=False)
-    due_to = v.date_value(params, "due_to", "期限止", required=False)
-    if due_from:
-        qs = qs.filter(due__gte=due_from)
-    if due_to:
-        qs = qs.filter(due__lte=due_to)
+    qs = _due_between(qs, params)
     overdue = _bool(params, "overdue")
     if overdue is True:
         qs = qs.exclude(status=TaskStatus.DONE).filter(due__lt=today)
