@@ -27,7 +27,12 @@ from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.org.permissions import Ability, may
 
 from .models import Petition, PetitionPerson
-from .services.numbering import LEGACY_QUERY_CODE_ALPHABET, QUERY_CODE_ALPHABET
+from .services.numbering import (
+    LEGACY_QUERY_CODE_ALPHABET,
+    LEGACY_QUERY_CODE_LENGTH,
+    QUERY_CODE_ALPHABET,
+    QUERY_CODE_LENGTH,
+)
 
 KIND_LABELS = {
     "matter_number": "事项编号",
@@ -42,7 +47,9 @@ KIND_LABELS = {
 _ID_RE = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 _PHONE_RE = re.compile(r"^\+?\d{7,14}$")
 _NAME_RE = re.compile(r"^[\u3400-\u9fff·•]{2,12}$")
-_CODE_CHARS = set(QUERY_CODE_ALPHABET) | set(LEGACY_QUERY_CODE_ALPHABET)  # old codes keep working
+# A 查询码 is recognised by its length and alphabet alone: a random code may hold no digit at all.
+_CODE_SHAPES = {QUERY_CODE_LENGTH: set(QUERY_CODE_ALPHABET),
+                LEGACY_QUERY_CODE_LENGTH: set(LEGACY_QUERY_CODE_ALPHABET)}  # old codes keep working
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,7 @@ def classify(q: str) -> Lookup:
         return Lookup("id_number", compact, raw)
     if _PHONE_RE.match(compact):
         return Lookup("phone", _phone(compact), raw)
-    if 8 <= len(compact) <= 16 and set(compact) <= _CODE_CHARS and any(c.isdigit() for c in compact) \
-            and any(c.isalpha() for c in compact):
+    if len(compact) in _CODE_SHAPES and set(compact) <= _CODE_SHAPES[len(compact)]:
         return Lookup("query_code", compact, raw)
     if _NAME_RE.match(text):
         return Lookup("name", text, raw)

@@ -16,6 +16,7 @@ QUERY_CODE_LENGTH = 12
 QUERY_CODE_GROUP = 4
 # Codes issued before the alphabet above (still valid): letters without I/O and the digits 2–9.
 LEGACY_QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LEGACY_QUERY_CODE_LENGTH = 10
 
 
 _BUMP = f"UPDATE {Counter._meta.db_table} SET value = value + 1 WHERE key = %s AND year = %s RETURNING value"

@@ -56,6 +56,8 @@ def test_classify_reads_the_shape_of_what_was_typed(settings):
     assert classify(ID.lower()).kind == "id_number" and classify(ID.lower()).value == ID
     assert classify(ID).shown.count("*") == 10
     assert classify("abcd-ef23 45").kind == "query_code" and classify("abcd-ef23 45").value == "ABCDEF2345"
+    assert classify("eunuk ypmm-ymr").kind == "query_code"  # a code may hold no digit (~8% of them)
+    assert classify("ACDE-FHJK-MNP").kind != "query_code"  # eleven characters: no code has that length
     assert classify("孙小梅").kind == "name"
     assert classify("物业 收费").kind == "text" and classify("道路积水问题反映").kind == "name"  # a name-shaped word
     assert classify("噪音扰民问题").kind == "name"  # still found by the full text as well (OR-ed)
