@@ -8,9 +8,11 @@ Scoring rules (one per indicator, ``Rule``):
 * ``deduct``: points = max(0, weight − per_item × count);
 * ``manual``: points typed in by the bureau (0 … weight) with their evidence; none yet → 0.
 
-A unit's score is the sum of its parts (two decimals). Units whose sample (accept + handle clocks
-that fell due in the year) is below the rule set's ``ranking_min_sample`` are flagged 样本不足 and
-get no rank, as in the rankings of the rates. Ranks: higher score first, ties share a rank.
+A unit's score is the sum of its parts (two decimals). A unit's sample is what its rate parts rest
+on: the sum, over the scheme's distinct rate measures, of the unit's denominators (clocks, ratings,
+tasks, months of risk reports…). Units whose sample is below the rule set's ``ranking_min_sample``
+are flagged 样本不足 and get no rank, as in the rankings of the rates; a scheme without rate parts
+flags nobody. Ranks: higher score first, ties share a rank.
 Assessed units: every active town and department.
 """
 
@@ -204,6 +206,18 @@ def _county_rate(values: dict) -> float | None:
     return n / d if d else None
 
 
+def _samples(indicators, values) -> dict[int, int] | None:
+    """Per unit, the denominators of the scheme's distinct rate measures, summed (None: no rate part)."""
+    rated = {ind.measure for ind in indicators if ind.rule in (Rule.RATE, Rule.INVERSE_RATE)}
+    if not rated:
+        return None
+    sizes: dict[int, int] = {}
+    for measure in rated:
+        for unit_id, v in values[measure].items():
+            sizes[unit_id] = sizes.get(unit_id, 0) + (v.denominator or 0)
+    return sizes
+
+
 def scores(user, scheme: AssessmentScheme, *, today: dt.date | None = None) -> dict:
     """Scores, parts and ranks of every assessed unit (one computation per indicator)."""
     require_read(user)
@@ -217,7 +231,7 @@ def scores(user, scheme: AssessmentScheme, *, today: dt.date | None = None) -> d
             values[ind.measure] = measures.get(ind.measure).compute(user, period, today)
     manual = {(m.indicator_id, m.unit_id): m for m in
               ManualScore.objects.filter(indicator__scheme=scheme).select_related("entered_by")}
-    sizes = measures.sample_sizes(user, period, today)
+    sizes = _samples(indicators, values)
     min_sample = current_rules().ranking_min_sample
     rows = []
     for unit in units:
@@ -253,9 +267,9 @@ def scores(user, scheme: AssessmentScheme, *, today: dt.date | None = None) -> d
             part["points"] = _q(points)
             total += part["points"]
             parts.append(part)
-        sample = sizes.get(unit.pk, 0)
+        sample = sizes.get(unit.pk, 0) if sizes is not None else None
         rows.append({"unit": unit, "score": _q(total), "parts": parts, "sample": sample,
-                     "small_sample": sample < min_sample, "rank": None})
+                     "small_sample": sample is not None and sample < min_sample, "rank": None})
     ranked = sorted((r for r in rows if not r["small_sample"]), key=lambda r: (-r["score"], r["unit"].code))
     rank, previous = 0, None
     for i, r in enumerate(ranked, 1):

@@ -90,7 +90,7 @@ def issue_notice(*, actor, pk):
         if ranked:
             lines.append("得分前三名的单位：" + "、".join(f"{r['unit'].name}（{r['score']:.2f}分）" for r in ranked[:3]) + "。")
         if small:
-            lines.append(f"{len(small)}个单位全年到期的受理、办结时限少于{result['min_sample']}件，样本不足，不参加排名。")
+            lines.append(f"{len(small)}个单位各比率指标的件次合计少于{result['min_sample']}件，样本不足，不参加排名。")
         lines.append("考核结果作为对领导班子和有关领导干部综合考核评价的重要参考。请各单位对照考核结果查找不足，认真整改。")
         doc = issue_document("assessment_notice", context={"报告标题": f"关于{scheme.year}年度信访工作考核结果的通报",
                                                             "报告正文": "\n".join(lines), "报告期间": f"{scheme.year}年"},

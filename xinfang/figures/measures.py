@@ -12,7 +12,6 @@ the rate, or None without a sample), counts carry the count in ``value``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -112,16 +111,6 @@ def repeat_rate(user, period: Period, today) -> dict[int, Value]:
         if r["u"] is not None:
             out[r["u"]] = Value(round(r["n"] / r["d"], 4) if r["d"] else None, r["n"], r["d"])
     return out
-
-
-def sample_sizes(user, period: Period, today) -> dict[int, int]:
-    """The sample of a unit for the 样本不足 flag: its accept + handle clocks that fell due."""
-    sizes: dict[int, int] = defaultdict(int)
-    for unit_id, figures in rates.rates_by_unit(user, _scope(period, today)).items():
-        for m in ("timely_acceptance", "on_time_completion"):
-            if m in figures:
-                sizes[unit_id] += figures[m].denominator
-    return sizes
 
 
 register("timely_acceptance", "及时受理率", "rate", _rate("timely_acceptance"), drill="timely_acceptance")

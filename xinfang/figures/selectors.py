@@ -7,11 +7,15 @@ from collections import defaultdict
 
 from django.db.models import Count
 
+from xinfang.supervision import rates
+from xinfang.workdays.models import current_rules
+
 from .alerts import alerts
+from .models import AssessmentScheme, Report
 from .periods import Period, add_months
 from .report_figures import trend_period
 from .summary import headline
-from .volume import Tree, petition_rows, totals, volume
+from .volume import Tree, petition_rows, volume
 
 TOP = 10
 
@@ -66,15 +70,21 @@ def dashboard(user, period: Period) -> dict:
         months.append({"key": key, "petitions": r.get("petitions", 0), "matters": r.get("matters", 0),
                        "visits": r.get("visits", 0), "visit_persons": r.get("visit_persons", 0),
                        "collective": r.get("collective", 0)})
-    return {"headline": headline(user, period), "heat": heat_and_tops(user, period), "trend": months,
-            "alerts": alerts(user, period.date_to)}
+    heat = heat_and_tops(user, period)
+    return {"headline": headline(user, period), "heat": heat, "trend": months, "alerts": alerts(user, period.date_to),
+            "chart": {"trend": months, "heat": {k: heat[k] for k in ("categories", "towns", "cells", "max")}},
+            "query": f"from={period.date_from}&to={period.date_to}"}
 
 
 def home_card(user, today: dt.date) -> dict:
-    """This year to date against the same days last year (the leaders' home page)."""
+    """The leaders' home page (issue 13 §6): this year to date as the 形势研判 page shows it (against
+    last year and the previous period, warnings, trend, heat map, top issues and places), the 三率
+    of the year, this year's assessment schemes and the latest reports."""
     period = Period(today.replace(month=1, day=1), today)
-    now, last = totals(user, period), totals(user, period.last_year())
-    keys = [("petitions", "信访件"), ("visits", "来访批次"), ("visit_persons", "来访人次"), ("collective", "集体访批次"),
-            ("repeats", "重复件"), ("online", "网上信访件"), ("skip_level", "越级事项")]
-    return {"period": period, "tiles": [{"key": k, "label": label, "value": now[k], "last_year": last[k]}
-                                        for k, label in keys]}
+    scope = rates.Scope(date_from=period.date_from, date_to=period.date_to, today=today)
+    figures = rates.rates(user, scope)
+    return {**dashboard(user, period), "period": period,
+            "rates": [(key, rates.MEASURE_LABELS[key], figures[key]) for key in rates.MEASURES if key in figures],
+            "min_sample": current_rules().ranking_min_sample,
+            "schemes": list(AssessmentScheme.objects.filter(year=today.year).order_by("-published_at", "-id")[:3]),
+            "reports": list(Report.objects.select_related("document").order_by("-updated_at", "-id")[:5])}

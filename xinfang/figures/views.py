@@ -55,9 +55,7 @@ def _q(request) -> str:
 def dashboard(request):
     period, errors = _period(request)
     data = selectors.dashboard(request.user, period)
-    chart = {"trend": data["trend"], "heat": {k: data["heat"][k] for k in ("categories", "towns", "cells", "max")}}
-    return render(request, "figures/dashboard.html", {**data, "period": period, "errors": errors, "chart": chart,
-                                                      "query": f"from={period.date_from}&to={period.date_to}"})
+    return render(request, "figures/dashboard.html", {**data, "period": period, "errors": errors})
 
 
 @staff_page

@@ -59,6 +59,27 @@ def test_small_samples_are_flagged_and_unranked(county, fixed_measures):
     assert all(r["small_sample"] and r["rank"] is None for r in rows)
 
 
+def test_the_sample_is_what_the_rate_parts_rest_on(county, fixed_measures):
+    """A unit with few matters but many tasks is ranked when the scheme scores its tasks; a measure used by
+    two indicators counts once; a scheme without rate parts flags nobody."""
+    ids = {"T01": county.town.pk, "T02": county.other_town.pk}
+    measures.register("test_tasks", "测试任务", "rate", lambda u, p, t: {ids["T02"]: Value(1.0, 20, 20)})
+    try:
+        data = {"year": 2026, "indicators": [*SCHEME["indicators"][:3],
+                                             {"code": "T", "label": "任务", "weight": 20, "measure": "test_tasks"}]}
+        scheme = assessment.create_scheme(actor=county.users["officer"], data=data)
+        rows = {r["unit"].code: r for r in assessment.scores(county.users["officer"], scheme)["rows"]}
+        assert (rows["T01"]["sample"], rows["T02"]["sample"]) == (10, 22)  # test_rate counted once for R and I
+        assert rows["T01"]["small_sample"] and rows["T01"]["rank"] is None
+        assert not rows["T02"]["small_sample"] and rows["T02"]["rank"] == 1
+    finally:
+        measures.REGISTRY.pop("test_tasks")
+    counts_only = {"year": 2026, "indicators": [SCHEME["indicators"][2] | {"weight": 50}, SCHEME["indicators"][3] | {"weight": 50}]}
+    scheme = assessment.create_scheme(actor=county.users["officer"], data=counts_only)
+    rows = assessment.scores(county.users["officer"], scheme)["rows"]
+    assert all(r["sample"] is None and not r["small_sample"] and r["rank"] for r in rows)
+
+
 def test_real_measures_run(county):
     from xinfang.supervision.tests.helpers import accepted
 
@@ -76,7 +97,7 @@ def test_real_measures_run(county):
     rows = {r["unit"].code: r for r in assessment.scores(county.users["officer"], scheme)["rows"]}
     part = {p["code"]: p for p in rows["T01"]["parts"]}
     assert (part["a"]["numerator"], part["a"]["denominator"], part["a"]["points"]) == (1, 1, Decimal("30.00"))
-    assert rows["T01"]["sample"] == 1
+    assert rows["T01"]["sample"] == 2  # its accept clock (及时受理率) + its petition (重复信访率); nothing else fell due
 
 
 @pytest.mark.parametrize("change, field", [

@@ -38,6 +38,15 @@ def test_dashboard_assessment_and_report(live_url, page, login, screenshot):
     screenshot(page, "figures-dashboard")
     screenshot(page, "figures-dashboard-full", full_page=True)
 
+    page.goto(f"{live_url}/")  # the leader's home page carries the same figures for the year to date
+    page.wait_for_selector("[data-testid=figures-card] #fig-trend svg")
+    page.wait_for_selector("[data-testid=figures-card] #fig-heat svg")
+    assert "突增" in page.locator("[data-testid=figures-card] [data-testid=alerts]").inner_text()
+    assert page.locator("[data-testid=home-rates] .tile").count() == 4
+    screenshot(page, "figures-leader-home", full_page=True)
+    page.goto(f"{live_url}/figures/")
+    page.wait_for_selector("#fig-trend svg")
+
     page.click("[data-testid=tile-collective]")
     page.wait_for_selector("[data-testid=drill]")
     assert page.locator("[data-testid=drill] tbody tr").count() == 2

@@ -118,7 +118,27 @@ def test_report_pages(county, october):
     assert login(county, "handler").get(f"/documents/d/{report.document_id}/").status_code == 404
 
 
-def test_leaders_home_shows_the_year(county, october):
-    html = login(county, "cleader").get("/").content.decode()
-    assert 'data-testid="figures-card"' in html and 'data-testid="home-visit_persons"' in html
+def test_leaders_home_shows_all_the_figures_of_the_year(county, october, django_assert_max_num_queries):
+    """Issue 13 §6: the home page of a county or bureau leader carries the 形势研判 of the year to date
+    (the same figures as /figures/ for that period), the year's 三率, its assessment and the reports."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    scheme = AssessmentScheme.objects.create(year=today.year, name=f"{today.year}年度考核", created_by=county.users["officer"])
+    Report.objects.create(kind="monthly", period_from="2026-10-01", period_to="2026-10-31", title="十月信访形势通报",
+                          body="正文")
+    c = login(county, "cleader")
+    with django_assert_max_num_queries(90):  # the dashboard's (bounded by the 12 months) + the year's rates
+        r = c.get("/")
+    html = r.content.decode()
+    home = r.context["sections"]["figures"]
+    dashboard = c.get(f"/figures/?from={today.year}-01-01&to={today}").context
+    assert home["headline"]["rows"] == dashboard["headline"]["rows"] and home["heat"] == dashboard["heat"]
+    assert home["headline"]["totals"]["persons"] >= 17  # the October visitors are in the year
+    for testid in ("figures-card", "headline", "tile-petitions", "alerts", "top-issues", "top-places", "home-rates",
+                   "rate-timely_acceptance", "home-reports"):
+        assert f'data-testid="{testid}"' in html, testid
+    assert 'id="fig-trend"' in html and 'id="fig-heat"' in html and "dashboard.js" in html and "echarts.min.js" in html
+    assert f"/figures/assessments/{scheme.pk}/" in html and "十月信访形势通报" in html
+    assert f"to={today}&amp;measure=collective" in html or f"to={today}&measure=collective" in html
     assert 'data-testid="figures-card"' not in login(county, "officer").get("/").content.decode()
