@@ -2,7 +2,8 @@
 
 A dedicated public serializer with an explicit field list (never the staff serializers), fed by
 ``presenter.public_view``. Wrong codes: 404 with the error shape; after too many: 429 with
-``Retry-After``. Notices are downloaded with the same number and code.
+``Retry-After``. Notices are downloaded with the same number and code. ``POST …/track/material/``
+is the portal's 补充材料 (same service, same checks, same counters; docs/portal.md).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from xinfang.core.http import client_ip
 from . import documents
 from .errors import TooManyAttempts
 from .presenter import public_view
+from .services.petitioner import add_material
 from .services.track import authenticate
 
 
@@ -112,6 +114,10 @@ class ReminderSerializer(serializers.Serializer):
     requested_on = serializers.DateField(allow_null=True)
 
 
+class MaterialOfferSerializer(serializers.Serializer):
+    can_add = serializers.BooleanField(help_text="true: the matter is open and takes 补充材料 (POST track/material/)")
+
+
 class PublicMatterSerializer(serializers.Serializer):
     """The only representation of a matter the public API returns."""
 
@@ -133,6 +139,7 @@ class PublicMatterSerializer(serializers.Serializer):
     evaluation = EvaluationSerializer()
     appeal = AppealSerializer()
     reminder = ReminderSerializer()
+    material = MaterialOfferSerializer()
 
 
 class PublicTrackThrottle(AnonRateThrottle):
@@ -151,9 +158,9 @@ class _PublicView(APIView):
     throttle_classes = [PublicTrackThrottle]
     api_error_statuses = (404,)  # wrong number or code (xinfang.core.api.schema)
 
-    def _access(self, request):
-        return authenticate(number=request.query_params.get("number", ""), code=request.query_params.get("code", ""),
-                            ip=client_ip(request), via="api")
+    def _access(self, request, params=None):
+        params = request.query_params if params is None else params
+        return authenticate(number=params.get("number", ""), code=params.get("code", ""), ip=client_ip(request), via="api")
 
     def handle_exception(self, exc):
         if isinstance(exc, TooManyAttempts):
@@ -208,3 +215,28 @@ class NoticeView(_PublicView):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
         response["Cache-Control"] = "no-store"
         return response
+
+
+class MaterialRequestSerializer(serializers.Serializer):
+    """The schema of the multipart body (the service checks the values, as on the portal page)."""
+
+    number = serializers.CharField(help_text="事项编号或信访件编号")
+    code = serializers.CharField(help_text="查询码")
+    content = serializers.CharField(required=False, help_text="补充内容（≤ 10000 字）；与附件至少有一项")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        help_text="照片、PDF 等（与登记相同的大小、数量和类型检查）")
+
+
+class MaterialView(_PublicView):
+    """补充材料 by number and 查询码: the ``add_material`` act of the portal page, through the same
+    service (``services.petitioner.add_material``); the code is checked and counted like a track."""
+
+    api_error_statuses = (400, 404, 409)
+
+    @extend_schema(operation_id="public_track_material", auth=[], request={"multipart/form-data": MaterialRequestSerializer},
+                   responses={201: PublicMatterSerializer}, summary="信访人凭编号和查询码补充材料")
+    def post(self, request):
+        access = self._access(request, request.data)
+        matter = add_material(petition=access.petition, content=request.data.get("content", "") or "",
+                              files=request.FILES.getlist("attachments"))
+        return Response(PublicMatterSerializer(public_view(matter, access.petition)).data, status=201)

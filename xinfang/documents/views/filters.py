@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from xinfang.org.models import Unit
+from xinfang.workbench.forms.common import pickers
 
 from ..choices import DocType
 from ..selectors import DocumentFilter
@@ -27,6 +28,7 @@ class DocumentFilterForm(forms.Form):
         self.fields["doc_type"].choices = [("", "全部类型"), *DocType.choices]
         units = units if units is not None else Unit.objects.none()
         self.fields["unit"].choices = [("", "不限"), *((u.code, u.name) for u in units)]
+        pickers(self, "unit")
 
     def clean(self):
         data = super().clean()

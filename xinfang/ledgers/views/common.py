@@ -55,6 +55,7 @@ class Field:
     required: bool = False
     hint: str = ""
     span: int = 1
+    picker: bool = False  # a searchable picker (workbench/pickers.js): units, people, categories
 
 
 def clean_params(request) -> dict:

@@ -33,7 +33,7 @@ def library_list(request):
     actions = [{"url": reverse("ledgers:library_new"), "label": "＋ 新增资料"}] if access.is_bureau_writer(request.user) else []
     filters = [Field("q", "全文检索", span=2), Field("kind", "类别", "select", LibraryKind.choices),
                Field("effective", "效力", "select", [("true", "现行有效"), ("false", "已失效/未生效")]),
-               Field("category", "适用内容分类", "select", _categories())]
+               Field("category", "适用内容分类", "select", _categories(), picker=True)]
     return list_page(request, title="法治信访资料库", tab="library", ledger="library", columns=LIBRARY,
                      queryset=filter_library, filters=filters,
                      extra={"actions": actions, "subtitle": "法律、法规规章、政策文件、典型案例、内部制度和制度草案；中文全文检索（分词）。"})
@@ -45,7 +45,8 @@ def _item_fields(create: bool):
         Field("issuer", "制定/发布机关"), Field("doc_number", "文号"), Field("issued_on", "发布日期", "date"),
         Field("effective_on", "施行日期", "date"), Field("expires_on", "失效日期", "date"),
         Field("effective", "现行有效", "checkbox"),
-        Field("categories", "适用内容分类（事项页“相关规定”按此显示）", "multiselect", _categories(), span=2),
+        Field("categories", "适用内容分类（事项页“相关规定”按此显示）", "multiselect", _categories(), span=2,
+              picker=True),
         Field("text", "正文", "textarea", required=True, span=4),
     ]
     if not create:
@@ -138,8 +139,8 @@ def training_new(request):
                  .values_list("username", "full_name"))
     fields = [Field("date", "培训日期", "date", required=True), Field("title", "培训名称", required=True, span=2),
               Field("hours", "学时", "number", required=True), Field("place", "地点"), Field("organizer", "主办"),
-              Field("attendees", "参训人员（按住 Ctrl 多选）", "multiselect",
-                    [(u, f"{n or u}（{u}）") for u, n in staff], span=2)]
+              Field("attendees", "参训人员（可多选）", "multiselect",
+                    [(u, f"{n or u}（{u}）") for u, n in staff], span=2, picker=True)]
     return form_page(request, title="登记培训", tab="trainings", fields=fields, lists=("attendees",),
                      initial={"attendees": []}, breadcrumb=[(reverse("ledgers:trainings"), "业务培训")],
                      service=lambda data: pub.training_create(actor=request.user, data=data),

@@ -32,7 +32,7 @@ def proposal_list(request):
     filters = [
         Field("kind", "类别", "select", ProposalKind.choices), Field("state", "状态", "select", ProposalState.choices),
         Field("overdue", "逾期", "select", [("true", "逾期未答复"), ("false", "未逾期")]),
-        Field("unit", "主办单位", "select", _units()) if access.sees_county(request.user) else None,
+        Field("unit", "主办单位", "select", _units(), picker=True) if access.sees_county(request.user) else None,
         Field("q", "编号/标题/代表委员", span=2),
     ]
     actions = [{"url": reverse("ledgers:proposal_new"), "label": "＋ 登记建议提案"}] if access.is_bureau_writer(request.user) else []
@@ -53,8 +53,8 @@ def proposal_new(request):
         Field("title", "标题", required=True, span=4),
         Field("received_on", "交办日期", "date", required=True), Field("urgent", "紧急", "checkbox"),
         Field("due", "办理期限", "date", hint="留空按设置计算"),
-        Field("unit", "主办单位", "select", _units(), required=True),
-        Field("co_units", "协办单位", "multiselect", _units(), span=2),
+        Field("unit", "主办单位", "select", _units(), required=True, picker=True),
+        Field("co_units", "协办单位", "multiselect", _units(), span=2, picker=True),
         Field("content", "内容", "textarea", required=True, span=4),
     ]
     return form_page(request, title="登记建议提案", tab="proposals", fields=fields, lists=("co_units",),

@@ -40,7 +40,7 @@ def risk_list(request):
     user = request.user
     filters = [
         Field("level", "风险等级", "select", RiskLevel.choices), Field("state", "状态", "select", RiskState.choices),
-        Field("unit", "排查单位", "select", list(reporting_units().values_list("code", "name")))
+        Field("unit", "排查单位", "select", list(reporting_units().values_list("code", "name")), picker=True)
         if access.sees_county(user) else None,
         Field("from", "发现日期起", "date"), Field("to", "发现日期止", "date"), Field("q", "关键词"),
     ]
@@ -58,7 +58,7 @@ def risk_list(request):
 @ledger_page(check=access.may_use_risks)
 def risk_new(request):
     fields = [
-        Field("unit", "排查单位", "select", _unit_choices(request.user), required=True),
+        Field("unit", "排查单位", "select", _unit_choices(request.user), required=True, picker=True),
         Field("found_on", "发现日期", "date", required=True),
         Field("people_count", "涉及人数", "number", required=True),
         Field("level", "风险等级", "select", RiskLevel.choices, required=True),

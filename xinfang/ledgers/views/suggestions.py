@@ -30,7 +30,7 @@ def index(request):
 def suggestion_list(request):
     filters = [
         Field("from", "收到日期起", "date"), Field("to", "收到日期止", "date"),
-        Field("theme", "主题（内容分类）", "select", _themes()),
+        Field("theme", "主题（内容分类）", "select", _themes(), picker=True),
         Field("adoption", "采纳情况", "select", [("pending", "已答复待记录"), *Adoption.choices]),
         Field("reward", "奖励", "select", Reward.choices), Field("q", "关键词", span=2),
         Field("sort", "排序", "select", [("theme", "按主题"), ("received", "按收到日期（新在前）")]),

@@ -3,8 +3,11 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from xinfang.matters.models import Attachment, Event
+from xinfang.notices.models import StaffNotice
 from xinfang.testing.factories import act, register
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +15,7 @@ URL = "/api/v1/public/track/"
 
 TOP_KEYS = {"number", "petition_number", "limited", "limited_reason", "title", "status", "status_label",
             "close_reason", "received_on", "handling_unit_name", "review_body_name", "recheck_body_name",
-            "timeline", "deadlines", "notices", "evaluation", "appeal", "reminder"}
+            "timeline", "deadlines", "notices", "evaluation", "appeal", "reminder", "material"}
 TIMELINE_KEYS = {"seq", "action", "label", "date", "unit_name", "detail"}
 DEADLINE_KEYS = {"kind", "target", "label", "unit_name", "start", "due", "met_on", "state", "provisional", "explanation"}
 NOTICE_KEYS = {"type", "label", "event_seq", "doc_id", "issued_on", "doc_number", "available", "download_url"}
@@ -123,3 +126,60 @@ def test_schema_documents_the_public_endpoint(api):
     paths = json.loads(response.content)["paths"]
     assert "/api/v1/public/track/" in paths and "/api/v1/public/track/notice/" in paths
     assert paths["/api/v1/public/track/"]["get"]["operationId"] == "public_track"
+
+
+# ---- POST /api/v1/public/track/material/: the portal's 补充材料 --------------------------------
+
+MATERIAL = URL + "material/"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b" " * 100
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_material_by_number_and_code_is_the_portal_act(accepted, county, media, django_capture_on_commit_callbacks):
+    base = {"number": accepted.matter.number, "code": accepted.petition.query_code}
+    assert APIClient().get(URL, base).json()["material"] == {"can_add": True}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = APIClient().post(MATERIAL, {**base, "content": "补充：收据两张。",
+                                               "attachments": [SimpleUploadedFile("收据.pdf", PDF)]}, format="multipart")
+    assert response.status_code == 201, response.content.decode()
+    body = response.json()
+    assert set(body) == TOP_KEYS and not (all_keys(body) & STAFF_ONLY)
+    assert body["timeline"][-1]["action"] == "add_material"
+    event = Event.objects.get(matter=accepted.matter, action="add_material")
+    assert event.via == "portal" and event.actor is None and event.params["attachments"] == 1
+    att = Attachment.objects.get(event=event)
+    assert att.public and att.name == "补充材料-收据.pdf"
+    assert StaffNotice.objects.filter(recipient=county.users["handler"], kind="material").exists()
+
+
+def test_material_errors_are_the_portal_checks_in_the_one_shape(accepted, media, settings):
+    client = APIClient()
+    base = {"number": accepted.matter.number, "code": accepted.petition.query_code}
+    empty = client.post(MATERIAL, {**base, "content": " "}, format="multipart")
+    assert empty.status_code == 400 and empty.json()["error"]["code"] == "invalid"
+    assert "请填写补充内容或上传补充材料" in empty.json()["error"]["message"]
+    hostile = client.post(MATERIAL, {**base, "content": "见附件",
+                                     "attachments": [SimpleUploadedFile("x.pdf", b"MZ\x90\x00" * 50)]}, format="multipart")
+    assert hostile.status_code == 400 and "内容与扩展名不符" in hostile.json()["error"]["message"]
+    missing = client.post(MATERIAL, {"number": accepted.matter.number, "content": "补充"}, format="multipart")
+    assert missing.status_code == 400 and "code" in missing.json()["error"]["fields"]
+    assert not Event.objects.filter(action="add_material").exists() and not Attachment.objects.exists()
+    settings.XINFANG_PORTAL_TRACK_FAILURE_LIMIT = 2  # wrong codes count with the track's (one counter)
+    wrong = {**base, "code": "WRONGWRONG", "content": "补充"}
+    assert client.post(MATERIAL, wrong, format="multipart").status_code == 404
+    assert client.get(URL, {**base, "code": "WRONGWRONG"}).status_code == 429
+    assert client.post(MATERIAL, {**base, "content": "补充"}, format="multipart").status_code == 429
+
+
+def test_no_material_on_a_closed_matter(county, media):
+    result = register(county)
+    act(county, "registrar", result.matter, "answer", reply="已当场答复。")
+    base = {"number": result.matter.number, "code": result.petition.query_code}
+    assert APIClient().get(URL, base).json()["material"] == {"can_add": False}
+    closed = APIClient().post(MATERIAL, {**base, "content": "补充"}, format="multipart")
+    assert closed.status_code == 409 and closed.json()["error"]["message"]
+    assert not Event.objects.filter(action="add_material").exists()

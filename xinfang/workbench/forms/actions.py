@@ -50,7 +50,8 @@ def form_field(inp: Input, *, settings=None, units=None) -> forms.Field:
     required = inp.required and inp.required_if is None
     kw = {"label": inp.label, "required": required, "help_text": inp.help}
     if inp.options:
-        return forms.ChoiceField(choices=[("", "请选择…"), *OPTIONS[inp.options]()], **kw)
+        return forms.ChoiceField(choices=[("", "请选择…"), *OPTIONS[inp.options]()],
+                                 widget=forms.Select(attrs={"data-picker": "1"}), **kw)  # people: searchable
     if inp.kind == Kind.TEXT:
         return forms.CharField(max_length=inp.max_length, widget=forms.Textarea(attrs={"rows": inp.lines}), **kw)
     if inp.kind == Kind.CHOICE:

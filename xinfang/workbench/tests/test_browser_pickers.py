@@ -4,13 +4,18 @@ compact petitioner table, and searching by phone, name and 查询码 from the he
 Screenshots (1366×768) go to test-artifacts/screenshots/; the ones in docs/screenshots/ were copied
 from there after looking at them."""
 
+import datetime as dt
 import os
 import re
 
 import pytest
+from django.utils import timezone
 
+from xinfang.figures.models import ManualScore
+from xinfang.leaders.models import ReceptionSession
+from xinfang.ledgers.models import Proposal
 from xinfang.matters.models import Matter
-from xinfang.testing.factories import make_county, register, valid_id
+from xinfang.testing.factories import act, make_county, register, valid_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -125,3 +130,79 @@ def test_search_by_phone_name_and_query_code(page, live_url, login, screenshot):
     page.fill(search, f"{code[:5].lower()} {code[5:]}")  # read out over the phone, typed loosely
     page.press(search, "Enter")
     page.wait_for_url(f"**/matters/{other.number}/")
+
+
+def test_pickers_on_documents_figures_leaders_and_ledgers(page, live_url, login, screenshot):
+    """The same combobox, chosen with the same keys, wherever these pages ask for a unit or a person."""
+    county = make_county()
+    matter = register(county, title="城关镇供水管网老化").matter
+    act(county, "officer", matter, "forward", unit="T01")
+    other = register(county, title="河西乡道路破损").matter
+    act(county, "officer", other, "forward", unit="T02")
+    warm(page, live_url)
+    login(page, "officer")
+
+    # documents: the list's unit filter and the batch print's issuing unit
+    page.goto(f"{live_url}/documents/")
+    pick(page, "id_unit", "城关")
+    page.click("[data-testid=document-filters] button[type=submit]")
+    page.wait_for_url(re.compile(r"unit=T01"))
+    listed = page.inner_text("[aria-labelledby=h-recent]")
+    assert matter.number in listed and other.number not in listed
+    pick(page, "p-unit", "XFJ")
+    assert page.eval_on_selector("#p-unit", "s => s.value") == "XFJ"
+
+    # leaders: the receiving leader (a person, found by name) and the town of a 下访
+    page.goto(f"{live_url}/leaders/sessions/new/")
+    page.select_option("#id_kind", "reception_day")
+    pick(page, "id_leader", "cleader")
+    page.fill("#id_date", (timezone.localdate() + dt.timedelta(days=3)).isoformat())
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_capacity", "10")
+    page.fill("#id_place", "县信访局接待大厅")
+    page.focus("#id_town-ts-control")
+    page.keyboard.type("河西")
+    page.wait_for_selector("#id_town-ts-dropdown .option.active")
+    screenshot(page, "leaders-picker-town")
+    page.keyboard.press("Enter")
+    page.click("[data-testid=session-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    session = ReceptionSession.objects.get()
+    assert session.leader.username == "cleader" and session.town.code == "T02"
+
+    # ledgers: the form's main unit and several co-units (several choices: type, Enter, type, Enter)
+    page.goto(f"{live_url}/ledgers/proposals/new/")
+    page.select_option("#x-kind", "npc")
+    page.fill("#x-number", "J-91")
+    page.fill("#x-proposer", "王代表")
+    page.fill("#x-title", "关于改造老旧供水管网的建议")
+    page.fill("#x-received_on", timezone.localdate().isoformat())
+    pick(page, "x-unit", "T01")
+    pick(page, "x-co_units", "住房")
+    pick(page, "x-co_units", "河西")
+    page.keyboard.press("Escape")
+    page.fill("#x-content", "建议分批改造。")
+    screenshot(page, "ledgers-picker-co-units")
+    page.click("[data-testid=ledger-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    proposal = Proposal.objects.get(number="J-91")
+    assert proposal.unit.code == "T01"
+    assert sorted(u.code for u in proposal.co_units.all()) == ["D01", "T02"]
+    page.goto(f"{live_url}/ledgers/proposals/")
+    pick(page, "f-unit", "城关")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url(re.compile(r"unit=T01"))
+    assert "J-91" in page.inner_text("[data-testid=ledger-table]")
+
+    # figures: the assessment's manual score goes to a unit found by its code
+    login(page, "bleader")
+    page.goto(f"{live_url}/figures/assessments/")
+    page.click("[data-testid=scheme-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=manual-form]")
+    pick(page, "m-unit", "T02")
+    assert page.eval_on_selector("#m-unit", "s => s.value") == "T02"
+    page.fill("#m-points", "8")
+    page.fill("#m-evidence", "台账规范")
+    page.click("[data-testid=manual-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert ManualScore.objects.get().unit.code == "T02"

@@ -36,10 +36,16 @@
       },
       onInitialize: function () {
         // the label of the <select> names the combobox's text input for screen readers and tests
+        // (or, without one, the <select>'s own aria-label or the label that wraps it)
         var label = select.id && document.querySelector("label[for='" + select.id + "']");
-        if (label && this.control_input) {
+        if (!this.control_input) return;
+        if (label) {
           this.control_input.setAttribute("aria-label", label.textContent.trim());
           label.setAttribute("for", this.control_input.id || (this.control_input.id = select.id + "-ts"));
+        } else {
+          var wrapping = select.closest("label");
+          var name = select.getAttribute("aria-label") || (wrapping && wrapping.firstChild && wrapping.firstChild.textContent.trim());
+          if (name) this.control_input.setAttribute("aria-label", name);
         }
       }
     };
