@@ -38,7 +38,7 @@ def _unit_choices(user):
 @ledger_page(check=access.may_use_risks)
 def risk_list(request):
     user = request.user
-    writer = access.is_bureau_writer(user) or access.unit_staff(user)
+    writer = access.may_write_risks(user)
     actions = [{"url": reverse("ledgers:risk_new"), "label": "＋ 登记隐患"},
                {"url": reverse("ledgers:risk_reports"), "label": "月报"},
                {"url": reverse("ledgers:risk_import"), "label": "Excel 导入"}] if writer else [
@@ -49,7 +49,7 @@ def risk_list(request):
                             "subtitle": "乡镇（街道）和县直部门登记、化解本单位的隐患，每月报送月报（无隐患报零报告）。"})
 
 
-@ledger_page(check=access.may_use_risks)
+@ledger_page(check=access.may_write_risks)
 def risk_new(request):
     fields = [
         Field("unit", "排查单位", "select", _unit_choices(request.user), required=True),
@@ -172,7 +172,7 @@ def risk_reports(request):
         "this_month": today.strftime("%Y-%m"), **tabs_context(user)}, status=status)
 
 
-@ledger_page(check=access.may_use_risks)
+@ledger_page(check=access.may_write_risks)
 def risk_import(request):
     result, status = None, 200
     if request.GET.get("template"):
