@@ -88,6 +88,8 @@ class IssuedDocument(models.Model):
     issuing_unit = models.ForeignKey(Unit, verbose_name="发文机关", on_delete=models.PROTECT, related_name="issued_documents")
     recipient = models.CharField("主送", max_length=300)
     recipient_unit = models.ForeignKey(Unit, verbose_name="主送单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # 抄送单位: a paper without a matter (建议提案答复函) is opened by every unit it is addressed or copied to
+    copy_units = models.ManyToManyField(Unit, verbose_name="抄送单位", blank=True, related_name="+")
     title = models.CharField("标题", max_length=200)
     issued_at = models.DateTimeField("成文时间", db_index=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -35,15 +35,29 @@ def matter_documents(user, number: str):
 
 
 def may_see_unit_paper(user, doc: IssuedDocument) -> bool:
-    """A document without a matter (督办单, 通报, 建议书: ``source_type`` papers of the supervision app):
-    county-wide readers (the bureau, county leaders, auditors), the issuing unit and the receiving unit."""
+    """A document without a matter (督办单, 通报, 建议书: ``source_type`` papers of the supervision app;
+    建议提案答复函 of the ledgers): county-wide readers (the bureau, county leaders, auditors), the issuing
+    unit, the receiving unit and the units it is copied to (抄送单位)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_county_wide:
         return True
     if user.unit_id is None or not (user.roles or user.is_superuser):
         return False  # no unit: never matches a document whose recipient unit is empty
-    return user.unit_id in (doc.issuing_unit_id, doc.recipient_unit_id)
+    if user.unit_id in (doc.issuing_unit_id, doc.recipient_unit_id):
+        return True
+    return doc.pk is not None and _copied_to(user.unit_id).filter(issueddocument_id=doc.pk).exists()
+
+
+def _copied_to(unit_id):
+    """The 抄送 rows naming a unit (through table of ``IssuedDocument.copy_units``)."""
+    return IssuedDocument.copy_units.through.objects.filter(unit_id=unit_id)
+
+
+def _own_papers_q(unit_id) -> Q:
+    """Issued by, addressed to or copied to the unit (an Exists, so a paper copied to many units is one row)."""
+    copied = Exists(_copied_to(unit_id).filter(issueddocument_id=OuterRef("pk")))
+    return Q(issuing_unit_id=unit_id) | Q(recipient_unit_id=unit_id) | copied
 
 
 def _unit_papers_q(user) -> Q:
@@ -54,7 +68,7 @@ def _unit_papers_q(user) -> Q:
         return Q(matter__isnull=True)
     if user.unit_id is None or not (user.roles or user.is_superuser):
         return Q(pk__in=[])
-    return Q(matter__isnull=True) & (Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id))
+    return Q(matter__isnull=True) & _own_papers_q(user.unit_id)
 
 
 def document_for(user, doc_id, *, full: bool = False) -> IssuedDocument:
@@ -79,7 +93,7 @@ def visible_documents(user) -> QuerySet[IssuedDocument]:
     qs = light()
     if not user.is_county_wide:
         # a unit's own papers and those addressed to it; never "recipient_unit is NULL" for a user without unit
-        own = Q(issuing_unit_id=user.unit_id) | Q(recipient_unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+        own = _own_papers_q(user.unit_id) if user.unit_id else Q(pk__in=[])
         qs = qs.filter(Q(matter__in=visible_matters(user)) | own)
     return qs
 
@@ -130,6 +144,7 @@ SOURCE_PAGES = {
     "supervision.Recommendation": ("建议书", "supervision:recommendation"),
     "figures.Report": ("报告草稿及数据", "figures:report"),
     "figures.AssessmentScheme": ("考核方案", "figures:assessment"),
+    "ledgers.Proposal": ("建议提案", "ledgers:proposal"),
 }
 
 

@@ -76,11 +76,12 @@ def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, ye
 
 
 def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str, matter=None, event=None,
-                   source=None, recipient_unit=None, actor=None, issued_at=None, blocks=None) -> IssuedDocument:
+                   source=None, recipient_unit=None, copy_units=(), actor=None, issued_at=None, blocks=None) -> IssuedDocument:
     """Number, render and store one document. Runs in (or opens) a transaction.
 
     ``context`` maps placeholder names (Chinese, see ``placeholders``) to text. Supervision
-    records call this with plain contexts and ``source`` (the record they come from). ``blocks``
+    records call this with plain contexts and ``source`` (the record they come from). ``copy_units``
+    (抄送单位) may open a paper without a matter like its recipient unit. ``blocks``
     (reports): tables and charts placed where a body paragraph reads ``[[key]]``.
     """
     doc_type = DocType(doc_type).value
@@ -127,6 +128,8 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
                 doc.save()
         except IntegrityError:
             raise StateConflict(f"该操作的“{label}”已经生成，不能重复生成。") from None
+        if copy_units:
+            doc.copy_units.add(*copy_units)
         rendering.schedule(doc)  # PDF and DOCX after commit (rendering.py), never inside the lock
     return doc
 

@@ -53,6 +53,10 @@ def _phone(rng) -> str:
     return f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}"
 
 
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
 def _day(today: dt.date, days: int) -> str:
     return (today + dt.timedelta(days=days)).isoformat()
 
@@ -177,7 +181,7 @@ def _hearings(today, officer) -> dict:
     states = []
     for i, m in enumerate(under):
         h = hearings.hearing_create(actor=officer, data={
-            "matter": m.number, "scheduled_at": (now + dt.timedelta(days=7)).isoformat() if i == 0 else now.isoformat(),
+            "matter": m.number, "scheduled_at": (_at(today + dt.timedelta(days=7), 9, 30) if i == 0 else now).isoformat(),
             "place": "县信访局听证室", "host": "张国庆", "panel": ["钱律师", "孙人大代表", "李政协委员"],
             "participants": "信访人、责任单位代表", "public": i % 2 == 1})
         if i >= 1:

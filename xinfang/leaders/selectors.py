@@ -133,20 +133,28 @@ def leader_day(user, leader, day: dt.date) -> dict:
 
 
 def reception_check(user, year: int, today: dt.date | None = None) -> dict:
-    """Per month: did each leader the settings name (县委书记, 县长) hold a 接访日 that month?"""
+    """Per month: did each leader the settings name (县委书记, 县长) hold a 接访日 that month? A 接访日 later in
+    the current month counts as ``scheduled`` (its date), not yet as held."""
     require_reader(user)
     today = today or timezone.localdate()
     policy = current_policy()
     leaders = [(label, u) for label, u in (("县委书记", policy.party_secretary), ("县长", policy.county_head)) if u is not None]
-    held = set(ReceptionSession.objects.filter(kind=SessionKind.RECEPTION_DAY, date__year=year, date__lte=today,
-                                               leader__in=[u for _, u in leaders])
-               .values_list("leader_id", "date__month"))
+    held, scheduled = set(), {}
+    for leader_id, day in (ReceptionSession.objects.filter(kind=SessionKind.RECEPTION_DAY, date__year=year,
+                                                           leader__in=[u for _, u in leaders])
+                           .order_by("date").values_list("leader_id", "date")):
+        if day <= today:
+            held.add((leader_id, day.month))
+        else:
+            scheduled.setdefault((leader_id, day.month), day)
     months = []
     for month in range(1, 13):
         if dt.date(year, month, 1) > today:
             break
-        cells = [{"label": label, "leader": u, "held": (u.pk, month) in held} for label, u in leaders]
-        months.append({"month": month, "cells": cells, "complete": all(c["held"] for c in cells)})
+        cells = [{"label": label, "leader": u, "held": (u.pk, month) in held,
+                  "scheduled": None if (u.pk, month) in held else scheduled.get((u.pk, month))} for label, u in leaders]
+        current = (year, month) == (today.year, today.month)
+        months.append({"month": month, "cells": cells, "complete": all(c["held"] for c in cells), "current": current})
     return {"year": year, "leaders": leaders, "months": months, "configured": bool(leaders)}
 
 

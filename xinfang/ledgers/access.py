@@ -84,6 +84,11 @@ def may_use_risks(user) -> bool:
     return sees_county(user) or unit_staff(user)
 
 
+def may_write_risks(user) -> bool:
+    """Record, import: a unit's own staff or the bureau's writers (a reader such as the auditor only reads)."""
+    return is_bureau_writer(user) or unit_staff(user)
+
+
 # ---- fund ------------------------------------------------------------------------------------
 
 

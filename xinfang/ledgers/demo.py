@@ -206,7 +206,10 @@ def _fund(rng, users, today) -> int:
     for year, amount in ((today.year - 1, "300000.00"), (today.year, "200000.00")):
         fund.allocate(actor=leader, data={"year": year, "amount": amount, "source": "县财政特殊疑难信访问题专项资金"})
     fund.allocate(actor=leader, data={"year": today.year, "amount": "50000.00", "source": "市级补助资金"})
-    matters = list(Matter.objects.filter(is_major=False).exclude(status="registered").order_by("-received_at")[:10])
+    open_matters = Matter.objects.filter(is_major=False).exclude(status="registered").order_by("-received_at")
+    # last year's grants are on matters received last year (a request never predates its matter)
+    matters = list(open_matters.filter(received_at__year=today.year)[:7]) + list(
+        open_matters.filter(received_at__year=today.year - 1)[:3])
     n = 0
     for i, m in enumerate(matters):
         year = today.year if i < 7 else today.year - 1
@@ -222,7 +225,10 @@ def _fund(rng, users, today) -> int:
         fund.grant_approve(actor=leader, pk=g.pk, data={"note": "同意"})
         if i >= 4:
             fund.grant_pay(actor=officer, pk=g.pk, data={"paid_on": today.isoformat(), "note": "银行转账至信访人账户，凭证已存档"})
-    FundGrant.objects.filter(fund_year__year=today.year - 1).update(requested_at=_at(today.replace(month=1, day=1)) - dt.timedelta(days=60))
+    last_year = today.replace(month=1, day=1) - dt.timedelta(days=60)  # early November of last year
+    last = FundGrant.objects.filter(fund_year__year=today.year - 1)
+    last.update(requested_at=_at(last_year), decided_at=_at(last_year + dt.timedelta(days=7)))
+    last.filter(status="paid").update(paid_on=last_year + dt.timedelta(days=14))
     return n
 
 

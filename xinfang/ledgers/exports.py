@@ -25,6 +25,7 @@ from xinfang.workbench.models import ExportJob
 from xinfang.workbench.services.exports import purge_old_exports, start_export
 
 from . import access
+from .filters import describe
 from .models import FundAllocation
 from .selectors.ledgers import (
     filter_grants,
@@ -109,15 +110,12 @@ LEDGERS: dict[str, LedgerExport] = {
 }
 
 
-def _describe(params: dict) -> str:
-    return "；".join(f"{k}={v}" for k, v in params.items()) or "全部"
-
-
 def write_workbook(*, user, title: str, columns: list[Column], rows, sheets=(), params: dict | None = None,
-                   progress=None) -> tuple[Workbook, int]:
-    """The ledger's rows on a ``ReportSheet`` (then the extra sheets); ``progress(done)`` every 500 rows."""
+                   progress=None, ledger: str = "") -> tuple[Workbook, int]:
+    """The ledger's rows on a ``ReportSheet`` (then the extra sheets); ``progress(done)`` every 500 rows.
+    The filter line names the filter in words (``filters.describe``)."""
     wb = Workbook(write_only=True)
-    meta = excel.meta_line(user=user, extra=f"筛选条件：{_describe(params or {})}")
+    meta = excel.meta_line(user=user, extra=f"筛选条件：{describe(ledger, params or {}, user)}")
     heading = f"{settings.XINFANG_COUNTY_NAME}{title}"
     sheet = excel.ReportSheet(wb, title, heading=heading, meta=meta,
                               columns=[excel.Column(c.label, c.width, c.kind) for c in columns])
@@ -150,7 +148,7 @@ def _file_name(title: str) -> str:
 def xlsx_response(request, *, ledger: str, title: str, columns, rows, params: dict | None = None, sheets=()):
     """An export answered in the request (small lists, the monthly report status)."""
     content, count = workbook_bytes(user=request.user, title=title, columns=columns, rows=rows, sheets=sheets,
-                                    params=params)
+                                    params=params, ledger=ledger)
     log_access(user=request.user, kind=AccessLog.Kind.EXPORT, object_type=f"ledger_{ledger}", object_ref=ledger,
                detail={"rows": count, "query": urlencode(params or {})[:500]}, ip=client_ip(request))
     response = HttpResponse(content, content_type=XLSX)
@@ -170,7 +168,8 @@ def export_ledger(request, ledger: str, params: dict):
     total = _count(rows)
     if total > settings.XINFANG_LEDGER_INLINE_ROWS:
         job = ExportJob.objects.create(user=user, kind=f"ledger:{ledger}", label=spec.title,
-                                       query=urlencode(params)[:2000], total=total, file_name=_file_name(spec.title))
+                                       query=urlencode(params)[:2000], query_text=describe(ledger, params, user)[:1000],
+                                       total=total, file_name=_file_name(spec.title))
         purge_old_exports()
         start_export(job)
         return redirect("workbench:export", pk=job.pk)
@@ -193,6 +192,6 @@ def run_job(job, path, progress) -> tuple[int, str, dict]:
     progress(0, _count(rows))
     wb, done = write_workbook(user=user, title=spec.title, columns=spec.columns,
                               rows=rows.iterator(chunk_size=500) if hasattr(rows, "iterator") else rows,
-                              sheets=spec.sheets(user, params), params=params, progress=progress)
+                              sheets=spec.sheets(user, params), params=params, progress=progress, ledger=ledger)
     wb.save(str(path))
     return done, f"ledger_{ledger}", {"ledger": ledger}

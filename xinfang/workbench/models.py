@@ -54,6 +54,9 @@ class ExportJob(models.Model):
     kind = models.CharField("导出内容", max_length=40, default="matters")
     label = models.CharField("名称", max_length=100, blank=True)
     query = models.CharField("筛选条件", max_length=2000, blank=True)
+    # the filter in words as its list names it ("主办单位：城关镇；状态：办理中"), written by the app that
+    # starts the job (the workbench does not import the ledgers); the matter list's is worded from ``query``
+    query_text = models.CharField("筛选条件（文字）", max_length=1000, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     total = models.PositiveIntegerField("总行数", default=0)
     done_rows = models.PositiveIntegerField("已写行数", default=0)

@@ -68,6 +68,7 @@ def detail(request, doc_id):
         "outcomes": DeliveryOutcome.choices,
         "verified": doc.verify(),
         "source": selectors.source_link(doc),
+        "copy_units": list(doc.copy_units.order_by("code")) if doc.matter_id is None else [],
         "may_record_delivery": request.user.in_bureau or request.user.unit_id == doc.issuing_unit_id,
     })
 

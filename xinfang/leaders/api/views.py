@@ -118,7 +118,8 @@ class ReceptionCheckView(Base):
         data = selectors.reception_check(request.user, year)
         return Response({"year": year, "configured": data["configured"], "months": [
             {"month": m["month"], "complete": m["complete"],
-             "leaders": [{"role": c["label"], "leader": c["leader"].username, "held": c["held"]} for c in m["cells"]]}
+             "leaders": [{"role": c["label"], "leader": c["leader"].username, "held": c["held"],
+                         "scheduled": c["scheduled"].isoformat() if c["scheduled"] else None} for c in m["cells"]]}
             for m in data["months"]]})
 
 

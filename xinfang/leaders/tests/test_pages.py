@@ -64,6 +64,15 @@ def test_pages_show_what_they_should(world, county):
         assert 'data-testid="matter-leaders"' in matter_page and "包案" in matter_page
         session = browser(county, "officer").get(f"/leaders/sessions/{world['s']['id']}/").content.decode()
         assert "13812345678" not in session and "138****5678" in session
+        assert 'data-testid="record-form"' in session  # the session's day has come
+        tasks = browser(county, "handler").get("/leaders/tasks/").content.decode()  # a unit's tabs: what it may open
+        assert '<a href="/leaders/tasks/" class="active"' in tasks and '"/leaders/cases/"' in tasks
+        assert '"/leaders/bureau/"' not in tasks and '"/leaders/backlog/"' not in tasks and '"/leaders/day/"' not in tasks
+        bureau = browser(county, "officer").get("/leaders/bureau/").content.decode()
+        assert '"/leaders/backlog/"' in bureau and '<a href="/leaders/">' not in bureau  # no leader's page for an officer
+    with on("2026-10-19"):  # the day before: no form that could only answer 409, a note instead
+        session = browser(county, "officer").get(f"/leaders/sessions/{world['s']['id']}/").content.decode()
+        assert 'data-testid="record-form"' not in session and "10月20日）起可在此录入" in session
 
 
 def test_forms_report_complete_and_errors(world, county):

@@ -2,6 +2,7 @@
 reception with a 批示 and a task, the task in the town's list, overdue → 催办 → 督办单, completion."""
 
 import pytest
+from django.test import Client
 
 from xinfang.leaders.models import Booking, ReceptionRecord, Task
 from xinfang.notifications.senders.logging import LoggingSender
@@ -160,12 +161,20 @@ def test_monthly_reception_check(api, county):
     post(api("officer"), "/api/v1/receptions/", {**DAY, "date": "2026-09-10", "published": False}, "2026-09-01")
     post(api("officer"), "/api/v1/receptions/", {**DAY, "leader": "secretary", "date": "2026-09-15", "published": False}, "2026-09-01")
     post(api("officer"), "/api/v1/receptions/", {**DAY, "date": "2026-10-08", "published": False}, "2026-09-01")
+    post(api("officer"), "/api/v1/receptions/", {**DAY, "leader": "secretary", "date": "2026-10-28", "published": False}, "2026-09-01")
     data = get(api("cleader"), "/api/v1/receptions/check/", "2026-10-20", year=2026).json()
     months = {m["month"]: m for m in data["months"]}
     assert months[9]["complete"] is True
     assert months[10]["complete"] is False
     assert {x["role"]: x["held"] for x in months[10]["leaders"]} == {"县委书记": False, "县长": True}
+    # the secretary's 接访日 later this month is scheduled, not held
+    assert {x["role"]: x["scheduled"] for x in months[10]["leaders"]} == {"县委书记": "2026-10-28", "县长": None}
     assert 11 not in months
+    web = Client()
+    web.force_login(county.users["cleader"])
+    with on("2026-10-20"):
+        page = web.get("/leaders/bureau/").content.decode()
+    assert "已安排 10月28日" in page and "未接访" in page  # January–August: none held
     assert get(api("handler"), "/api/v1/receptions/check/").status_code == 403
 
 

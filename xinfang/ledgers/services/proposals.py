@@ -128,7 +128,8 @@ def proposal_reply(*, actor, pk, data: dict, files=()) -> Proposal:
         row.reply_text, row.reply_doc_number = text, doc_number
         row.replied_at, row.replied_by, row.state = when, actor, ProposalState.REPLIED
         row.reply_document = issue_document(DocType.PROPOSAL_REPLY, context=reply_values(row, text), issuing_unit=row.unit,
-                                            recipient=row.proposer, source=row, actor=actor, issued_at=when)
+                                            recipient=row.proposer, copy_units=list(row.co_units.all()), source=row,
+                                            actor=actor, issued_at=when)
         if files:
             row.reply_file, row.reply_file_name, row.reply_file_mime = files[0], files[0].name[:200], mimes[0]
         row.save()

@@ -65,6 +65,9 @@ def test_bureau_home_shows_high_risks_and_publicity_duty(county, web, world):
     ("registrar", "/ledgers/fund/", 200), ("handler", "/ledgers/risks/", 200), ("nobody", "/ledgers/", 403),
     ("handler", "/ledgers/proposals/new/", 403), ("auditor", "/ledgers/library/new/", 403),
     ("officer", "/ledgers/fund/allocations/new/", 403), ("auditor", "/ledgers/fund/grants/new/", 403),
+    # risks: the auditor and county leaders read the ledger but get no form to record or import
+    ("auditor", "/ledgers/risks/", 200), ("auditor", "/ledgers/risks/new/", 403), ("auditor", "/ledgers/risks/import/", 403),
+    ("cleader", "/ledgers/risks/new/", 403), ("handler", "/ledgers/risks/new/", 200), ("handler", "/ledgers/risks/import/", 200),
 ])
 def test_page_permissions(county, web, world, user, url, status):
     assert web(user).get(url).status_code == status

@@ -82,16 +82,27 @@ def test_figures_and_filters_match_a_hand_count(county):
         filter_proposals(officer, {"overdue": "maybe"})
 
 
+def _client(user):
+    from django.test import Client
+
+    from xinfang.workbench.tests.conftest import BACKEND
+
+    c = Client()
+    c.force_login(user, backend=BACKEND)
+    return c
+
+
 @time_machine.travel(DAY, tick=False)
 def test_reply_issues_a_numbered_reply_letter_with_an_optional_scan(county, settings, tmp_path):
     """The reply produces a 建议提案答复函 through the documents app (issued by the handling unit, to the
-    deputy, copied to the co-handlers); the signed scan is a checked upload; a co-handler sees neither."""
+    deputy, copied to the co-handlers); the signed scan is a checked upload. The co-handling unit the letter
+    is copied to opens it (page, list, PDF); a unit it is not addressed or copied to does not."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
     from rest_framework.test import APIClient
 
     from xinfang.documents.rendering import ensure_rendered
-    from xinfang.documents.selectors import document_for
+    from xinfang.documents.selectors import document_for, may_see_unit_paper, visible_documents
     from xinfang.workbench.tests.conftest import BACKEND
 
     settings.MEDIA_ROOT = tmp_path
@@ -115,10 +126,21 @@ def test_reply_issues_a_numbered_reply_letter_with_an_optional_scan(county, sett
     page = c.get(f"/ledgers/proposals/{p.pk}/").content.decode()
     assert doc.doc_number in page and f"/documents/d/{doc.pk}/pdf/" in page
     assert c.get(f"/ledgers/proposals/{p.pk}/reply/file/").status_code == 200
+    assert list(doc.copy_units.all()) == [county.department]
     co = Client()
-    co.force_login(county.users["dhandler"], backend=BACKEND)  # the co-handler: sees the proposal, not the letter
+    co.force_login(county.users["dhandler"], backend=BACKEND)  # the co-handler: copied, so it opens the letter
     page = co.get(f"/ledgers/proposals/{p.pk}/").content.decode()
-    assert "已生成（由主办单位出具）" in page and co.get(f"/documents/d/{doc.pk}/").status_code == 404
+    assert f"/documents/d/{doc.pk}/pdf/" in page and "已生成（由主办单位出具）" not in page
+    letter = co.get(f"/documents/d/{doc.pk}/").content.decode()
+    assert doc.doc_number in letter and county.department.name in letter  # 抄送 names the co-handler
+    assert co.get(f"/documents/d/{doc.pk}/pdf/").status_code == 200
+    assert doc.doc_number in co.get("/documents/").content.decode()  # in its documents list, once
+    assert list(visible_documents(county.users["dhandler"]).filter(pk=doc.pk)) == [doc]
+    other = county.users["handler2"]  # another town: neither addressed nor copied
+    assert not may_see_unit_paper(other, doc) and not visible_documents(other).filter(pk=doc.pk).exists()
+    with pytest.raises(NotVisible):
+        document_for(other, doc.pk)
+    assert _client(other).get(f"/documents/d/{doc.pk}/").status_code == 404
     api = APIClient()
     api.force_authenticate(county.users["officer"])
     reply = api.get(f"/api/v1/proposals/{p.pk}/").json()["reply"]

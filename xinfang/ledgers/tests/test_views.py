@@ -152,12 +152,27 @@ def test_large_ledger_export_runs_in_the_background(county, web, world, settings
     assert job.done_rows == job.total == 2
     page = c.get(f"/exports/{job.pk}/").content.decode()
     assert "苗头隐患排查化解台账" in page and "下载" in page
+    assert "筛选条件：风险等级：一般。" in page and "level=low" not in page  # the filter in words
+    assert "风险等级：一般" in c.get("/exports/").content.decode() and 'style="' not in page
     download = c.get(f"/exports/{job.pk}/download/")
     ws = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert ws.max_row == 3 + job.done_rows and {ws.cell(r, 6).value for r in range(4, ws.max_row + 1)} == {"一般"}
     log = AccessLog.objects.get(kind="export", object_type="ledger_risks")
     assert log.detail["background"] is True and log.detail["rows"] == job.done_rows
     assert web("handler").get(f"/exports/{job.pk}/").status_code == 404  # only its owner
+
+
+def test_ledger_filters_in_words(county, world):
+    """The export job's page and the Excel filter line name a ledger's filter as its list does: labels,
+    unit names and choice labels, never the raw query string."""
+    from xinfang.ledgers.filters import describe
+
+    officer = county.users["officer"]
+    words = describe("proposals", {"unit": "T01", "state": "open", "overdue": "true", "q": "物业"}, officer)
+    assert words == f"主办单位：{county.town.name}；状态：办理中；逾期：逾期未答复；编号/标题/代表委员：物业"
+    assert describe("risks", {"level": "high", "from": "2026-01-01"}, officer) == "风险等级：重大；发现日期起：2026-01-01"
+    assert describe("fund", {}, officer) == "全部" and describe("trainings", {"year": "2026"}, officer) == "年度：2026"
+    assert describe("library", {"zzz": "1"}, officer) == "zzz：1"  # unknown: shown as it came
 
 
 def test_background_ledger_export_rechecks_access(county, world, settings):

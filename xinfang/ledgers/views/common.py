@@ -5,7 +5,6 @@ service's field errors put back next to the fields)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from xinfang.core.views import guarded, role_refusal
 
 from .. import access
 from ..exports import export_ledger
+from ..filters import FILTERS, Field
 from ..models import FormToken
 from ..tables import cells
 
@@ -46,26 +46,16 @@ def tabs_context(user) -> dict:
     return {"show_fund": access.may_see_fund(user), "show_risks": access.may_use_risks(user)}
 
 
-@dataclass
-class Field:
-    name: str
-    label: str
-    kind: str = "text"  # text, textarea, date, month, number, select, multiselect, checkbox, file
-    choices: list = field(default_factory=list)
-    required: bool = False
-    hint: str = ""
-    span: int = 1
-    picker: bool = False  # a searchable picker (workbench/pickers.js): units, people, categories
-
-
 def clean_params(request) -> dict:
     return {k: v for k, v in request.GET.items() if v != "" and k not in ("page", "export")}
 
 
 def list_page(request, *, template: str = "ledgers/list.html", title: str, tab: str, ledger: str, columns,
-              queryset, filters: list[Field] = (), extra: dict | None = None):
-    """``queryset(params)`` raises InvalidInput for a bad filter (shown on the page, HTTP 400); the export
-    ("导出 Excel") is ``exports.LEDGERS[ledger]`` with the same filter (in the background when large)."""
+              queryset, extra: dict | None = None):
+    """``queryset(params)`` raises InvalidInput for a bad filter (shown on the page, HTTP 400); the filter bar
+    is ``filters.FILTERS[ledger]``; the export ("导出 Excel") is ``exports.LEDGERS[ledger]`` with the same
+    filter (in the background when large)."""
+    filters = FILTERS[ledger](request.user)
     params = clean_params(request)
     error, errors, qs = None, {}, None
     try:

@@ -28,8 +28,6 @@ def fund_home(request):
 
     return list_page(request, title="特殊疑难信访问题补助资金", tab="fund", ledger="fund", columns=GRANTS,
                      queryset=lambda params: filter_grants(params),
-                     filters=[Field("year", "年度", "number"), Field("status", "状态", "select", GrantStatus.choices),
-                              Field("q", "事项编号/理由")],
                      extra={"actions": actions, "summary_template": "ledgers/_fund_years.html", "years": years,
                             "current_year": year,
                             "subtitle": "补助须经非申请人的局领导审批；批准金额不得超过年度余额。金额以元计，保留两位小数。"})

@@ -6,10 +6,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from xinfang.org.models import Category, User
+from xinfang.org.models import User
 
 from .. import access
 from ..choices import LibraryKind
+from ..filters import categories as _categories
 from ..models import Training
 from ..selectors.ledgers import (
     filter_library,
@@ -24,18 +25,11 @@ from ..tables import LIBRARY, PUBLICITY, TRAININGS
 from .common import Field, act, form_page, ledger_page, list_page, tabs_context
 
 
-def _categories():
-    return list(Category.objects.filter(active=True, level__lte=2).values_list("code", "name"))
-
-
 @ledger_page
 def library_list(request):
     actions = [{"url": reverse("ledgers:library_new"), "label": "＋ 新增资料"}] if access.is_bureau_writer(request.user) else []
-    filters = [Field("q", "全文检索", span=2), Field("kind", "类别", "select", LibraryKind.choices),
-               Field("effective", "效力", "select", [("true", "现行有效"), ("false", "已失效/未生效")]),
-               Field("category", "适用内容分类", "select", _categories(), picker=True)]
     return list_page(request, title="法治信访资料库", tab="library", ledger="library", columns=LIBRARY,
-                     queryset=filter_library, filters=filters,
+                     queryset=filter_library,
                      extra={"actions": actions, "subtitle": "法律、法规规章、政策文件、典型案例、内部制度和制度草案；中文全文检索（分词）。"})
 
 
@@ -104,7 +98,7 @@ def publicity_list(request):
     year = timezone.localdate().year
     actions = [{"url": reverse("ledgers:publicity_new"), "label": "＋ 登记宣传活动"}] if access.is_bureau_writer(request.user) else []
     return list_page(request, title="《信访工作条例》宣传活动", tab="publicity", ledger="publicity", columns=PUBLICITY,
-                     queryset=filter_publicity, filters=[Field("year", "年度", "number")],
+                     queryset=filter_publicity,
                      extra={"actions": actions, "summary_template": "ledgers/_publicity_duty.html",
                             "duty": publicity_duty(int(request.GET["year"]) if request.GET.get("year", "").isdigit() else year)})
 
@@ -128,7 +122,7 @@ def training_list(request):
     hours = hours_by_person(year, user=None if bureau else request.user)
     actions = [{"url": reverse("ledgers:training_new"), "label": "＋ 登记培训"}] if access.is_bureau_writer(request.user) else []
     return list_page(request, title="信访干部业务培训", tab="trainings", ledger="trainings", columns=TRAININGS,
-                     queryset=filter_trainings, filters=[Field("year", "年度", "number")],
+                     queryset=filter_trainings,
                      extra={"actions": actions, "after_template": "ledgers/_training_hours.html", "hours": hours,
                             "hours_year": year, "bureau_view": bureau})
 

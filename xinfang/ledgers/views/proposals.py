@@ -8,37 +8,25 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xinfang.documents.selectors import may_see_unit_paper
-from xinfang.org.choices import COUNTY_KINDS
-from xinfang.org.models import Unit
 from xinfang.supervision.models import SupervisionRecord
 
 from .. import access
 from ..choices import ProposalKind, ProposalState, Rating
+from ..filters import county_units
 from ..selectors.ledgers import filter_proposals, proposal_figures
 from ..services import proposals as svc
 from ..tables import PROPOSALS
 from .common import Field, act, form_page, ledger_page, list_page, tabs_context
 
-UNIT_KINDS = COUNTY_KINDS
-
-
-def _units():
-    return list(Unit.objects.filter(kind__in=UNIT_KINDS, active=True).order_by("kind", "code").values_list("code", "name"))
+_units = county_units
 
 
 @ledger_page
 def proposal_list(request):
     today = timezone.localdate()
-    filters = [
-        Field("kind", "类别", "select", ProposalKind.choices), Field("state", "状态", "select", ProposalState.choices),
-        Field("overdue", "逾期", "select", [("true", "逾期未答复"), ("false", "未逾期")]),
-        Field("unit", "主办单位", "select", _units(), picker=True) if access.sees_county(request.user) else None,
-        Field("q", "编号/标题/代表委员", span=2),
-    ]
     actions = [{"url": reverse("ledgers:proposal_new"), "label": "＋ 登记建议提案"}] if access.is_bureau_writer(request.user) else []
     return list_page(request, title="人大建议和政协提案", tab="proposals", ledger="proposals", columns=PROPOSALS,
                      queryset=lambda params: filter_proposals(request.user, params, today=today),
-                     filters=[f for f in filters if f is not None],
                      extra={"actions": actions, "summary_template": "ledgers/_proposal_figures.html",
                             "figures": proposal_figures(request.user, today.year), "year": today.year,
                             "subtitle": "办理期限默认交办后 3 个月（紧急件 30 日，台账设置）；逾期未答复由时限引擎催办。"})

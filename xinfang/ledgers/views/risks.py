@@ -38,24 +38,18 @@ def _unit_choices(user):
 @ledger_page(check=access.may_use_risks)
 def risk_list(request):
     user = request.user
-    filters = [
-        Field("level", "风险等级", "select", RiskLevel.choices), Field("state", "状态", "select", RiskState.choices),
-        Field("unit", "排查单位", "select", list(reporting_units().values_list("code", "name")), picker=True)
-        if access.sees_county(user) else None,
-        Field("from", "发现日期起", "date"), Field("to", "发现日期止", "date"), Field("q", "关键词"),
-    ]
-    writer = access.is_bureau_writer(user) or access.unit_staff(user)
+    writer = access.may_write_risks(user)
     actions = [{"url": reverse("ledgers:risk_new"), "label": "＋ 登记隐患"},
                {"url": reverse("ledgers:risk_reports"), "label": "月报"},
                {"url": reverse("ledgers:risk_import"), "label": "Excel 导入"}] if writer else [
         {"url": reverse("ledgers:risk_reports"), "label": "月报"}]
     return list_page(request, title="苗头隐患排查化解台账", tab="risks", ledger="risks", columns=RISKS,
-                     queryset=lambda params: filter_risks(user, params), filters=[f for f in filters if f],
+                     queryset=lambda params: filter_risks(user, params),
                      extra={"actions": actions,
                             "subtitle": "乡镇（街道）和县直部门登记、化解本单位的隐患，每月报送月报（无隐患报零报告）。"})
 
 
-@ledger_page(check=access.may_use_risks)
+@ledger_page(check=access.may_write_risks)
 def risk_new(request):
     fields = [
         Field("unit", "排查单位", "select", _unit_choices(request.user), required=True, picker=True),
@@ -178,7 +172,7 @@ def risk_reports(request):
         "this_month": today.strftime("%Y-%m"), **tabs_context(user)}, status=status)
 
 
-@ledger_page(check=access.may_use_risks)
+@ledger_page(check=access.may_write_risks)
 def risk_import(request):
     result, status = None, 200
     if request.GET.get("template"):

@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from xinfang.core.errors import InvalidInput
 from xinfang.matters.access import access_matter
-from xinfang.org.models import Category
 
 from .. import access
 from ..choices import Adoption, Reward
@@ -17,10 +16,6 @@ from ..tables import SUGGESTIONS
 from .common import Field, form_page, ledger_page, list_page, tabs_context
 
 
-def _themes():
-    return list(Category.objects.filter(level=1, active=True).values_list("code", "name"))
-
-
 @ledger_page
 def index(request):
     return render(request, "ledgers/index.html", {"tab": "", **tabs_context(request.user)})
@@ -28,14 +23,6 @@ def index(request):
 
 @ledger_page
 def suggestion_list(request):
-    filters = [
-        Field("from", "收到日期起", "date"), Field("to", "收到日期止", "date"),
-        Field("theme", "主题（内容分类）", "select", _themes(), picker=True),
-        Field("adoption", "采纳情况", "select", [("pending", "已答复待记录"), *Adoption.choices]),
-        Field("reward", "奖励", "select", Reward.choices), Field("q", "关键词", span=2),
-        Field("sort", "排序", "select", [("theme", "按主题"), ("received", "按收到日期（新在前）")]),
-    ]
-
     def queryset(params):
         return suggestion_matters(request.user, params)
 
@@ -45,7 +32,7 @@ def suggestion_list(request):
     except InvalidInput:  # the list shows the filter error
         totals, themes = None, []
     return list_page(request, title="人民建议征集台账", tab="suggestions", ledger="suggestions", columns=SUGGESTIONS,
-                     queryset=queryset, filters=filters,
+                     queryset=queryset,
                      extra={"summary_template": "ledgers/_suggestion_figures.html", "totals": totals, "themes": themes,
                             "subtitle": "意见建议类事项：按主题排序、转送交办同信访事项；答复后记录采纳情况、奖励和公开。"})
 
