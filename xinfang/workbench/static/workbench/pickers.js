@@ -49,7 +49,10 @@
         }
       }
     };
-    if (multiple) settings.plugins = ["remove_button"];
+    if (multiple) {
+      settings.plugins = ["remove_button"];
+      settings.clearAfterSelect = true;  // type the next name straight after Enter (住房 ⏎ 河西 ⏎)
+    }
     else settings.maxItems = 1;
     /* eslint-disable-next-line no-new */
     new window.TomSelect(select, settings);
