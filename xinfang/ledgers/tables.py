@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -33,6 +34,11 @@ def _d(value):
 
 def _dt(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def money_text(value) -> str:
+    """Yuan as read on paper: thousands separated, two decimals (250,000.00)."""
+    return f"{Decimal(str(value)):,.2f}" if value not in (None, "") else ""
 
 
 def _safe_adoption(m):
@@ -86,7 +92,7 @@ GRANTS = [
     Column("编号", lambda g: g.pk, 7, link=lambda g: reverse("ledgers:grant", args=[g.pk]), css="mono", kind=INT),
     Column("年度", lambda g: g.fund_year.year, 7, kind=INT),
     Column("事项编号", lambda g: g.matter.number, 18, link=lambda g: f"/matters/{g.matter.number}/", css="mono nowrap"),
-    Column("申请金额（元）", lambda g: g.amount, 13, css="right", kind=MONEY),
+    Column("申请金额（元）", lambda g: money_text(g.amount), 13, css="right nowrap", kind=MONEY, raw=lambda g: g.amount),
     Column("申请理由", lambda g: g.reason, 40),
     Column("申请人", lambda g: str(g.requested_by), 10),
     Column("申请时间", lambda g: _dt(g.requested_at), 16, css="nowrap", kind=DATETIME, raw=lambda g: g.requested_at),

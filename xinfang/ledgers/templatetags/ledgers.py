@@ -10,8 +10,12 @@ from .. import access
 from ..models import SuggestionAdoption
 from ..selectors.ledgers import high_risks_open, publicity_duty, relevant_rules
 from ..services.suggestions import is_answered
+from ..tables import money_text
 
 register = template.Library()
+
+
+register.filter("money", money_text)  # 250,000.00 (the Chinese locale of Django groups nothing)
 
 
 @register.filter

@@ -98,6 +98,20 @@ def test_grant_buttons_and_the_requester_cannot_approve(county, web, world):
     second_leader(county)
     web("bleader2").post(f"/ledgers/fund/grants/{own.pk}/approve/")
     assert FundGrant.objects.get(pk=own.pk).status == "approved"
+
+
+def test_money_reads_as_on_paper(county, web, world):
+    """Yuan with thousands separated and two decimals on the pages (the Excel keeps the number)."""
+    from decimal import Decimal
+
+    from xinfang.ledgers.tables import money_text
+
+    assert (money_text(Decimal("250000")), money_text(Decimal("1234.5")), money_text(None)) == ("250,000.00", "1,234.50", "")
+    grant = world["grant"]
+    page = web("bleader").get(f"/ledgers/fund/grants/{grant.pk}/").content.decode()
+    assert f"补助申请 {money_text(grant.amount)} 元" in page
+    listing = web("bleader").get("/ledgers/fund/").content.decode()
+    assert money_text(grant.amount) in listing and money_text(grant.fund_year.allocated) in listing
     bad = web("officer").post("/ledgers/fund/grants/new/", {"matter": world["matter"].number, "amount": "1.234",
                                                              "reason": "x", "year": "2026"})
     assert bad.status_code == 400 and "两位小数" in bad.content.decode()
