@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import logging
-import weakref
 
 from django.conf import settings
 
@@ -20,19 +19,21 @@ from .services import create_for_event, send_notification
 log = logging.getLogger("xinfang.notifications")
 
 
-# The rows queued in the act's transaction, per event object, for the after-commit sender: it sends
-# them without reading them back (issue 14). Weak keys: nothing outlives the event object.
-_queued: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The rows queued in the act's transaction travel on the event object itself to the after-commit
+# sender, which sends them without reading them back (issue 14). Not a registry keyed by events:
+# events compare by primary key, and a key reused by an old, still referenced event object (a rolled
+# back test, a re-numbered row) would take the entry with it when that object was collected.
+OUTBOX_ATTR = "_xinfang_outbox"
 
 
 def queue_in_transaction(event, matter) -> None:
-    _queued[event] = create_for_event(event, matter, fresh=True)
+    setattr(event, OUTBOX_ATTR, create_for_event(event, matter, fresh=True))
 
 
 def send_after_commit(event, matter) -> None:
     if not getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
         return  # the queue runner (command / Celery beat) sends them
-    held = _queued.pop(event, None)
+    held = event.__dict__.pop(OUTBOX_ATTR, None)
     if held is None:
         held = Notification.objects.filter(event=event, status=Status.QUEUED).select_related("petition")
     for notification in held:
