@@ -415,7 +415,12 @@ def main(argv=None) -> None:
             from .raw_rows import measure_raw
 
             for c in levels:
+                sampler = LockSampler(args.database_url)
+                sampler.start()
                 raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
+                sampler.stop_flag.set()
+                sampler.join()
+                raw["lock_wait_share"] = round(sampler.waiting / sampler.active, 4) if sampler.active else 0.0
                 raw["run_pass"] = n
                 say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
                 results["raw"].append(raw)
