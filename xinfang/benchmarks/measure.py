@@ -171,7 +171,7 @@ def run(*, runs: int = 5) -> list[Result]:
         times, body = _time(call, runs)
         plan, page_paths, count_paths, used = explain_request(call)
         results.append(Result(name, f"GET {url}", statistics.median(times), min(times), _queries(call),
-                              rows=body.get("count", ""), plan=plan, page_paths=page_paths, count_paths=count_paths,
+                              rows=("约" if body.get("count_estimated") else "") + str(body.get("count", "")), plan=plan, page_paths=page_paths, count_paths=count_paths,
                               index_used=used))
 
     for label, number in pick_numbers().items():
