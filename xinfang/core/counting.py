@@ -3,12 +3,8 @@
 PostgreSQL counts an unfiltered ``COUNT(*)`` with a sequential scan (284 ms at a million matters,
 docs/benchmarks.md); the planner's own row count of the table (``pg_class.reltuples``, kept
 fresh by autovacuum/ANALYZE) is free. It is used for a query with no filter at all on a table
-above ``settings.XINFANG_ESTIMATE_COUNT_ABOVE`` rows (default 100 000). A filtered list on
-PostgreSQL is planned first (``EXPLAIN``, no execution): when the planner expects at least
-``settings.XINFANG_ESTIMATE_FILTERED_COUNT_ABOVE`` rows (default 50 000; 0 turns it off) its
-estimate is shown ("约"), since counting a tenth of a million-matter table exactly takes a
-sequential scan (a first-level category or a whole town: 450 ms, docs/benchmarks.md); below
-that, and on SQLite (which counts from small covering indexes), the count is exact.
+above ``settings.XINFANG_ESTIMATE_COUNT_ABOVE`` rows (default 100 000); every filtered list, and
+every list on SQLite (which counts from a small covering index), is counted exactly.
 """
 
 from __future__ import annotations
@@ -38,27 +34,6 @@ def estimated_total(qs) -> int | None:
     return int(row[0])
 
 
-def planned_total(qs) -> int | None:
-    """The planner's row estimate of a filtered query on PostgreSQL when it is large (see above),
-    else None (count exactly)."""
-    threshold = int(getattr(settings, "XINFANG_ESTIMATE_FILTERED_COUNT_ABOVE", 50_000))
-    if not isinstance(qs, QuerySet) or threshold <= 0:
-        return None
-    connection = connections[qs.db]
-    if connection.vendor != "postgresql" or qs.query.combinator or qs.query.is_sliced:
-        return None
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        import json
-
-        plan = json.loads(plan)
-    rows = int(plan[0]["Plan"]["Plan Rows"])
-    return rows if rows >= threshold else None
-
-
 class EstimatingPaginator(Paginator):
     """A Django paginator whose ``count`` may be an estimate (``estimated`` then is True).
 
@@ -74,8 +49,6 @@ class EstimatingPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         estimate = estimated_total(self.object_list)
-        if estimate is None and isinstance(self.object_list, QuerySet) and self.object_list.query.where:
-            estimate = planned_total(self.count_source if self.count_source is not None else self.object_list)
         if estimate is not None:
             self.estimated = True
             return estimate
