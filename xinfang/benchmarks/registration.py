@@ -1,12 +1,16 @@
 """Registration throughput through the production server (issue 14):
-``./run bench register [--seconds 20] [--workers 2] [--rendering celery]``.
+``./run bench register [--seconds 20] [--workers 2] [--passes 2]``.
 
 Starts the app under gunicorn (``--workers`` sync workers) on a separate PostgreSQL database
 (name must contain "bench"), registers petitions through ``POST /api/v1/matters/`` with token
 authentication at concurrency 1 and 4 for a fixed time each, and reports requests/s, p50/p95,
 the statements of one registration, the share of sampled database backends waiting on a lock,
-and how long the document renderer needed to catch up afterwards. ``--raw`` also measures the
-same rows written by raw psycopg (one transaction per registration) for the ratio.
+and how long the document renderer needed to catch up afterwards. Interleaved with it in the same
+run (``--passes`` rounds of xinfang, its peer, the raw floor): django-helpdesk's ticket creation
+through its API under the same gunicorn settings (``helpdesk_peer.py``, its own venv and database
+under ``var/``; ``--no-helpdesk`` to skip), and the same rows written by raw psycopg, one
+transaction per registration (``raw_rows.py``; ``--no-raw`` to skip). Loopback only; every load
+loop stops after its fixed time.
 """
 
 from __future__ import annotations
@@ -42,7 +46,14 @@ def parse_args(argv):
     p.add_argument("--rendering", default="celery", choices=["celery", "thread"],
                    help="who renders documents during the run (celery: a niced worker process)")
     p.add_argument("--redis-url", default=os.environ.get("XINFANG_BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"))
-    p.add_argument("--raw", action="store_true", help="also measure raw psycopg inserts of the same rows")
+    p.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)  # on by default now; kept for old commands
+    p.add_argument("--no-raw", dest="with_raw", action="store_false",
+                   help="skip the raw psycopg floor (the same rows, one transaction per registration)")
+    p.add_argument("--no-helpdesk", dest="with_helpdesk", action="store_false",
+                   help="skip the django-helpdesk peer (installed into var/bench/helpdesk-venv on first use)")
+    p.add_argument("--helpdesk-version", default="2.6.1")
+    p.add_argument("--helpdesk-database-url", default="postgres://postgres@127.0.0.1:5432/helpdesk_bench")
+    p.add_argument("--passes", type=int, default=2, help="interleaved rounds of every target (default 2)")
     p.add_argument("--baseline-root", default="",
                    help="an older checkout (git archive <commit> | tar -x -C DIR) measured the same way, interleaved")
     p.add_argument("--baseline-database-url", default=DEFAULT_URL + "_base")
@@ -147,7 +158,15 @@ def prepare_in(root: Path, url: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def start_server(args, url: str, root: Path = ROOT) -> list[subprocess.Popen]:
+def start_server(args, url: str, root: Path | None = ROOT) -> list[subprocess.Popen]:
+    """gunicorn for xinfang under ``root`` (with a niced Celery renderer), or for the helpdesk peer
+    when ``root`` is None; returns once the port answers."""
+    if root is None:
+        from . import helpdesk_peer
+
+        procs = [subprocess.Popen(helpdesk_peer.server_command(args.workers, args.port), cwd=helpdesk_peer.PROJECT,
+                                  env=helpdesk_peer.env(url), start_new_session=True)]
+        return _wait_for_port(args, procs)
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root), "XINFANG_AXES_ENABLED": "0", "XINFANG_DEBUG": "0",
            "XINFANG_DOCUMENT_RENDERING": args.rendering, "CELERY_BROKER_URL": args.redis_url,
            "XINFANG_NOTIFY_SEND_IMMEDIATELY": os.environ.get("XINFANG_NOTIFY_SEND_IMMEDIATELY", "1")}
@@ -160,6 +179,10 @@ def start_server(args, url: str, root: Path = ROOT) -> list[subprocess.Popen]:
             ["nice", "-n", "19", sys.executable, "-m", "celery", "-A", "xinfang", "worker", "--concurrency", "1",
              "--loglevel", "WARNING", "--without-heartbeat", "--without-mingle", "--without-gossip"],
             cwd=root, env=env, start_new_session=True))
+    return _wait_for_port(args, procs)
+
+
+def _wait_for_port(args, procs: list[subprocess.Popen]) -> list[subprocess.Popen]:
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -209,7 +232,19 @@ class LockSampler(threading.Thread):
             time.sleep(0.02)
 
 
-def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, url: str = "") -> dict:
+def xinfang_client(ref: dict) -> dict:
+    return {"path": "/api/v1/matters/", "token": ref["token"], "body": lambda n: petition(ref, n)}
+
+
+def helpdesk_client(ref: dict) -> dict:
+    from .helpdesk_peer import ticket
+
+    return {"path": "/api/tickets/", "token": ref["token"], "body": lambda n: ticket(ref, n)}
+
+
+def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, url: str = "",
+             client: dict | None = None) -> dict:
+    client = client or xinfang_client(ref)
     body_counter = iter(range(seq_start, seq_start + 10**7))
     lock = threading.Lock()
     latencies: list[float] = []
@@ -219,14 +254,14 @@ def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, 
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=60)
-        headers = {"Authorization": f"Token {ref['token']}", "Content-Type": "application/json"}
+        headers = {"Authorization": f"Token {client['token']}", "Content-Type": "application/json"}
         while time.perf_counter() < stop_at[0]:
             with lock:
                 n = next(body_counter)
-            data = json.dumps(petition(ref, n), ensure_ascii=False).encode("utf-8")
+            data = json.dumps(client["body"](n), ensure_ascii=False).encode("utf-8")
             started = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/matters/", body=data, headers=headers)
+                conn.request("POST", client["path"], body=data, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 status = resp.status
@@ -284,17 +319,19 @@ def drain_rendering(url: str) -> dict:
             "documents_per_second": round((before - after) / elapsed, 1) if elapsed else None}
 
 
-def measure_target(args, label: str, root: Path, url: str, ref: dict, levels: list[int], say) -> list[dict]:
+def measure_target(args, label: str, root: Path | None, url: str, ref: dict, levels: list[int], say,
+                   run_pass: int = 1) -> list[dict]:
     procs = start_server(args, url, root)
+    client = helpdesk_client(ref) if root is None else xinfang_client(ref)
     runs = []
     try:
         # Every worker's first requests import views and load the segmentation dictionary.
-        warm = run_load(args, ref, 2 * args.workers, 1, seq_start=_seq_base(9), url=url)
+        warm = run_load(args, ref, 2 * args.workers, 1, seq_start=_seq_base(9), url=url, client=client)
         say(f"[{label}] 预热：{warm['registrations']} 件")
         for c in levels:
             load_before = os.getloadavg()
-            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url)
-            r.update(target=label, load_before=[round(x, 2) for x in load_before],
+            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url, client=client)
+            r.update(target=label, run_pass=run_pass, load_before=[round(x, 2) for x in load_before],
                      load_after=[round(x, 2) for x in os.getloadavg()])
             say(json.dumps(r, ensure_ascii=False))
             runs.append(r)
@@ -305,6 +342,38 @@ def measure_target(args, label: str, root: Path, url: str, ref: dict, levels: li
 
 def _seq_base(k: int) -> int:
     return k * 10**8 + int(time.time() * 1000) % 10**7 * 10
+
+
+def summarize(runs: list[dict], raw: list[dict]) -> dict:
+    """Per target and concurrency over the passes: mean rate, median p50/p95 and lock-wait share;
+    then the ratios issue 14 sets targets for (xinfang ÷ helpdesk, xinfang ÷ raw, c=max ÷ c=1)."""
+    groups: dict[tuple[str, int], list[dict]] = {}
+    for r in runs + raw:
+        groups.setdefault((r["target"], r["concurrency"]), []).append(r)
+    summary: dict = {"levels": {}}
+    for (target, c), rs in sorted(groups.items()):
+        summary["levels"].setdefault(target, {})[str(c)] = {
+            "per_second": round(statistics.mean(r["per_second"] for r in rs), 1),
+            "p50_ms": statistics.median(r["p50_ms"] for r in rs if r["p50_ms"] is not None) if rs else None,
+            "p95_ms": statistics.median(r["p95_ms"] for r in rs if r["p95_ms"] is not None) if rs else None,
+            "lock_wait_share": round(statistics.mean(r.get("lock_wait_share", 0.0) for r in rs), 4),
+            "errors": sum(r["errors"] for r in rs), "passes": len(rs),
+            "load_before": [r["load_before"][0] for r in rs],
+        }
+    levels = summary["levels"]
+    ratios = {}
+    for other, key in (("helpdesk", "xinfang_vs_helpdesk"), ("raw psycopg", "xinfang_share_of_raw")):
+        for c, mine in levels.get("current", {}).items():
+            theirs = levels.get(other, {}).get(c)
+            if theirs and theirs["per_second"]:
+                ratios[f"{key}_c{c}"] = round(mine["per_second"] / theirs["per_second"], 3)
+    for target, by_c in levels.items():
+        cs = sorted(int(c) for c in by_c)
+        if len(cs) > 1 and by_c[str(cs[0])]["per_second"]:
+            ratios[f"{target}_c{cs[-1]}_over_c{cs[0]}"] = round(
+                by_c[str(cs[-1])]["per_second"] / by_c[str(cs[0])]["per_second"], 2)
+    summary["ratios"] = ratios
+    return summary
 
 
 def main(argv=None) -> None:
@@ -319,7 +388,7 @@ def main(argv=None) -> None:
     from . import __main__ as bench_main
 
     levels = [int(x) for x in args.concurrency.split(",")]
-    targets = [("current", ROOT, args.database_url)]
+    targets: list[tuple[str, Path | None, str]] = [("current", ROOT, args.database_url)]
     if args.baseline_root:
         targets.append(("baseline", Path(args.baseline_root).resolve(), args.baseline_database_url))
     refs = {}
@@ -327,21 +396,38 @@ def main(argv=None) -> None:
         bench_main.ensure_postgres_database(url)
         refs[label] = prepare_in(root, url)
         say(f"[{label}] 每次登记的 SQL 语句：{refs[label]['statements']}")
+    if args.with_helpdesk:
+        from . import helpdesk_peer
+
+        refs["helpdesk"] = helpdesk_peer.prepare(args.helpdesk_database_url, args.helpdesk_version, say)
+        say(f"[helpdesk {refs['helpdesk']['version']}] 每张工单的 SQL 语句：{refs['helpdesk']['statements']}")
+        targets.append(("helpdesk", None, args.helpdesk_database_url))
     results = {"machine": bench_main.machine(), "workers": args.workers, "rendering": args.rendering,
-               "statements": {k: v["statements"] for k, v in refs.items()}, "runs": []}
-    # Interleaved: current, baseline, current again (the load of the shared machine drifts).
-    order = targets + targets[:1] if len(targets) > 1 else targets
-    for label, root, url in order:
-        results["runs"] += measure_target(args, label, root, url, refs[label], levels, say)
+               "seconds_per_level": args.seconds, "passes": args.passes,
+               "statements": {k: v["statements"] for k, v in refs.items()},
+               "helpdesk_version": refs.get("helpdesk", {}).get("version"), "runs": [], "raw": []}
+    # Interleaved: every target in turn, --passes times (the load of the shared machine drifts);
+    # the raw floor at the end of each pass (its template is the last registration xinfang made).
+    for n in range(1, args.passes + 1):
+        for label, root, url in targets:
+            results["runs"] += measure_target(args, label, root, url, refs[label], levels, say, run_pass=n)
+        if args.with_raw:
+            from .raw_rows import measure_raw
+
+            for c in levels:
+                sampler = LockSampler(args.database_url)
+                sampler.start()
+                raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
+                sampler.stop_flag.set()
+                sampler.join()
+                raw["lock_wait_share"] = round(sampler.waiting / sampler.active, 4) if sampler.active else 0.0
+                raw["run_pass"] = n
+                say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
+                results["raw"].append(raw)
     results["rendering_catch_up"] = drain_rendering(args.database_url)
     say(f"文书生成追赶：{results['rendering_catch_up']}")
-    if args.raw:
-        from .raw_rows import measure_raw
-
-        for c in levels:
-            raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
-            say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
-            results.setdefault("raw", []).append(raw)
+    results["summary"] = summarize(results["runs"], results["raw"])
+    say(json.dumps(results["summary"], ensure_ascii=False, indent=1))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     say(f"结果已写入 {args.output}")

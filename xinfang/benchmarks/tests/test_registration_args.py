@@ -1,0 +1,38 @@
+"""The registration benchmark's command line and result summary (no server, no helpdesk install)."""
+
+from xinfang.benchmarks.helpdesk_peer import ticket
+from xinfang.benchmarks.registration import parse_args, summarize
+
+
+def test_defaults_run_every_target_interleaved():
+    args = parse_args([])
+    assert (args.with_helpdesk, args.with_raw, args.passes, args.workers) == (True, True, 2, 2)
+    assert args.concurrency == "1,4" and args.helpdesk_version == "2.6.1"
+    assert "bench" in args.helpdesk_database_url and "bench" in args.database_url
+    off = parse_args(["--no-helpdesk", "--no-raw", "--passes", "1"])
+    assert (off.with_helpdesk, off.with_raw, off.passes) == (False, False, 1)
+
+
+def _run(target, c, rate, p50, p95, run_pass=1):
+    return {"target": target, "concurrency": c, "per_second": rate, "p50_ms": p50, "p95_ms": p95, "errors": 0,
+            "lock_wait_share": 0.0, "load_before": [1.0, 1.0, 1.0], "run_pass": run_pass}
+
+
+def test_summary_averages_passes_and_gives_the_issue_ratios():
+    runs = [_run("current", 1, 10, 90, 120), _run("current", 4, 16, 200, 260),
+            _run("current", 1, 14, 70, 100, 2), _run("current", 4, 24, 150, 200, 2),
+            _run("helpdesk", 1, 8, 110, 150), _run("helpdesk", 4, 10, 350, 450)]
+    raw = [_run("raw psycopg", 4, 80, 40, 100)]
+    s = summarize(runs, raw)
+    assert s["levels"]["current"]["4"] == {"per_second": 20.0, "p50_ms": 175.0, "p95_ms": 230.0,
+                                           "lock_wait_share": 0.0, "errors": 0, "passes": 2,
+                                           "load_before": [1.0, 1.0]}
+    assert s["ratios"]["xinfang_vs_helpdesk_c4"] == 2.0
+    assert s["ratios"]["xinfang_vs_helpdesk_c1"] == 1.5
+    assert s["ratios"]["xinfang_share_of_raw_c4"] == 0.25
+    assert s["ratios"]["current_c4_over_c1"] == round(20 / 12, 2)
+
+
+def test_helpdesk_ticket_is_the_same_size_as_the_petition():
+    body = ticket({"queue": 3}, 7)
+    assert body["queue"] == 3 and "第7号" in body["title"] and len(body["description"]) > 60
