@@ -48,7 +48,9 @@ def main():
     from django.db import connections
 
     connections.close_all()
-    ctx = mp.get_context("fork")
+    # spawn, not fork: the parent has run services (threads, logging and connection locks); a forked
+    # child can inherit a lock some other thread held and hang on it
+    ctx = mp.get_context("spawn")
     barrier, queue = ctx.Barrier(2), ctx.Queue()
     procs = [ctx.Process(target=worker, args=(barrier, queue)) for _ in range(2)]
     for p in procs:
