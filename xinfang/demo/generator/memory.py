@@ -148,10 +148,6 @@ class MemoryStore(rows.Rows):
         nearest = min(found, key=lambda d: d.due) if found else None  # first of equal dues, as ORDER BY due
         matter.next_due, matter.next_due_kind = (nearest.due, nearest.kind) if nearest else (None, "")
 
-    def window_due(self, matter, kind):
-        found = self._running(matter, {kind})
-        return found[0].due if found else None
-
     def count_evaluations(self, matter, target):
         return self.evaluations[(id(matter), target)]
 

@@ -85,7 +85,6 @@ def run_stories(specs: list[MatterSpec], world: World, *, progress=None, in_memo
         if store is None:
             stats = _run(specs, world, progress, None, sim)
         else:
-            world.window_due = store.window_due
             with in_memory(store):
                 stats = _run(specs, world, progress, store, sim)
             store.flush()
