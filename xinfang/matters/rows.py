@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
+from typing import TypeVar
 
 from django.db import models
 
@@ -30,16 +31,18 @@ from . import selectors
 from .models import Deadline, Matter, MatterUnit, Petitioner
 from .services import numbering
 
+M = TypeVar("M", bound=models.Model)
+
 
 class Rows:
     """The database: what the services read and write, one method per kind of access."""
 
     # ---- writing rows ------------------------------------------------------------------------
-    def save(self, obj: models.Model, update_fields=None) -> models.Model:
+    def save(self, obj: M, update_fields=None) -> M:
         obj.save(update_fields=update_fields)
         return obj
 
-    def create(self, model: type[models.Model], **values) -> models.Model:
+    def create(self, model: type[M], **values) -> M:
         return model.objects.create(**values)
 
     def lock(self, matter: Matter) -> Matter:
