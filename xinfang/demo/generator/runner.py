@@ -46,12 +46,14 @@ class RunStats:
 def demo_hooks(documents_since):
     """Side effects of the acts, as the demo wants them.
 
-    * Notifications (the outbox rows and their sending) are not written: the demo's past is
-      fictional and its phone numbers belong to nobody we may message.
+    * Notifications (the outbox rows and their sending) are not written, and no after-commit hook
+      runs: the demo's past is fictional and its phone numbers belong to nobody we may message.
     * In-transaction hooks run, except that documents (rendered PDF and DOCX) are issued only for
       acts on or after ``documents_since`` (None: never): rendering every notice of two years
       would take tens of minutes. Older matters behave like history taken over from an earlier
       system; the documents app treats an opinion without a document as such.
+
+    Installed as the hooks' runner for the block (``hooks.running_with``), nothing is patched.
     """
 
     def keep(fn, event) -> bool:
