@@ -9,6 +9,8 @@
 * a matter's ``status`` written anywhere but ``_set_status`` (``matters/services/actions.py``):
   attribute assignment on any variable, ``setattr``, ``update(status=…)`` and ``bulk_update`` with
   ``status`` on matters.
+* ``unittest.mock`` outside tests: product code does not patch module attributes; a caller that
+  needs the services to behave differently uses an explicit seam (docs/architecture.md "Seams").
 
 ``python -m xinfang.core.lint`` prints ``path:line message`` and exits 1 when something is found.
 """
@@ -146,6 +148,15 @@ class Checker(ast.NodeVisitor):
     def visit_Constant(self, node):
         if node.value == "REMOTE_ADDR":
             self.add(node, "remote_addr", "REMOTE_ADDR: use xinfang.core.http.client_ip")
+
+    def visit_Import(self, node):
+        if any(a.name == "unittest.mock" or a.name.startswith("unittest.mock.") for a in node.names):
+            self.add(node, "mock", "unittest.mock in product code: use an explicit seam, never a patch")
+
+    def visit_ImportFrom(self, node):
+        module = node.module or ""
+        if module.startswith("unittest.mock") or (module == "unittest" and any(a.name == "mock" for a in node.names)):
+            self.add(node, "mock", "unittest.mock in product code: use an explicit seam, never a patch")
 
     def visit_Attribute(self, node):
         if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id == "Matter" \

@@ -11,14 +11,21 @@ number at most once per ``CHECK_SECONDS`` and reload when it moved; with Redis a
 (``XINFANG_REDIS_URL``, production) every app server and Celery worker sees a change within
 that second. Every entry is also reloaded after ``MAX_AGE_SECONDS`` whatever happens (a backstop,
 e.g. for a change made directly in the database).
+
+``pinned()``: inside the block every entry is read once and kept for the block, whatever the
+transaction did before (a long write that loaded the reference data itself and does not change it
+again: the demo run, whose transaction would otherwise read the rules, calendar and units afresh
+for every act).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -31,6 +38,7 @@ MAX_AGE_SECONDS = 300.0
 _lock = threading.Lock()
 _values: dict[str, tuple[float, Any]] = {}
 _state = {"generation": None, "checked": 0.0}
+_pinned: ContextVar[dict[str, Any] | None] = ContextVar("xinfang_refcache_pinned", default=None)
 
 
 def _shared_generation() -> Any:
@@ -54,6 +62,11 @@ def _check() -> None:
 
 def get(name: str, loader: Callable[[], Any]) -> Any:
     """The cached value of ``name``, loading it with ``loader()`` when absent or stale."""
+    kept = _pinned.get()
+    if kept is not None:
+        if name not in kept:
+            kept[name] = loader()
+        return kept[name]
     _check()
     now = time.monotonic()
     entry = _values.get(name)
@@ -63,6 +76,16 @@ def get(name: str, loader: Callable[[], Any]) -> Any:
     if not _in_dirty_transaction():
         _values[name] = (now, value)  # never cache what an uncommitted change of this thread shows
     return value
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[None]:
+    """Inside the block each entry is loaded once and kept until the block ends."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 _local = threading.local()

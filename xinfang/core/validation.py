@@ -8,6 +8,7 @@ import phonenumbers
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from xinfang.core import clock
 from xinfang.core.errors import InvalidInput
 from xinfang.core.idnumber import IdNumberError, check_id_number
 from xinfang.core.idnumber import normalize as normalize_id
@@ -120,7 +121,7 @@ def datetime_value(value, field: str, label: str) -> dt.datetime:
 
 def occurred_at(value, *, last_event_at: dt.datetime | None, field: str = "occurred_at") -> dt.datetime:
     """When the act happened: may be backdated, never in the future, never before the last act."""
-    now = timezone.now()
+    now = clock.now()
     if value in (None, ""):
         result = now
     else:

@@ -11,7 +11,9 @@ Who renders (``settings.XINFANG_DOCUMENT_RENDERING``):
 * ``thread`` (default): an in-process runner; after commit the document id is queued to one
   background thread of this process;
 * ``celery``: after commit a Celery task renders it (the worker);
-* ``inline``: rendered in the after-commit callback of the request itself (tests, scripts).
+* ``inline``: rendered in the after-commit callback of the request itself (tests, scripts);
+* ``pending``: nobody renders now; the document stays pending until one of the catch-ups below
+  (the statement-count benchmark, which counts the act alone).
 
 Nothing is lost if the process dies in between: a pending document (``rendered_at IS NULL``,
 partial index) is rendered by ``render_pending`` (``manage.py render_documents``, the daily
@@ -178,6 +180,8 @@ def dispatch(doc_id: int) -> None:
             render_document_task.delay(doc_id)
         elif mode == "inline":
             render_document(doc_id)
+        elif mode == "pending":
+            return
         else:
             _ensure_thread()
             _queue.put(doc_id)

@@ -5,6 +5,11 @@
 * ``after_commit``: called once the transaction committed (SMS, e-mail: never block the act).
 
 Apps register in their ``AppConfig.ready()``. Each hook gets ``(event, matter)``.
+
+The services call ``run(event, matter)`` once per act. What ``run`` does can be replaced for a
+block of code with ``running_with(runner)`` (a ``ContextVar``: this thread or task only): the demo
+generator runs only some hooks, and in its fast run keeps the calls until the rows exist.
+``run_registered`` is what ``run`` does by default.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
@@ -20,6 +26,7 @@ log = logging.getLogger(__name__)
 Hook = Callable[..., None]
 _in_transaction: list[Hook] = []
 _after_commit: list[Hook] = []
+_runner: ContextVar[Callable[..., None] | None] = ContextVar("xinfang_hooks_runner", default=None)
 
 
 def register_in_transaction(fn: Hook) -> Hook:
@@ -48,10 +55,34 @@ def suspended(*modules: str):
 
 
 def run(event, matter) -> None:
+    """The hooks of one act (``run_registered``, or the runner installed by ``running_with``)."""
+    runner = _runner.get()
+    if runner is None:
+        run_registered(event, matter)
+    else:
+        runner(event, matter)
+
+
+def run_registered(event, matter, keep: Callable[[Hook, object], bool] | None = None, *,
+                   after_commit: bool = True) -> None:
+    """Every registered hook (or those ``keep(hook, event)`` accepts): in-transaction ones now,
+    after-commit ones (unless ``after_commit`` is False) once the transaction commits."""
     for fn in _in_transaction:
-        fn(event, matter)
-    for fn in _after_commit:
-        transaction.on_commit(lambda fn=fn: _safe(fn, event, matter), robust=True)
+        if keep is None or keep(fn, event):
+            fn(event, matter)
+    for fn in _after_commit if after_commit else ():
+        if keep is None or keep(fn, event):
+            transaction.on_commit(lambda fn=fn: _safe(fn, event, matter), robust=True)
+
+
+@contextmanager
+def running_with(runner: Callable[..., None]):
+    """Inside the block, ``run(event, matter)`` calls ``runner(event, matter)`` instead."""
+    token = _runner.set(runner)
+    try:
+        yield
+    finally:
+        _runner.reset(token)
 
 
 def _safe(fn: Hook, event, matter) -> None:

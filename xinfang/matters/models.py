@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from xinfang.core.clock import StampField
 from xinfang.core.models import ChainedRow
 from xinfang.org.models import Category, Region, Unit
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
@@ -40,7 +41,7 @@ class Petitioner(models.Model):
     address = models.CharField("住址", max_length=200, blank=True)
     region = models.ForeignKey(Region, verbose_name="所在区划", null=True, blank=True, on_delete=models.PROTECT)
     workplace = models.CharField("工作单位", max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     class Meta:
         verbose_name = "信访人"
@@ -119,8 +120,8 @@ class Matter(models.Model):
     event_count = models.PositiveIntegerField("事件数", default=0)
     last_event_at = models.DateTimeField("最后办理时间", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = StampField(auto_now_add=True)
+    updated_at = StampField(auto_now=True)
 
     class Meta:
         verbose_name = "信访事项"
@@ -223,7 +224,7 @@ class Petition(models.Model):
     query_code = models.CharField("查询码", max_length=16, unique=True)
     channel = models.CharField("信访形式", max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField("收到时间")
-    registered_at = models.DateTimeField("登记时间", auto_now_add=True)
+    registered_at = StampField("登记时间", auto_now_add=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     registering_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     is_repeat = models.BooleanField("重复件", default=False)
@@ -278,7 +279,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = StampField(auto_now_add=True)
     # issue 15 §6: the act that carried the file (none: registration), and whether the petitioner sees it
     event = models.ForeignKey("Event", verbose_name="办理环节", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="attachments")
@@ -348,7 +349,7 @@ class Deadline(models.Model):
     warned_on = models.DateField("临期提醒日", null=True, blank=True)
     overdue_marked_on = models.DateField("超期标记日", null=True, blank=True)
     lapsed_on = models.DateField("窗口届满处理日", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
 
     class Meta:
         verbose_name = "时限"

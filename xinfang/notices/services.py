@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from xinfang.core import clock
 from xinfang.core.errors import InvalidInput
 from xinfang.matters.access import users_who_see
 from xinfang.matters.choices import OPEN_STATES as OPEN
@@ -44,7 +45,7 @@ def notify(users: Iterable[User], *, kind: str, title: str, key: str, body: str 
     have = set(StaffNotice.objects.filter(key=key[:120], recipient__in=users).values_list("recipient_id", flat=True))
     users = [u for u in users if u.pk not in have]
     rows = [StaffNotice(recipient=u, kind=kind, title=title[:200], body=body[:500], url=url[:300],
-                        matter_number=getattr(matter, "number", ""), key=key[:120], created_at=at or timezone.now())
+                        matter_number=getattr(matter, "number", ""), key=key[:120], created_at=at or clock.now())
             for u in users]
     StaffNotice.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
@@ -58,7 +59,7 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
     qs = StaffNotice.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())
 
 
 def set_digest(user, digest: str) -> NoticePreference:
@@ -80,7 +81,7 @@ def digest_text(user, notices: list[StaffNotice]) -> str:
 
 def send_digests(now: dt.datetime | None = None) -> dict:
     """Once a day per person who asked for it: their unread notices since the last digest, by SMS or e-mail."""
-    now = now or timezone.now()
+    now = now or clock.now()
     today_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     sent = skipped = failed = 0
     prefs = (NoticePreference.objects.exclude(digest=DigestChoice.NONE).select_related("user")

@@ -21,8 +21,8 @@ def unit_by_code(code, field: str = "unit", label: str = "单位") -> Unit:
 
 def units_by_codes(codes: Iterable, field: str, label: str) -> list[Unit]:
     codes = [str(c) for c in (codes or []) if c]
-    units = {u.code: u for u in Unit.objects.filter(code__in=codes, active=True)}
-    missing = [c for c in codes if c not in units]
+    units = {c: reference.unit_by_code(c) for c in codes}  # cached per process
+    missing = [c for c, u in units.items() if u is None or not u.active]
     if missing:
         fail(field, f"{label}代码“{'、'.join(missing)}”不存在。")
     return [units[c] for c in codes]

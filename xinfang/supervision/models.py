@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from xinfang.core.clock import StampField
 from xinfang.matters.models import Deadline, Event, Matter
 from xinfang.org.models import Unit
 
@@ -178,7 +179,7 @@ class CallbackTask(models.Model):
     handled_by_unit = models.ForeignKey(Unit, verbose_name="办理单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="回访人", null=True, blank=True, on_delete=models.PROTECT, related_name="callback_tasks")
     due = models.DateField("回访期限")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = StampField(auto_now_add=True)
     state = models.CharField("状态", max_length=8, choices=CallbackState.choices, default=CallbackState.TODO, db_index=True)
     method = models.CharField("回访方式", max_length=8, choices=CallbackMethod.choices, blank=True)
     reached = models.BooleanField("是否联系上", null=True, blank=True)

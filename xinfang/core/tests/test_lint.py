@@ -32,6 +32,9 @@ def test_the_code_base_passes_the_lint_rules():
     ("KINDS = ('town', 'department')", "org/x.py", "unit_kind"),
     ("user.has_role('admin')", "workbench/x.py", "role"),
     ("ok = 'auditor' in user.roles", "workbench/x.py", "role"),
+    ("from unittest import mock", "demo/generator/x.py", "mock"),
+    ("from unittest.mock import patch", "benchmarks/x.py", "mock"),
+    ("import unittest.mock", "matters/services/x.py", "mock"),
 ])
 def test_each_rule_catches_its_pattern(source, rel, rule):
     assert [r for _, r, _ in lint.check_source(source, rel)] == [rule]

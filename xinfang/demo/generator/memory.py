@@ -3,13 +3,15 @@
 Through the ORM one act costs 8–24 queries (about 10 ms on the machines we measured); 3000
 matters take ~21 000 calls, several minutes. The demo therefore runs the *same* service code —
 ``register_petition``, ``add_petition`` and ``apply_action`` with the real validation, workflow
-table, handlers and clock arithmetic — while the few functions that read or write rows are
-swapped for in-memory versions (``MemoryStore``), and writes everything with ``bulk_create`` at
-the end. Hooks (supervision callbacks, recent documents) run after the rows exist, in act order.
+table, handlers and clock arithmetic — while the services reach rows through an in-memory
+``MemoryStore`` instead of the database: the services read and write rows only through
+``xinfang.matters.rows.rows()``, and ``in_memory(store)`` installs the store there (``rows.using``)
+for the run. Everything is written with ``bulk_create`` at the end. Hooks (supervision callbacks,
+recent documents) are kept (``hooks.running_with``) and run after the rows exist, in act order.
 
 ``xinfang/demo/tests/test_memory_equivalence.py`` runs one seed both ways and compares every row,
 so this module cannot drift from the services unnoticed: when a service gains a new query, the
-test fails until the store learns it.
+test fails until the store learns it (a new method of ``Rows`` needs its in-memory version here).
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections import defaultdict
-from unittest import mock
 
-from django.utils import timezone
-
-from xinfang.core import audit_chain
+from xinfang.core import audit_chain, clock
 from xinfang.core.errors import NotVisible
-from xinfang.matters import hooks, selectors
+from xinfang.matters import hooks, rows, selectors
 from xinfang.matters.choices import OPEN_STATES, HandlingClass
 from xinfang.matters.models import (
     Counter,
@@ -35,17 +34,18 @@ from xinfang.matters.models import (
     Petitioner,
     PetitionPerson,
 )
-from xinfang.matters.services import actions, deadlines, events, numbering, registration, search
+from xinfang.matters.services import actions, search
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
-from xinfang.org import lookups
 from xinfang.org.permissions import COUNTY_WIDE_ROLES, UNIT_ROLES
 from xinfang.workdays.rules import AUTHORITY_CLOCKS
 
 TRACKED = (Petitioner, Matter, Petition, PetitionPerson, MatterUnit, Event, Deadline)  # insert order (parents first)
 
 
-class MemoryStore:
+class MemoryStore(rows.Rows):
+    """``xinfang.matters.rows.Rows`` on in-memory rows: every method the services call, mirrored."""
+
     def __init__(self):
         self.new: dict[type, list] = {model: [] for model in TRACKED}
         self._seen: set[int] = set()
@@ -57,18 +57,27 @@ class MemoryStore:
         self.matters_of: dict[int, dict[int, Matter]] = defaultdict(dict)  # petitioner -> the matters they are on
         self.by_place: dict[tuple, list[Matter]] = defaultdict(list)  # (region, category), arrival order
         self.by_id_number: dict[str, Petitioner] = {}
+        self._indexed: dict[int, list[tuple]] = {}  # petitioner -> the keys it is indexed under
         self.counters: dict[tuple[str, int], int] = {}
         self.hook_calls: list[tuple[Event, Matter, object]] = []  # (event, matter, clock at the act)
 
     # ---- tracking new rows ----------------------------------------------------------------
     def save(self, obj, update_fields=None):
-        """``Model.save``: the row is new or already held; auto_now fields get the clock as Django would."""
+        """``Model.save``: the row is new or already held; its stamps are set as the ORM sets them
+        (``StampField.pre_save`` of the fields the save writes)."""
         add = id(obj) not in self._seen
         for f in _stamped_fields(type(obj)):
-            if f.auto_now or (add and f.auto_now_add):
-                if add or update_fields is None or f.name in update_fields:
-                    setattr(obj, f.attname, timezone.now())
+            if add or update_fields is None or f.name in update_fields:
+                f.pre_save(obj, add)
+        if not add and isinstance(obj, Petitioner):
+            self._index_person(obj)  # contact details changed: found by the new ones only
         return self.track(obj)
+
+    def create(self, model, **values):
+        return self.save(model(**values))
+
+    def lock(self, matter):
+        return matter  # nobody else writes during the run
 
     def track(self, obj):
         if id(obj) in self._seen:
@@ -98,12 +107,12 @@ class MemoryStore:
         keys = [("id", p.id_number), ("phone", p.phone), ("name", p.name, p.address)]
         return [k for k in keys if k[-1]]
 
-    def _index_person(self, p, *, remove: bool = False) -> None:
-        for key in self._person_keys(p):
-            if remove:
-                self.holders[key].pop(id(p), None)
-            else:
-                self.holders[key][id(p)] = p
+    def _index_person(self, p) -> None:
+        for key in self._indexed.pop(id(p), []):
+            self.holders[key].pop(id(p), None)
+        self._indexed[id(p)] = self._person_keys(p)
+        for key in self._indexed[id(p)]:
+            self.holders[key][id(p)] = p
 
     # ---- deadlines (mirror xinfang.matters.services.deadlines) ---------------------------------
     def _running(self, matter, kinds, target=None):
@@ -111,7 +120,7 @@ class MemoryStore:
                 if d.kind in kinds and (target is None or d.target == target) and d.met_at is None and d.cancelled_at is None]
 
     def supersede(self, matter, kind, target=""):
-        now = deadlines.timezone.now()
+        now = clock.now()
         for d in self._running(matter, {kind.value}, target):
             d.cancelled_at = now
 
@@ -138,10 +147,6 @@ class MemoryStore:
         found = self._running(matter, {k.value for k in AUTHORITY_CLOCKS})
         nearest = min(found, key=lambda d: d.due) if found else None  # first of equal dues, as ORDER BY due
         matter.next_due, matter.next_due_kind = (nearest.due, nearest.kind) if nearest else (None, "")
-
-    def window_due(self, matter, kind):
-        found = self._running(matter, {kind})
-        return found[0].due if found else None
 
     def count_evaluations(self, matter, target):
         return self.evaluations[(id(matter), target)]
@@ -172,12 +177,14 @@ class MemoryStore:
         if p.id_number:
             person = self.by_id_number.get(p.id_number)
             if person is not None:
-                self._index_person(person, remove=True)
+                changed = []
                 for attr in ("phone", "address", "email"):
                     value = getattr(p, attr)
                     if value and getattr(person, attr) != value:
                         setattr(person, attr, value)
-                self._index_person(person)
+                        changed.append(attr)
+                if changed:
+                    self.save(person, update_fields=changed)
                 return person
         return self.save(Petitioner(name=p.name, id_number=p.id_number, phone=p.phone, address=p.address,
                                      email=p.email, gender=p.gender))
@@ -244,8 +251,12 @@ class MemoryStore:
             self._restore(matter, saved)
             raise
         self.save(matter)  # as perform_action saves it (stamps updated_at)
-        self.hook_calls.append((event, matter, timezone.now()))
+        hooks.run(event, matter)  # kept until the rows exist (``in_memory``)
         return matter
+
+    def keep_hooks(self, event, matter) -> None:
+        """The hooks of an act, run by ``run_hooks`` once the rows are in the database."""
+        self.hook_calls.append((event, matter, clock.now()))
 
     def _snapshot(self, matter):
         clocks = [(d, copy.copy(d.__dict__)) for d in self.clocks[id(matter)]]
@@ -266,40 +277,28 @@ class MemoryStore:
 
     # ---- the end: rows into the database ----------------------------------------------------
     def flush(self, batch_size: int = 500) -> dict[str, int]:
-        """Insert every new row. Timestamps (auto_now / auto_now_add) keep the values ``save``
-        gave them at the time of the act instead of the time of the insert."""
+        """Insert every new row. Stamps (``StampField``) keep the values ``save`` gave them at the
+        time of the act: an insert keeps a stamp the row already carries."""
         written = {}
-        stamped = [f for model in TRACKED for f in _stamped_fields(model)]
-        saved = [(f, f.auto_now, f.auto_now_add) for f in stamped]
-        try:
-            for f in stamped:
-                f.auto_now = f.auto_now_add = False
-            for model in TRACKED:
-                rows = self.new[model]
-                model.objects.bulk_create(rows, batch_size=batch_size)
-                written[model._meta.model_name] = len(rows)
-        finally:
-            for f, auto_now, auto_now_add in saved:
-                f.auto_now, f.auto_now_add = auto_now, auto_now_add
+        for model in TRACKED:
+            new = self.new[model]
+            model.objects.bulk_create(new, batch_size=batch_size)
+            written[model._meta.model_name] = len(new)
         for (key, year), value in self.counters.items():
             Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
         audit_chain.seal_pending("event")  # bulk_create skips save(): chain the new events in id order
         search.rebuild_index([m.pk for m in self.new[Matter]])  # SQLite's FTS5 rows (bulk_create skips the services)
         return written
 
-    def run_hooks(self, clock) -> None:
-        """The acts' hooks, in act order, each at the (simulated) time of its act."""
+    def run_hooks(self, sim) -> None:
+        """The acts' hooks, in act order, each at the (simulated) time of its act (``sim.value``)."""
         for event, matter, at in self.hook_calls:
-            clock.value = at
+            sim.value = at
             hooks.run(event, matter)
 
 
-def _create(store: MemoryStore, model):
-    return lambda **kwargs: store.save(model(**kwargs))
-
-
 def _stamped_fields(model) -> list:
-    """The model's auto_now / auto_now_add fields (read once per model)."""
+    """The model's stamps (auto_now / auto_now_add ``StampField``s), read once per model."""
     if model not in _STAMPED:
         _STAMPED[model] = [f for f in model._meta.concrete_fields
                            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
@@ -309,51 +308,8 @@ def _stamped_fields(model) -> list:
 _STAMPED: dict[type, list] = {}
 
 
-def _memoized(fn):
-    """One call per distinct argument list (reference data cannot change during the run)."""
-    cache: dict = {}
-
-    def wrapper(*args, **kwargs):
-        key = repr((args, sorted(kwargs.items())))
-        if key not in cache:
-            cache[key] = fn(*args, **kwargs)
-        value = cache[key]
-        return list(value) if isinstance(value, list) else value
-
-    return wrapper
-
-
 @contextlib.contextmanager
 def in_memory(store: MemoryStore):
-    """Swap the row readers and writers of the matter services for ``store`` (nothing else)."""
-    patches = []
-    for model in TRACKED:
-        patches.append(mock.patch.object(
-            model, "save", lambda self, *a, update_fields=None, **k: store.save(self, update_fields)))
-        patches.append(mock.patch.object(model.objects, "create", _create(store, model)))
-    for module in (deadlines, actions, registration):
-        for name in ("supersede", "running", "cancel_clock", "cancel_all_authority_clocks", "has_clock",
-                     "latest_clock", "refresh_next_due"):
-            if hasattr(module, name):
-                patches.append(mock.patch.object(module, name, getattr(store, name)))
-    patches += [
-        mock.patch.object(actions, "count_evaluations", store.count_evaluations),
-        mock.patch.object(events, "count_evaluations", store.count_evaluations),
-        mock.patch.object(actions, "_link", store.link),
-        mock.patch.object(actions, "_unlink_handlers", store.unlink_handlers),
-        mock.patch.object(registration, "_lock", lambda matter: matter),
-        mock.patch.object(registration, "_upsert_petitioner", store.upsert_petitioner),
-        mock.patch.object(numbering, "next_value", store.next_value),
-        mock.patch.object(selectors, "find_duplicates", store.find_duplicates),
-        mock.patch.object(hooks, "run", lambda event, matter: store.hook_calls.append((event, matter, timezone.now()))),
-        # Reference data cannot change during the run: one read per code.
-        mock.patch.object(lookups, "unit_by_code", _memoized(lookups.unit_by_code)),
-        mock.patch.object(lookups, "category_by_code", _memoized(lookups.category_by_code)),
-        mock.patch.object(lookups, "region_by_code", _memoized(lookups.region_by_code)),
-        mock.patch.object(lookups, "units_by_codes", _memoized(lookups.units_by_codes)),
-    ]
-    with contextlib.ExitStack() as stack:
-        for p in patches:
-            stack.enter_context(p)
+    """The services reach rows through ``store``, and the acts' hooks wait for ``store.run_hooks``."""
+    with rows.using(store), hooks.running_with(store.keep_hooks):
         yield store
-

@@ -4,8 +4,9 @@ A heap orders the next step of every story by time, so registrations get their n
 order petitions arrived and a duplicate-like petition only finds matters registered before it.
 Each step calls ``register_petition``, ``add_petition`` or ``perform_action`` exactly as the API
 does, with a backdated ``occurred_at``. The run is one transaction (all or nothing); during it the
-clock rules and the working-day calendar are read once instead of once per act (they cannot
-change inside the transaction anyway).
+reference data (clock rules, working-day calendar, units, categories, regions) is read once
+instead of once per act (``refcache.pinned``: it cannot change inside the transaction anyway), and
+the services' clock (``xinfang.core.clock``) is the time of the step being performed.
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from unittest import mock
 
-from django.utils import timezone
-
+from xinfang.core import clock, refcache
 from xinfang.core.errors import AppError
 from xinfang.matters import hooks
-from xinfang.matters.services import actions as action_services
-from xinfang.matters.services import registration as registration_services
 from xinfang.matters.services.actions import perform_action
 from xinfang.matters.services.registration import add_petition, register_petition
-from xinfang.workdays.models import current_rules, load_calendar
 
 from .callbacks import complete_old_callbacks
 from .memory import MemoryStore, in_memory
@@ -50,37 +46,24 @@ class RunStats:
 def demo_hooks(documents_since):
     """Side effects of the acts, as the demo wants them.
 
-    * Notifications (the outbox rows and their sending) are not written: the demo's past is
-      fictional and its phone numbers belong to nobody we may message.
+    * Notifications (the outbox rows and their sending) are not written, and no after-commit hook
+      runs: the demo's past is fictional and its phone numbers belong to nobody we may message.
     * In-transaction hooks run, except that documents (rendered PDF and DOCX) are issued only for
       acts on or after ``documents_since`` (None: never): rendering every notice of two years
       would take tens of minutes. Older matters behave like history taken over from an earlier
       system; the documents app treats an opinion without a document as such.
+
+    Installed as the hooks' runner for the block (``hooks.running_with``), nothing is patched.
     """
 
-    def only_recent(fn):
-        def wrapper(event, matter):
-            if documents_since is not None and event.occurred_at >= documents_since:
-                return fn(event, matter)
-            return None
+    def keep(fn, event) -> bool:
+        if fn.__module__.startswith("xinfang.notifications"):
+            return False
+        if fn.__module__.startswith("xinfang.documents"):
+            return documents_since is not None and event.occurred_at >= documents_since
+        return True
 
-        wrapper.__name__ = getattr(fn, "__name__", "hook")
-        return wrapper
-
-    in_transaction = [only_recent(fn) if fn.__module__.startswith("xinfang.documents") else fn
-                      for fn in hooks._in_transaction if not fn.__module__.startswith("xinfang.notifications")]
-    with mock.patch.object(hooks, "_in_transaction", in_transaction), mock.patch.object(hooks, "_after_commit", []):
-        yield
-
-
-@contextlib.contextmanager
-def rules_read_once():
-    """Serve ``current_rules()`` and ``load_calendar()`` from one read for the whole run."""
-    rules, calendar = current_rules(), load_calendar()
-    with contextlib.ExitStack() as stack:
-        for module in (action_services, registration_services):
-            stack.enter_context(mock.patch.object(module, "current_rules", lambda: rules))
-            stack.enter_context(mock.patch.object(module, "load_calendar", lambda: calendar))
+    with hooks.running_with(lambda event, matter: hooks.run_registered(event, matter, keep, after_commit=False)):
         yield
 
 
@@ -100,16 +83,15 @@ def run_stories(specs: list[MatterSpec], world: World, *, progress=None, in_memo
     """Run every story. ``in_memory_rows`` (the default) runs the services on in-memory rows and
     writes them in bulk at the end (see ``memory``); ``False`` writes each act through the ORM."""
     store = MemoryStore() if in_memory_rows else None
-    with rules_read_once(), simulated_clock() as clock:
+    with refcache.pinned(), simulated_clock() as sim:
         if store is None:
-            stats = _run(specs, world, progress, None, clock)
+            stats = _run(specs, world, progress, None, sim)
         else:
-            world.window_due = store.window_due
             with in_memory(store):
-                stats = _run(specs, world, progress, store, clock)
+                stats = _run(specs, world, progress, store, sim)
             store.flush()
-            store.run_hooks(clock)
-        stats.callbacks = complete_old_callbacks(world, clock)
+            store.run_hooks(sim)
+        stats.callbacks = complete_old_callbacks(world, sim)
     return stats
 
 
@@ -119,19 +101,19 @@ class Clock:
 
 @contextlib.contextmanager
 def simulated_clock():
-    """``timezone.now()`` is the time of the step being performed (a few minutes after it
-    happened), so the demo's history looks recorded as it happened: registration times, event
-    record times and anything the hooks date. Outside the run the real clock is back."""
-    clock = Clock()
-    real_now = timezone.now
-    with mock.patch.object(timezone, "now", lambda: clock.value or real_now()):
-        yield clock
+    """The services' clock (``xinfang.core.clock.now()``) is the time of the step being performed
+    (a few minutes after it happened), so the demo's history looks recorded as it happened:
+    registration times, event record times and anything the hooks date. ``Clock.value`` None is
+    the real clock; outside the run the real clock is back."""
+    sim = Clock()
+    with clock.simulated(lambda: sim.value):
+        yield sim
 
 
 RECORDING_DELAY = dt.timedelta(minutes=3)  # a step is entered this long after it happened
 
 
-def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | None, clock: Clock) -> RunStats:
+def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | None, sim: Clock) -> RunStats:
     stats = RunStats()
     started = time.perf_counter()
     now = world.now
@@ -151,7 +133,7 @@ def _run(specs: list[MatterSpec], world: World, progress, store: MemoryStore | N
             stats.pending += 1
             gen.close()
             continue
-        clock.value = step.when + RECORDING_DELAY
+        sim.value = step.when + RECORDING_DELAY
         try:
             matter = perform(step, current.get(i), store)
         except AppError as exc:

@@ -8,22 +8,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from xinfang.matters.models import Deadline
+from xinfang.matters.rows import rows
 from xinfang.org.choices import UnitKind
 from xinfang.org.models import Category, Region, Unit, User
 from xinfang.workdays.calendar import WorkCalendar
+from xinfang.workdays.rules import ClockKind
 
 from . import texts
 from .accounts import COUNTY_ACCOUNTS, handler_username, leader_username
 from .people import People
-
-
-def _running_due(matter, kind: str) -> dt.date | None:
-    return (
-        Deadline.objects.filter(matter=matter, kind=kind, met_at__isnull=True, cancelled_at__isnull=True)
-        .values_list("due", flat=True)
-        .first()
-    )
 
 
 @dataclass
@@ -62,7 +55,6 @@ class PoolEntry:
 
 class World:
     def __init__(self, *, now: dt.datetime, cal: WorkCalendar, users: dict[str, User], seed: int):
-        self.window_due = _running_due  # the in-memory run replaces this with its own reader
         self.now = now
         self.today = timezone.localdate(now)
         self.cal = cal
@@ -156,8 +148,9 @@ class World:
 
     def after_window(self, rng: random.Random, matter, kind: str) -> dt.datetime | None:
         """The night after a petitioner's window ends: when the scheduled engine closes it."""
-        due = self.window_due(matter, kind)
-        if due is None:
+        window = rows().running(matter, ClockKind(kind))  # the database, or the in-memory run's store
+        if window is None:
             return None
+        due = window.due
         minutes = rng.randint(10, 120)
         return timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(minutes // 60, minutes % 60)))

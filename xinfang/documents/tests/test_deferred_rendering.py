@@ -108,6 +108,15 @@ def test_the_celery_path_renders_through_the_task(county, settings):
     assert receipt.rendered_at is not None and receipt.verify()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_pending_mode_leaves_the_document_for_the_catch_up(county, settings):
+    settings.XINFANG_DOCUMENT_RENDERING = "pending"
+    matter = register(county).matter  # committed
+    receipt = IssuedDocument.objects.get(matter=matter, doc_type="registration_receipt")
+    assert receipt.rendered_at is None and rendering.pending_ids() == [receipt.pk]
+    assert rendering.render_pending() == {"rendered": 1, "failed": 0}
+
+
 def test_nothing_is_rendered_inside_the_act(county):
     """In a transaction that never commits (this test), the receipt exists but has no files."""
     matter = register(county).matter

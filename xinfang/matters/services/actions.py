@@ -45,6 +45,7 @@ from ..choices import (
     State,
 )
 from ..models import Deadline, Matter, MatterUnit
+from ..rows import rows
 from ..workflow import (
     ATTACHMENT_INPUTS,
     COMMON_INPUTS,
@@ -56,20 +57,8 @@ from ..workflow import (
     with_notices,
 )
 from .attachments import save_act_attachments
-from .deadlines import (
-    ClockContext,
-    cancel_all_authority_clocks,
-    cancel_clock,
-    has_clock,
-    lapse_clock,
-    latest_clock,
-    meet_clock,
-    recompute,
-    refresh_next_due,
-    running,
-    start_clock,
-)
-from .events import count_evaluations, record_event
+from .deadlines import ClockContext, lapse_clock, meet_clock, recompute, start_clock
+from .events import record_event
 from .merge import matter_absorb, matter_merge
 
 STATE_LABELS = dict(State.choices)
@@ -111,22 +100,8 @@ def _set_status(matter: Matter, status: State, close_reason: str = "", at: dt.da
         matter.closed_at = None
 
 
-def _link(matter: Matter, unit: Unit, role: str, at: dt.datetime) -> None:
-    link, created = MatterUnit.objects.get_or_create(matter=matter, unit=unit, role=role, defaults={"since": at})
-    if not created and not link.active:
-        link.active = True
-        link.since = at
-        link.save(update_fields=["active", "since"])
-
-
-def _unlink_handlers(matter: Matter, lead: Unit) -> None:
-    """The lead unit and the co-handlers give the matter back (an approved return)."""
-    MatterUnit.objects.filter(matter=matter, unit=lead, role=MatterUnit.Role.LEAD).update(active=False)
-    MatterUnit.objects.filter(matter=matter, role=MatterUnit.Role.CO).update(active=False)
-
-
 def _require_running_window(ctx: Ctx, kind: ClockKind, message: str, target: str = "") -> Deadline:
-    deadline = running(ctx.matter, kind, target)
+    deadline = rows().running(ctx.matter, kind, target)
     if deadline is None:
         raise ClockViolation(message)
     if ctx.day > deadline.due:
@@ -153,9 +128,9 @@ def _routing_units(ctx: Ctx, *, with_co: bool) -> tuple[Unit, list[Unit]]:
 def _hand_to_unit(ctx: Ctx, unit: Unit, co_units: list[Unit]) -> None:
     m = ctx.matter
     m.handling_unit = unit
-    _link(m, unit, MatterUnit.Role.LEAD, ctx.occurred_at)
+    rows().link(m, unit, MatterUnit.Role.LEAD, ctx.occurred_at)
     for c in co_units:
-        _link(m, c, MatterUnit.Role.CO, ctx.occurred_at)
+        rows().link(m, c, MatterUnit.Role.CO, ctx.occurred_at)
     m.return_locked = False
     m.acknowledged_at = None  # a new handling unit has not yet signed for it
     ctx.event_params.update({"unit_name": unit.name})
@@ -197,7 +172,7 @@ def matter_approve_return(ctx: Ctx) -> None:
     m = ctx.matter
     previous = m.handling_unit
     if previous is not None:
-        _unlink_handlers(m, previous)
+        rows().unlink_handlers(m, previous)
     m.handling_unit = None
     m.previous_status = ""
     m.return_locked = False
@@ -231,7 +206,7 @@ def matter_request_extension(ctx: Ctx) -> None:
 
 def matter_approve_extension(ctx: Ctx) -> None:
     m = ctx.matter
-    deadline = running(m, ClockKind.HANDLE)
+    deadline = rows().running(m, ClockKind.HANDLE)
     if deadline is None:
         raise StateConflict("办理期限未在运行，不能批准延期。")
     old_due = deadline.due
@@ -259,7 +234,7 @@ def matter_end_hearing(ctx: Ctx) -> None:
     m = ctx.matter
     first = m.hearing_started_on
     m.hearing_started_on = None
-    deadline = running(m, ClockKind.RECHECK)
+    deadline = rows().running(m, ClockKind.RECHECK)
     excluded = 0
     if deadline is not None and first is not None:
         counted_from = max(first, deadline.start + dt.timedelta(days=1))
@@ -279,7 +254,7 @@ def matter_reply(ctx: Ctx) -> None:
         ctx.starts[ClockKind.EVALUATE] = {"target": EvaluationTarget.UNIT.value}
     ctx.event_params.update({
         "review_body": review_body.code if review_body else "", "review_body_name": review_body.name if review_body else "",
-        "completion_report": has_clock(m, ClockKind.REPORT),
+        "completion_report": rows().has_clock(m, ClockKind.REPORT),
     })
 
 
@@ -294,14 +269,14 @@ def matter_deliver(ctx: Ctx) -> None:
 def matter_evaluate(ctx: Ctx) -> None:
     m = ctx.matter
     target = ctx.params["target"]
-    window = running(m, ClockKind.EVALUATE, target)
+    window = rows().running(m, ClockKind.EVALUATE, target)
     if window is None:
-        earlier = latest_clock(m, ClockKind.EVALUATE, target)
+        earlier = rows().latest_clock(m, ClockKind.EVALUATE, target)
         if earlier is None:
             raise ClockViolation("评价期限尚未开始：受理后可评价信访部门，出具处理意见后可评价责任单位。")
         if earlier.met_at is None:
             raise ClockViolation("评价期限已经结束。")
-        evaluations = count_evaluations(m, target)
+        evaluations = rows().count_evaluations(m, target)
         if not ctx.clocks.params.allow_reevaluation or evaluations >= 2:
             raise StateConflict("已对该对象作出评价，不能重复评价。")
         if ctx.day > earlier.due:
@@ -328,7 +303,7 @@ def matter_request_review(ctx: Ctx) -> None:
         raise InvalidInput("未找到复查机关，请先在单位设置中设置责任单位的上级机关。")
     m.review_body = body
     m.delivered = False
-    _link(m, body, MatterUnit.Role.REVIEW, ctx.occurred_at)
+    rows().link(m, body, MatterUnit.Role.REVIEW, ctx.occurred_at)
     ctx.starts[ClockKind.REVIEW] = {"unit": body}
     ctx.event_params.update({"review_body": body.code, "review_body_name": body.name})
 
@@ -359,7 +334,7 @@ def matter_request_recheck(ctx: Ctx) -> None:
         raise InvalidInput("未找到复核机关，请先设置复查机关的上级机关。")
     m.recheck_body = body
     m.delivered = False
-    _link(m, body, MatterUnit.Role.RECHECK, ctx.occurred_at)
+    rows().link(m, body, MatterUnit.Role.RECHECK, ctx.occurred_at)
     ctx.starts[ClockKind.RECHECK] = {"unit": body}
     ctx.event_params.update({"recheck_body": body.code, "recheck_body_name": body.name})
 
@@ -372,7 +347,7 @@ def matter_close(ctx: Ctx) -> None:
         if m.status != expected:
             v.fail("reason", f"当前状态（{STATE_LABELS[m.status]}）不能以“{CloseReason(reason).label}”办结。")
         kind = ClockKind.REVIEW_REQUEST if reason == CloseReason.NO_REVIEW else ClockKind.RECHECK_REQUEST
-        window = running(m, kind)
+        window = rows().running(m, kind)
         if window is None:
             raise ClockViolation("意见尚未送达，申请期限未起算，不能以期满未申请办结。")
         if ctx.day <= window.due:
@@ -469,7 +444,7 @@ def perform_action(
         if expected_version is not None and int(expected_version) != matter.version:
             raise StaleVersion()
         event = apply_action(actor=actor, matter=matter, kinds=kinds, action=action, params=params, via=via)
-        matter.save()
+        rows().save(matter)
         hooks.run(event, matter)
     return matter
 
@@ -528,9 +503,9 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
     for kind in transition.meets:
         meet_clock(matter, kind, occurred)
     for kind in transition.cancels:
-        cancel_clock(matter, kind, occurred)
+        rows().cancel_clock(matter, kind, occurred)
     if target == State.CLOSED and from_status != State.CLOSED:
-        cancel_all_authority_clocks(matter, occurred)
+        rows().cancel_all_authority_clocks(matter, occurred)
         _set_status(matter, target, close_reason, occurred)
     elif target != from_status:
         _set_status(matter, target)
@@ -542,7 +517,7 @@ def apply_action(*, actor, matter: Matter, kinds: set, action: str, params: dict
     assert not undeclared, f"{action} started clocks the workflow table does not declare: {undeclared}"
     for kind, kwargs in ctx.starts.items():
         start_clock(ctx.clocks, matter, kind, ctx.day, event=event, **kwargs)
-    refresh_next_due(matter)
+    rows().refresh_next_due(matter)
     if ctx.files:
         # what the petitioner sends is theirs to see; staff choose per act (对信访人可见)
         save_act_attachments(event, ctx.files, actor=actor, public=via == "portal" or bool(attached["attachments_public"]))

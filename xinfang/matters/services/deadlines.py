@@ -1,19 +1,19 @@
 """Starting, meeting and cancelling clocks; caching the nearest due date on the matter.
 
-Arithmetic is in ``xinfang.workdays.clocks`` (pure); this module only writes rows.
+Arithmetic is in ``xinfang.workdays.clocks`` (pure); the rows are read and written through
+``xinfang.matters.rows`` (``rows().running``, ``supersede``, ``refresh_next_due`` …).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from xinfang.workdays.calendar import WorkCalendar
 from xinfang.workdays.clocks import compute_due
-from xinfang.workdays.rules import AUTHORITY_CLOCKS, CLOCK_RULES, ClockKind, RuleParams
+from xinfang.workdays.rules import CLOCK_RULES, ClockKind, RuleParams
 
 from ..models import Deadline, Matter
+from ..rows import rows
 
 
 class ClockContext:
@@ -40,9 +40,9 @@ def start_clock(
 
     A clock of the same kind still running (a redo after 复查, a re-opened window) is superseded.
     """
-    supersede(matter, kind, target)
+    rows().supersede(matter, kind, target)
     deadline = new_clock(ctx, matter, kind, start, unit=unit, target=target, period=period, due=due, event=event)
-    deadline.save()
+    rows().save(deadline)
     return deadline
 
 
@@ -92,54 +92,19 @@ def new_clock(
     )
 
 
-def supersede(matter: Matter, kind: ClockKind, target: str = "") -> None:
-    """Cancel a clock of this kind that is still running (it is being started afresh)."""
-    Deadline.objects.filter(
-        matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=timezone.now())
-
-
-def has_clock(matter: Matter, kind: ClockKind) -> bool:
-    """Was a clock of this kind ever started on the matter (running, met or cancelled)?"""
-    return Deadline.objects.filter(matter=matter, kind=kind.value).exists()
-
-
-def latest_clock(matter: Matter, kind: ClockKind, target: str = "") -> Deadline | None:
-    """The most recently started clock of this kind, whatever its state."""
-    return Deadline.objects.filter(matter=matter, kind=kind.value, target=target).order_by("-id").first()
-
-
 def lapse_clock(deadline: Deadline, day: dt.date, at: dt.datetime) -> None:
     """A request window ran out unused: it lapsed on ``day`` (recorded by the act at ``at``)."""
     deadline.lapsed_on = day
     deadline.cancelled_at = at
-    deadline.save(update_fields=["lapsed_on", "cancelled_at"])
-
-
-def running(matter: Matter, kind: ClockKind, target: str = "") -> Deadline | None:
-    return Deadline.objects.filter(
-        matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True
-    ).first()
+    rows().save(deadline, update_fields=["lapsed_on", "cancelled_at"])
 
 
 def meet_clock(matter: Matter, kind: ClockKind, at: dt.datetime, target: str = "") -> Deadline | None:
-    deadline = running(matter, kind, target)
+    deadline = rows().running(matter, kind, target)
     if deadline is not None:
         deadline.met_at = at
-        deadline.save(update_fields=["met_at"])
+        rows().save(deadline, update_fields=["met_at"])
     return deadline
-
-
-def cancel_clock(matter: Matter, kind: ClockKind, at: dt.datetime, target: str = "") -> None:
-    Deadline.objects.filter(
-        matter=matter, kind=kind.value, target=target, met_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=at)
-
-
-def cancel_all_authority_clocks(matter: Matter, at: dt.datetime) -> None:
-    Deadline.objects.filter(
-        matter=matter, kind__in=[k.value for k in AUTHORITY_CLOCKS], met_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=at)
 
 
 def recompute(ctx: ClockContext, deadline: Deadline, *, extension_days: int | None = None,
@@ -163,21 +128,5 @@ def recompute(ctx: ClockContext, deadline: Deadline, *, extension_days: int | No
     deadline.due = result.due
     deadline.explanation = result.explanation
     deadline.provisional = result.provisional
-    deadline.save(update_fields=["extension_days", "excluded_days", "due", "explanation", "provisional"])
+    rows().save(deadline, update_fields=["extension_days", "excluded_days", "due", "explanation", "provisional"])
     return deadline
-
-
-def refresh_next_due(matter: Matter) -> None:
-    """Cache the nearest running authority clock on the matter (for lists and the overdue filter)."""
-    nearest = (
-        Deadline.objects.filter(
-            matter=matter,
-            kind__in=[k.value for k in AUTHORITY_CLOCKS],
-            met_at__isnull=True,
-            cancelled_at__isnull=True,
-        )
-        .order_by("due")
-        .values_list("due", "kind")
-        .first()
-    )
-    matter.next_due, matter.next_due_kind = nearest if nearest else (None, "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
+from xinfang.core import clock
 
 from ..models import Event, Matter
+from ..rows import rows
 
 
 def record_event(
@@ -24,7 +25,8 @@ def record_event(
 ) -> Event:
     """Append an event and bump the matter's event counters (the caller saves the matter)."""
     matter.event_count += 1
-    event = Event.objects.create(
+    event = rows().create(
+        Event,
         matter=matter,
         seq=matter.event_count,
         action=action,
@@ -32,7 +34,7 @@ def record_event(
         unit=unit if unit is not None else (getattr(actor, "unit", None) if actor is not None else None),
         via=via,
         occurred_at=occurred_at,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
         from_status=from_status,
         to_status=to_status,
         params=params or {},
@@ -43,7 +45,3 @@ def record_event(
     matter.version += 1
     return event
 
-
-def count_evaluations(matter: Matter, target: str) -> int:
-    """How many evaluations of ``target`` (bureau or unit) the petitioner has given on the matter."""
-    return matter.events.filter(action="evaluate", params__target=target).count()

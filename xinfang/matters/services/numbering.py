@@ -39,13 +39,13 @@ def next_value(key: str, year: int) -> int:
         return cursor.fetchone()[0]
 
 
-def next_matter_number(year: int) -> tuple[str, int]:
-    seq = next_value("matter", year)
-    return f"{settings.XINFANG_MATTER_PREFIX}{year}-{seq:06d}", seq
+def matter_number(year: int, seq: int) -> str:
+    """The readable number of the ``seq``-th matter of ``year`` (the counter ``matter``)."""
+    return f"{settings.XINFANG_MATTER_PREFIX}{year}-{seq:06d}"
 
 
-def next_petition_number(year: int) -> str:
-    seq = next_value("petition", year)
+def petition_number(year: int, seq: int) -> str:
+    """The readable number of the ``seq``-th petition of ``year`` (the counter ``petition``)."""
     return f"{settings.XINFANG_PETITION_PREFIX}{year}-{seq:06d}"
 
 

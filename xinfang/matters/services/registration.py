@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import clock
 from xinfang.core import validation as v
 from xinfang.core.errors import IdempotencyKeyReused, InvalidInput, NotAllowed, StateConflict
 from xinfang.core.idempotency import request_fingerprint
@@ -21,12 +22,13 @@ from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
 
 from .. import hooks
 from ..choices import Channel, CloseReason, DeclineReason, Purpose, State
-from ..models import Attachment, Matter, MatterUnit, Petition, Petitioner, PetitionPerson
+from ..models import Attachment, Matter, MatterUnit, Petition, PetitionPerson
+from ..rows import rows
 from ..workflow import Actor, with_notices
 from .actions import apply_action
 from .deadlines import ClockContext, new_clock
 from .events import record_event
-from .numbering import new_query_code, next_matter_number, next_petition_number
+from .numbering import matter_number, new_query_code, petition_number
 from .search import build_search_text, index_matter
 
 MAX_PETITIONERS = 200
@@ -105,24 +107,6 @@ def _parse_persons(raw, *, anonymous: bool, max_representatives: int) -> list[Pe
     return persons
 
 
-def _upsert_petitioner(p: PersonInput) -> Petitioner:
-    if p.id_number:
-        person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()
-        if person is not None:
-            changed = []
-            for attr in ("phone", "address", "email"):
-                value = getattr(p, attr)
-                if value and getattr(person, attr) != value:
-                    setattr(person, attr, value)
-                    changed.append(attr)
-            if changed:
-                person.save(update_fields=changed)
-            return person
-    return Petitioner.objects.create(
-        name=p.name, id_number=p.id_number, phone=p.phone, address=p.address, email=p.email, gender=p.gender
-    )
-
-
 def _check_files(files) -> None:
     """Refuse bad uploads before anything is written; remember each file's sniffed type."""
     for f, mime in zip(files or [], check_uploads(files), strict=False):
@@ -148,10 +132,6 @@ def _held(manager, rows):
     qs._result_cache = list(rows)
     qs._prefetch_done = True
     return qs
-
-
-def _lock(matter: Matter) -> Matter:
-    return Matter.objects.select_for_update().get(pk=matter.pk)
 
 
 def _registering_unit(actor, registering_unit: Unit | None) -> Unit:
@@ -192,10 +172,10 @@ def _save_attachments(matter: Matter, petition: Petition, files, actor, via: str
 def _parse_common(data: dict, params_rules) -> dict:
     received_raw = data.get("received_at")
     if received_raw in (None, ""):
-        received = timezone.now()
+        received = clock.now()
     else:
         received = v.datetime_value(received_raw, "received_at", "收到时间")
-    if received > timezone.now() + v.CLOCK_SKEW:
+    if received > clock.now() + v.CLOCK_SKEW:
         v.fail("received_at", "收到时间不能晚于当前时间。")
     if received.year < 2000:
         v.fail("received_at", "收到时间不合理。")
@@ -281,9 +261,7 @@ def register_petition(
     if replayed is not None:
         return replayed
 
-    from ..selectors import find_duplicates
-
-    duplicates = find_duplicates(
+    duplicates = rows().find_duplicates(
         actor,  # only matters the registrar may see (§30); none for the anonymous portal
         ids=[p.id_number for p in persons if p.id_number],
         phones=[p.phone for p in persons if p.phone],
@@ -291,7 +269,7 @@ def register_petition(
         title=title,
         region=region,
         category=category,
-        today=timezone.localdate(),
+        today=clock.today(),
         lookback_days=params.repeat_lookback_days,
     )
     seen = _seen_numbers(duplicates_seen if duplicates_seen is not None else data.get("duplicates_seen"))
@@ -310,7 +288,8 @@ def register_petition(
             # Each row is written once (issue 14). Reads and arithmetic happen before; from the
             # first number on, the transaction only inserts, so the counter rows stay locked for
             # a few inserts (documents are rendered after commit).
-            number, seq = next_matter_number(year)
+            seq = rows().next_value("matter", year)
+            number = matter_number(year, seq)
             matter = Matter(
                 number=number, year=year, seq=seq, status=State.REGISTERED,
                 registering_unit=unit, registered_by=registered_by,
@@ -340,25 +319,24 @@ def register_petition(
             # Written once, already carrying what its first event leaves (record_event below
             # bumps the in-memory counters back to these values).
             matter.event_count, matter.version, matter.last_event_at = 1, 1, received
-            matter.save()
+            rows().save(matter)
             matter.event_count, matter.version, matter.last_event_at = 0, 0, None
             index_matter(matter)  # SQLite's FTS5 row (issue 14)
-            petition = Petition.objects.create(
-                number=next_petition_number(year), matter=matter, query_code=new_query_code(),
+            petition = rows().create(
+                Petition, number=petition_number(year, rows().next_value("petition", year)), matter=matter, query_code=new_query_code(),
                 channel=channel, received_at=received, registered_by=registered_by,
                 registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
                 upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
             )
             links = [
-                PetitionPerson.objects.create(
-                    petition=petition, petitioner=_upsert_petitioner(p), is_representative=p.is_representative, position=i
-                )
+                rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p),
+                              is_representative=p.is_representative, position=i)
                 for i, p in enumerate(persons)
             ]
-            now = timezone.now()
-            matter_units = [MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)]
+            now = clock.now()
+            matter_units = [rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)]
             if not in_bureau:
-                matter_units.append(MatterUnit.objects.create(matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now))
+                matter_units.append(rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now))
             event = record_event(
                 matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
                 unit=unit,
@@ -368,7 +346,7 @@ def register_petition(
                 }),
             )
             deadline.matter, deadline.event = matter, event
-            deadline.save()
+            rows().save(deadline)
             attachments = _save_attachments(matter, petition, files, actor, via)
             held = {}
             if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
@@ -421,11 +399,11 @@ def add_petition(
         return replayed
 
     with transaction.atomic():
-        matter = _lock(matter)
-        occurred = received if matter.last_event_at is None or received >= matter.last_event_at else timezone.now()
+        matter = rows().lock(matter)
+        occurred = received if matter.last_event_at is None or received >= matter.last_event_at else clock.now()
         year = timezone.localtime(received).year
-        petition = Petition.objects.create(
-            number=next_petition_number(year), matter=matter, query_code=new_query_code(), channel=channel,
+        petition = rows().create(
+            Petition, number=petition_number(year, rows().next_value("petition", year)), matter=matter, query_code=new_query_code(), channel=channel,
             received_at=received, registered_by=actor if actor is not None else None, registering_unit=unit,
             is_repeat=True, content=content, headcount=headcount,
             visitors_count=headcount if channel == Channel.VISIT else 0,
@@ -433,9 +411,8 @@ def add_petition(
         )
         names = []
         for i, p in enumerate(persons):
-            PetitionPerson.objects.create(
-                petition=petition, petitioner=_upsert_petitioner(p), is_representative=p.is_representative, position=i
-            )
+            rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p),
+                          is_representative=p.is_representative, position=i)
             names.append(p.name)
         matter.petition_count += 1
         matter.is_repeat = True
@@ -447,7 +424,7 @@ def add_petition(
             params=with_notices("add_petition", {"petition": petition.number, "channel": channel,
                                                  "received_at": received.isoformat()}),
         )
-        matter.save()
+        rows().save(matter)
         if names:
             index_matter(matter)
         _save_attachments(matter, petition, files, actor, via)
@@ -461,7 +438,7 @@ def add_petition(
                         "note": "复核终结后以同一事实和理由再次提出，不再受理（《信访工作条例》第三十六条）。"},
                 facts={"petition": petition.number},
             )
-            matter.save()
+            rows().save(matter)
             hooks.run(decline_event, matter)
     return RegistrationResult(matter=matter, petition=petition)
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.core import clock
 from xinfang.core import validation as v
 from xinfang.core.errors import NotAllowed, StateConflict
 from xinfang.matters.access import visible_matters
@@ -76,7 +77,7 @@ def sampling_plan_create(*, actor, year: int, month: int, percent: int | None = 
     year = v.integer({"year": year}, "year", "年份", minimum=2000, maximum=2100)
     month = v.integer({"month": month}, "month", "月份", minimum=1, maximum=12)
     first = dt.date(year, month, 1)
-    if first > timezone.localdate():
+    if first > clock.today():
         v.fail("month", "不能为将来的月份安排抽查。")
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     tz = timezone.get_current_timezone()
@@ -95,7 +96,7 @@ def sampling_plan_create(*, actor, year: int, month: int, percent: int | None = 
         if SamplingPlan.objects.filter(year=year, month=month).exists():
             raise StateConflict(f"{year}年{month}月的抽查计划已经生成。")
         plan = SamplingPlan.objects.create(year=year, month=month, percent=percent, created_by=actor)
-        due = timezone.localdate() + dt.timedelta(days=current_policy().callback_days)
+        due = clock.today() + dt.timedelta(days=current_policy().callback_days)
         summary, turn = {}, 0
         for unit_id, matters in sorted(by_unit.items()):
             callers = _eligible_callers(unit_id)
@@ -147,14 +148,14 @@ def callback_record(*, actor, task_id, data: dict) -> CallbackTask:
         if not is_independent(actor, task):
             raise NotAllowed("办理该事项单位的工作人员不能回访本单位办理的事项。")
         task.method, task.reached, task.satisfied, task.problem_found = method, reached, satisfied, problem
-        task.notes, task.done_at, task.done_by, task.state = notes, timezone.now(), actor, CallbackState.DONE
+        task.notes, task.done_at, task.done_by, task.state = notes, clock.now(), actor, CallbackState.DONE
         if problem:
             matter = task.matter
             task.follow_up = issue_record(
                 kind=RecordKind.ORDER, target_unit=task.handled_by_unit or handled_by(matter),
                 title=f"回访发现问题督办：{matter.title}", content=f"回访发现问题：{notes}", matters=[matter],
                 method=Method.ONLINE, trigger=Trigger.CALLBACK, trigger_key=f"callback:{task.pk}",
-                response_due=response_due_from(timezone.localdate()), issued_by=actor,
+                response_due=response_due_from(clock.today()), issued_by=actor,
             )
         task.save()
         return task
