@@ -51,6 +51,8 @@ def active_template(doc_type: str) -> DocumentTemplate:
     active = refcache.get("documents.active_templates",
                           lambda: {t.doc_type: t for t in DocumentTemplate.objects.filter(active=True)})
     template = active.get(doc_type)
+    if template is None:  # not in this process's cache: another process (or act) may have seeded it since
+        template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
     if template is None and not DocumentTemplate.objects.filter(doc_type=doc_type).exists():
         from .defaults import DEFAULT_TEMPLATES
 
