@@ -34,6 +34,18 @@ from .services import numbering
 M = TypeVar("M", bound=models.Model)
 
 
+def refresh_contacts(person, p) -> list[str]:
+    """A known petitioner takes the phone, address and e-mail given now (blank ones keep the old);
+    returns the fields that changed."""
+    changed = []
+    for attr in ("phone", "address", "email"):
+        value = getattr(p, attr)
+        if value and getattr(person, attr) != value:
+            setattr(person, attr, value)
+            changed.append(attr)
+    return changed
+
+
 class Rows:
     """The database: what the services read and write, one method per kind of access."""
 
@@ -120,12 +132,7 @@ class Rows:
         if p.id_number:
             person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()
             if person is not None:
-                changed = []
-                for attr in ("phone", "address", "email"):
-                    value = getattr(p, attr)
-                    if value and getattr(person, attr) != value:
-                        setattr(person, attr, value)
-                        changed.append(attr)
+                changed = refresh_contacts(person, p)
                 if changed:
                     person.save(update_fields=changed)
                 return person

@@ -177,12 +177,7 @@ class MemoryStore(rows.Rows):
         if p.id_number:
             person = self.by_id_number.get(p.id_number)
             if person is not None:
-                changed = []
-                for attr in ("phone", "address", "email"):
-                    value = getattr(p, attr)
-                    if value and getattr(person, attr) != value:
-                        setattr(person, attr, value)
-                        changed.append(attr)
+                changed = rows.refresh_contacts(person, p)
                 if changed:
                     self.save(person, update_fields=changed)
                 return person
