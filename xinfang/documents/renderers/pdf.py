@@ -187,7 +187,7 @@ def render_pdf(content: DocumentContent, created=None) -> tuple[bytes, set[str]]
     GB/T 9704 7.3.5.4: the signature and date never stand alone on a page. When they would,
     the document is laid out again with slightly tighter line spacing (at most 12% tighter).
     """
-    font = build_font(content.all_characters())
+    font = build_font(content.all_characters() + ELLIPSIS)
     pdf, orphaned = _layout(content, font, LINE_H)
     if orphaned:  # first try tighter line spacing (GB/T 9704: 调整行距、字距)
         pdf, orphaned = _layout(content, font, LINE_H * 0.9)
@@ -305,14 +305,15 @@ def _qr(lay: Layout, content: DocumentContent, top: float) -> None:
 
 TABLE_PT = 10.5  # 五号
 CELL_PAD = 1.5
+ELLIPSIS = "…"  # ends a table cell cut to its width (drawn, so always in the document's font)
 
 
 def _fit(lay: Layout, text: str, width: float) -> str:
     if lay.width(text) <= width:
         return text
-    while text and lay.width(text + "…") > width:
+    while text and lay.width(text + ELLIPSIS) > width:
         text = text[:-1]
-    return text + "…"
+    return text + ELLIPSIS
 
 
 FORM_PT = 14.0  # 4号

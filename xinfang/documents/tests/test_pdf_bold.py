@@ -46,3 +46,19 @@ def test_only_letterhead_and_title_are_bold():
     assert first[:3] == [2, 0, 2]  # letterhead bold, document number plain, title bold
     assert set(first[3:]) == {0}, first  # body, table, signature, date and page number: not bold
     assert all(set(page) <= {0} for page in rest)
+
+
+def test_a_cell_cut_to_its_width_draws_its_ellipsis(caplog):
+    """A table cell too long for its column ends with "…", which the document's own text may not hold:
+    the embedded font carries it anyway (fpdf2 warned of a missing glyph and drew nothing)."""
+    long_name = "示范县人力资源和社会保障局劳动保障监察大队第三中队" * 3
+    content = DocumentContent(
+        letterhead="示范县信访局", doc_number="示信简〔2026〕2号", title="信访工作简报", recipient="",
+        paragraphs=["[[表1]]"], signature="示范县信访局", date_text="2026年11月22日",
+        blocks={"表1": Table("表1 被反映较多的单位", ["单位", "件"], [[long_name, "8"]])})
+    assert "…" not in content.all_characters()
+    with caplog.at_level("WARNING", logger="fpdf"):
+        pdf, missing = render_pdf(content)
+    assert not missing and not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "…" in text
