@@ -311,6 +311,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("add_material", "补充材料", ALL_OPEN, None, [A.PETITIONER], "第二十条",
        inputs=(text("content", "补充内容", required=False, max_length=10000, lines=4,
                     help="补充的事实、理由或证明材料说明；文字和附件至少提供一项"),),
+       emits=(param("petition", "信访件编号"),),
        confirm="确认提交补充材料？提交后将通知办理单位。",
        notes="The petitioner (portal, or staff recording what was brought in) adds text and files to an open "
              "matter; files from the portal are visible to the petitioner; the handling unit (or the bureau "

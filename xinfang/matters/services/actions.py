@@ -430,11 +430,13 @@ def perform_action(
     params: dict | None = None,
     expected_version: int | None = None,
     via: str = "staff",
+    facts: dict | None = None,
 ) -> Matter:
     """Perform one workflow action on the matter ``number`` as ``actor``.
 
     ``actor`` is a staff user; ``None`` with ``via="system"`` is the deadline engine and with
-    ``via="portal"`` the petitioner (the caller has checked the query code).
+    ``via="portal"`` the petitioner (the caller has checked the query code). ``facts``: declared
+    event params the calling service knows (the petition whose 查询码 the petitioner used).
     """
     transition = WORKFLOW.get(action)
     if transition is None:
@@ -443,7 +445,8 @@ def perform_action(
         matter, kinds = lock_matter(actor, number, via)
         if expected_version is not None and int(expected_version) != matter.version:
             raise StaleVersion()
-        event = apply_action(actor=actor, matter=matter, kinds=kinds, action=action, params=params, via=via)
+        event = apply_action(actor=actor, matter=matter, kinds=kinds, action=action, params=params, via=via,
+                             facts=facts)
         rows().save(matter)
         hooks.run(event, matter)
     return matter

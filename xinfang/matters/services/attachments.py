@@ -26,7 +26,11 @@ PORTAL_PREFIX = {"add_material": "补充材料", "request_review": "复查申请
 def save_act_attachments(event: Event, files, *, actor, public: bool) -> list[Attachment]:
     """Store the act's checked files (caller: the act's transaction, after the event is written)."""
     saved = []
-    petition = event.matter.petitions.order_by("received_at", "id").first() if event.via == "portal" else None
+    petition = None
+    if event.via == "portal":  # the petition whose 查询码 was used (a declared fact), else the first
+        petitions = event.matter.petitions.order_by("received_at", "id")
+        petition = (petitions.filter(number=event.params["petition"]).first() if event.params.get("petition")
+                    else None) or petitions.first()
     for f in files:
         data = f.read()
         digest = hashlib.sha256(data).hexdigest()

@@ -59,7 +59,8 @@ def request_appeal(*, petition: Petition, reason: str, files=()) -> Matter:
 def add_material(*, petition: Petition, content: str = "", files=()) -> Matter:
     """补充材料: text and/or files on an open matter, a petition act (the handling unit is told)."""
     return perform_action(actor=None, number=petition.matter.number, action="add_material", via="portal",
-                          params={"content": content, "attachments": list(files or [])})
+                          params={"content": content, "attachments": list(files or [])},
+                          facts={"petition": petition.number})
 
 
 def overdue_deadlines(matter: Matter, today: dt.date | None = None) -> list[Deadline]:

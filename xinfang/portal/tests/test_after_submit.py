@@ -105,6 +105,22 @@ def test_add_material_is_a_petition_act_on_both_timelines_and_tells_the_unit(cli
     assert not StaffNotice.objects.filter(recipient=county.users["handler2"], kind="material").exists()
 
 
+def test_add_material_files_go_to_the_petition_whose_code_was_used(client, county):
+    """A matter with a repeat petition from a second person: that person's 查询码 files their material
+    under their own petition (the event records which), not under the first petition."""
+    from xinfang.matters.services.registration import add_petition
+
+    first = register(county)
+    repeat = add_petition(actor=county.users["registrar"], matter=first.matter, data={
+        "channel": "letter", "petitioners": [{"name": "李四", "phone": "13900001111", "address": "东关村2号"}]})
+    base = sign_in(client, first, code=repeat.petition.query_code)
+    response = client.post(base + "material/", {"content": "补充证明", "attachments": [SimpleUploadedFile("证明.pdf", PDF)]})
+    assert response.status_code == 302
+    event = Event.objects.get(matter=first.matter, action="add_material")
+    assert event.params["petition"] == repeat.petition.number
+    assert Attachment.objects.get(event=event).petition_id == repeat.petition.pk != first.petition.pk
+
+
 def test_add_material_needs_text_or_files_and_refuses_hostile_files(client, county):
     result = register(county)
     base = sign_in(client, result)
