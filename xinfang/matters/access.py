@@ -55,6 +55,19 @@ def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_l
     )
 
 
+def count_visible_to_unit(unit_id) -> int:
+    """``visible_to_unit(unit_id).count()`` without reading a matter row per key row (issue 14): the
+    unit's key rows, counted from the key's index, less the accusations against the unit that are linked
+    to it (§30: few, found through the accused-unit index). A property test compares it
+    with the definition."""
+    from .models import UnitMatter
+
+    keys = UnitMatter.objects.filter(unit_id=unit_id)
+    accusations = list(Matter.objects.filter(handling_class=HandlingClass.ACCUSATION, accused_unit_id=unit_id)
+                       .order_by().values_list("pk", flat=True))  # from the accused-unit index, not per key row
+    return keys.count() - (keys.filter(matter_id__in=accusations).count() if accusations else 0)
+
+
 # The default list order (newest first) read from the visibility key's index; the same order as
 # ("-received_at", "-id") because the key copies received_at and its matter is the matter.
 UNIT_NEWEST_FIRST = ("-unit_keys__received_at", "-unit_keys__matter_id")

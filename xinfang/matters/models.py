@@ -147,6 +147,10 @@ class Matter(models.Model):
             models.Index(fields=["purpose", "received_at"]),
             # 积案 on a past day: still open then (closed_at NULL or later) — xinfang.figures.backlog
             models.Index(fields=["closed_at"], name="matter_closed_at"),
+            # §30: the accusations against a unit, counted apart from its list (access.count_visible_to_unit);
+            # the plain accused_unit index is NULL for almost every matter, so planners never use it
+            models.Index(fields=["accused_unit"], condition=models.Q(handling_class="accusation"),
+                         name="matter_accusation_accused"),
         ]
 
     def __str__(self) -> str:

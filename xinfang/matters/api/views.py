@@ -24,7 +24,14 @@ from xinfang.core.models import AccessLog, log_access
 from ..access import access_matter, can_reveal, identity_hidden
 from ..lookup import classify
 from ..models import IdempotencyRecord
-from ..selectors import attachment_for, detail_queryset, filter_matters, list_queryset, redacted_event_params
+from ..selectors import (
+    attachment_for,
+    count_source,
+    detail_queryset,
+    filter_matters,
+    list_queryset,
+    redacted_event_params,
+)
 from ..services.actions import perform_action
 from ..services.attachments import attachment_set_public
 from ..services.registration import add_petition, register_petition
@@ -125,9 +132,8 @@ class MatterListCreateView(APIView):
     @extend_schema(parameters=LIST_FILTERS, responses=MatterListSerializer(many=True), summary="信访事项列表")
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
-        count_source = filter_matters(request.user, request.query_params, for_count=True)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source)
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source(request.user, request.query_params))
         if request.query_params.get("q"):  # a search by ID number is logged like a reveal
             log_id_search(user=request.user, lookup=classify(request.query_params["q"]),
                           found=[m.number for m in page], total=paginator.page.paginator.count, via="api",

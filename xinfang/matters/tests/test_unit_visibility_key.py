@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from xinfang.matters.access import visible_matters, visible_to_unit
 from xinfang.matters.models import Matter, MatterUnit, UnitMatter
-from xinfang.matters.selectors import filter_matters
+from xinfang.matters.selectors import UnitTotal, count_source, filter_matters
 from xinfang.testing.factories import act, register
 
 PARAMS = ["", "status=open", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
@@ -59,11 +59,23 @@ def test_unit_lists_through_the_key_equal_the_definition(county, linked):
             through_key = list(filter_matters(user, QueryDict(params)).values_list("pk", flat=True))
             assert through_key == _definition(user, params), (name, params)
             assert filter_matters(user, QueryDict(params), for_count=True).count() == len(through_key)
+            assert count_source(user, QueryDict(params)).count() == len(through_key), (name, params)
     # the plain lists: the same set as visible_matters (the one access function), same order
     for name in ("handler", "handler2", "dhandler"):
         user = county.users[name]
         assert list(filter_matters(user, QueryDict("")).values_list("pk", flat=True)) == list(
             visible_matters(user).order_by("-received_at", "-id").values_list("pk", flat=True))
+
+
+def test_an_unfiltered_unit_list_is_counted_from_the_key(county, linked):
+    """The unit's whole list is counted from its key less the §30-hidden accusations linked to it;
+    any filter counts the filtered rows (the hidden accusation is linked to T01 in the fixture)."""
+    handler = county.users["handler"]
+    source = count_source(handler, QueryDict("sort=due&page=2&per_page=50"))
+    assert isinstance(source, UnitTotal) and source.count() == visible_matters(handler).count()
+    assert UnitMatter.objects.filter(unit=county.town).count() == source.count() + 1  # the secret has a key row
+    assert not isinstance(count_source(handler, QueryDict("status=open")), UnitTotal)
+    assert not isinstance(count_source(county.users["officer"], QueryDict("")), UnitTotal)  # county-wide: no key
 
 
 def test_the_key_holds_one_row_per_linked_unit_and_follows_the_receipt_time(county, linked):
