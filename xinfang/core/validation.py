@@ -97,6 +97,22 @@ def date_value(params: dict, field: str, label: str, *, required: bool = True) -
     return parsed
 
 
+def date_range(params: dict, names: tuple[str, str] = ("from", "to"),
+               labels: tuple[str, str] = ("开始日期", "结束日期")) -> tuple[dt.date | None, dt.date | None]:
+    """A list filter's optional first and last day (each a 400 naming its field when malformed)."""
+    return (date_value(params, names[0], labels[0], required=False),
+            date_value(params, names[1], labels[1], required=False))
+
+
+def within(qs, field: str, start: dt.date | None, end: dt.date | None):
+    """``qs`` limited to ``start <= field <= end`` (a date field; either bound may be absent)."""
+    if start:
+        qs = qs.filter(**{f"{field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{field}__lte": end})
+    return qs
+
+
 def datetime_value(value, field: str, label: str) -> dt.datetime:
     """Parse a date or datetime; naive values are Asia/Shanghai; a bare date means noon that day."""
     if isinstance(value, dt.datetime):

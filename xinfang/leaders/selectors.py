@@ -33,13 +33,7 @@ from .models import (
 
 def _due_between(qs, params):
     """The ``due_from``/``due_to`` filters of the cases' and the tasks' lists (dates, 400 when malformed)."""
-    due_from = v.date_value(params, "due_from", "期限起", required=False)
-    due_to = v.date_value(params, "due_to", "期限止", required=False)
-    if due_from:
-        qs = qs.filter(due__gte=due_from)
-    if due_to:
-        qs = qs.filter(due__lte=due_to)
-    return qs
+    return v.within(qs, "due", *v.date_range(params, ("due_from", "due_to"), ("期限起", "期限止")))
 
 
 def _bool(params, name: str):

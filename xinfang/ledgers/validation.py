@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from xinfang.core import validation as v
-from xinfang.core.validation import boolean, choice, date_value, fail, integer
+from xinfang.core.validation import boolean, choice, date_range, date_value, fail, integer, within
 from xinfang.org.lookups import unit_by_code
 
 MAX_AMOUNT = Decimal("99999999.99")
@@ -79,5 +79,5 @@ def year(params: dict, field: str = "year", *, required: bool = True, default: i
     return value
 
 
-__all__ = ["boolean", "choice", "date_value", "fail", "integer", "money", "month", "no_nul", "past_date", "text",
-           "unit_by_code", "year"]
+__all__ = ["boolean", "choice", "date_range", "date_value", "fail", "integer", "money", "month", "no_nul", "past_date",
+           "text", "unit_by_code", "within", "year"]

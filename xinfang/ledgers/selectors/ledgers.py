@@ -107,12 +107,7 @@ def filter_risks(user, params) -> QuerySet:
     if params.get("state"):
         qs = qs.filter(state=v.choice(params, "state", "状态", RiskState))
     qs = _unit_filter(qs, params)
-    start = v.date_value(params, "from", "开始日期", required=False)
-    end = v.date_value(params, "to", "结束日期", required=False)
-    if start:
-        qs = qs.filter(found_on__gte=start)
-    if end:
-        qs = qs.filter(found_on__lte=end)
+    qs = v.within(qs, "found_on", *v.date_range(params))
     q = str(params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(summary__icontains=q) | Q(responsible__icontains=q))

@@ -19,8 +19,7 @@ from ..services.suggestions import ANSWERED_Q
 
 
 def period(params, *, default_days: int | None = None) -> tuple[dt.date | None, dt.date | None]:
-    start = v.date_value(params, "from", "开始日期", required=False)
-    end = v.date_value(params, "to", "结束日期", required=False)
+    start, end = v.date_range(params)
     if start and end and end < start:
         v.fail("to", "结束日期不能早于开始日期。")
     return start, end
