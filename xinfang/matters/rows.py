@@ -46,6 +46,9 @@ def refresh_contacts(person, p) -> list[str]:
     return changed
 
 
+AUTHORITY_KINDS = tuple(k.value for k in AUTHORITY_CLOCKS)
+
+
 class Rows:
     """The database: what the services read and write, one method per kind of access."""
 
@@ -77,15 +80,18 @@ class Rows:
 
     def supersede(self, matter: Matter, kind: ClockKind, target: str = "") -> None:
         """Cancel a clock of this kind that is still running (it is being started afresh)."""
-        self._running(matter, kind, target).update(cancelled_at=clock.now())
+        self.cancel_clock(matter, kind, clock.now(), target)
 
     def cancel_clock(self, matter: Matter, kind: ClockKind, at: dt.datetime, target: str = "") -> None:
         self._running(matter, kind, target).update(cancelled_at=at)
 
+    @staticmethod
+    def _running_authority(matter: Matter):
+        return Deadline.objects.filter(matter=matter, kind__in=AUTHORITY_KINDS, met_at__isnull=True,
+                                       cancelled_at__isnull=True)
+
     def cancel_all_authority_clocks(self, matter: Matter, at: dt.datetime) -> None:
-        Deadline.objects.filter(
-            matter=matter, kind__in=[k.value for k in AUTHORITY_CLOCKS], met_at__isnull=True, cancelled_at__isnull=True
-        ).update(cancelled_at=at)
+        self._running_authority(matter).update(cancelled_at=at)
 
     def has_clock(self, matter: Matter, kind: ClockKind) -> bool:
         """Was a clock of this kind ever started on the matter (running, met or cancelled)?"""
@@ -97,15 +103,7 @@ class Rows:
 
     def refresh_next_due(self, matter: Matter) -> None:
         """Cache the nearest running authority clock on the matter (for lists and the overdue filter)."""
-        nearest = (
-            Deadline.objects.filter(
-                matter=matter, kind__in=[k.value for k in AUTHORITY_CLOCKS], met_at__isnull=True,
-                cancelled_at__isnull=True,
-            )
-            .order_by("due")
-            .values_list("due", "kind")
-            .first()
-        )
+        nearest = self._running_authority(matter).order_by("due").values_list("due", "kind").first()
         matter.next_due, matter.next_due_kind = nearest if nearest else (None, "")
 
     # ---- events and unit links ---------------------------------------------------------------
