@@ -42,4 +42,4 @@ def pytest_configure(config):
     settings.AXES_ENABLED = False
     # Documents are rendered after commit; in tests that commit, render in the callback itself
     # (no background thread outliving the test). The thread runner has its own test.
-    settings.XINFANG_DOCUMENT_RENDERING = "inline"
+    settings.XINFANG_AFTER_COMMIT = "inline"

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "xinfang.documents.tasks.render_pending_documents_task",
         "schedule": 300,
     },
+    "audit-chain-seal": {  # events left unsealed by a process that died after commit
+        "task": "xinfang.core.tasks.seal_audit_chain_task",
+        "schedule": 60,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("XINFANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -351,7 +355,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XINFANG_HSTS_INCLUDE_SUBDOMAINS", Fal
 # size above which a ledger's export leaves the request for the background job.
 XINFANG_EXPORT_RUNNERS = {"ledger": "xinfang.ledgers.exports.run_job"}
 XINFANG_LEDGER_INLINE_ROWS = int(os.environ.get("XINFANG_LEDGER_INLINE_ROWS", "2000"))
-XINFANG_DOCUMENT_RENDERING = os.environ.get("XINFANG_DOCUMENT_RENDERING", "thread")
+# Who runs the work that follows an act's commit (documents' bytes, the audit chain's seal, immediate
+# notices): thread | celery | inline | pending (xinfang/core/background.py).
+XINFANG_AFTER_COMMIT = os.environ.get("XINFANG_AFTER_COMMIT", "thread")
 
 # The auditor's screen (docs/security.md): a notice when one person reveals this many full identities in a
 # day; access-log rows are kept at least this many days (等保 2.0 level 3: six months or more).

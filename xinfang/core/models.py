@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
 
-from . import audit_chain
+from . import audit_chain, background
 
 
 class ChainedRow(models.Model):
     """An append-only row with its place in a hash chain (xinfang/core/audit_chain.py)."""
 
     CHAIN = ""
+    # Sealed right after commit (audit_chain.vouch / seal_vouched) instead of inside the writer's
+    # transaction: rows written by concurrent acts (matter events) must not wait for each other.
+    SEAL_AFTER_COMMIT = False
     chain_seq = models.PositiveBigIntegerField("链序号", null=True, blank=True, unique=True, editable=False)
     chain_prev = models.CharField("前一条哈希", max_length=64, blank=True, editable=False)
     chain_hash = models.CharField("本条哈希", max_length=64, blank=True, editable=False)
@@ -22,6 +25,11 @@ class ChainedRow(models.Model):
         if self.pk is not None:
             raise RuntimeError(f"{type(self).__name__} rows are append-only")
         using = kwargs.get("using") or router.db_for_write(type(self))
+        if self.SEAL_AFTER_COMMIT:
+            audit_chain.vouch(self.CHAIN, self)
+            super().save(*args, **kwargs)
+            background.after_commit("seal", self.CHAIN)
+            return
         with transaction.atomic(using=using, savepoint=False):  # the head moves with the row, or not at all
             audit_chain.stamp(self.CHAIN, self, using)
             super().save(*args, **kwargs)

@@ -8,3 +8,19 @@ from .audit import check_chains
 @shared_task(name="xinfang.core.tasks.verify_audit_chain_task")
 def verify_audit_chain_task() -> dict:
     return {r.chain: {"ok": r.ok, "rows": r.checked, "broken_id": r.broken_id} for r in check_chains()}
+
+
+@shared_task(name="xinfang.core.tasks.run_job_task")
+def run_job_task(name: str, arg=None):
+    """One after-commit job (xinfang.core.background) in the Celery worker."""
+    from . import background
+
+    return background.run(name, arg)
+
+
+@shared_task(name="xinfang.core.tasks.seal_audit_chain_task")
+def seal_audit_chain_task() -> int:
+    """Catch up: seal the events a process left unsealed when it died after commit."""
+    from . import audit_chain
+
+    return audit_chain.seal_pending("event")

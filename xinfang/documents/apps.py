@@ -11,7 +11,7 @@ class DocumentsConfig(AppConfig):
 
         from .services import issue_for_event
 
-        register_in_transaction(issue_for_event)
+        register_in_transaction(issue_for_event, last=True)  # its gap-free number: at the last moment
 
         from xinfang.core import refcache
 

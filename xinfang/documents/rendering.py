@@ -6,14 +6,9 @@ produced afterwards from exactly those, so rendering never holds a row lock and 
 another act; they are written once (``rendered_at`` goes from NULL to a time in one guarded
 UPDATE) and hashed when written.
 
-Who renders (``settings.XINFANG_DOCUMENT_RENDERING``):
-
-* ``thread`` (default): an in-process runner; after commit the document id is queued to one
-  background thread of this process;
-* ``celery``: after commit a Celery task renders it (the worker);
-* ``inline``: rendered in the after-commit callback of the request itself (tests, scripts);
-* ``pending``: nobody renders now; the document stays pending until one of the catch-ups below
-  (the statement-count benchmark, which counts the act alone).
+Who renders is the after-commit runner (``settings.XINFANG_AFTER_COMMIT``,
+xinfang/core/background.py): a background thread of this process by default, the Celery worker,
+inline in the request's after-commit callback (tests), or nobody now (``pending``).
 
 Nothing is lost if the process dies in between: a pending document (``rendered_at IS NULL``,
 partial index) is rendered by ``render_pending`` (``manage.py render_documents``, the daily
@@ -24,14 +19,13 @@ from __future__ import annotations
 
 import io
 import logging
-import queue
-import threading
 import time
 import zipfile
 
-from django.conf import settings
-from django.db import close_old_connections, connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
+
+from xinfang.core import background
 
 from .composing import compose
 from .models import IssuedDocument, _sha256
@@ -83,6 +77,7 @@ def render_bytes(doc: IssuedDocument) -> tuple[bytes, bytes, set[str], int]:
     return render(content, created=timezone.localtime(doc.issued_at))
 
 
+@background.job("render")
 def render_document(doc_id: int) -> bool:
     """Render one pending document and store its files once. True if this call stored them."""
     doc = (IssuedDocument.objects.defer(None).select_related("template", "issuing_unit")
@@ -136,58 +131,6 @@ def render_pending(limit: int | None = None) -> dict:
     return {"rendered": done, "failed": failed}
 
 
-# ---- after-commit dispatch ---------------------------------------------------------------------
-
-_queue: queue.Queue[int] = queue.Queue()
-_thread: threading.Thread | None = None
-_lock = threading.Lock()
-
-
-def _worker() -> None:
-    while True:
-        doc_id = _queue.get()
-        try:
-            render_document(doc_id)
-        except Exception:
-            log.exception("rendering document %s failed; it stays pending", doc_id)
-        finally:
-            close_old_connections()
-            if _queue.empty():
-                connection.close()
-            _queue.task_done()
-
-
-def _ensure_thread() -> None:
-    global _thread
-    with _lock:
-        if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=_worker, name="xinfang-render", daemon=True)
-            _thread.start()
-
-
-def wait_idle() -> None:
-    """Block until the in-process runner has rendered everything queued (tests, benchmark)."""
-    _queue.join()
-
-
-def dispatch(doc_id: int) -> None:
-    """Called after commit: hand the document to whoever renders (see the module docstring)."""
-    mode = getattr(settings, "XINFANG_DOCUMENT_RENDERING", "thread")
-    try:
-        if mode == "celery":
-            from .tasks import render_document_task
-
-            render_document_task.delay(doc_id)
-        elif mode == "inline":
-            render_document(doc_id)
-        elif mode == "pending":
-            return
-        else:
-            _ensure_thread()
-            _queue.put(doc_id)
-    except Exception:  # never fails the committed act: the document stays pending and is caught up
-        log.exception("dispatching the rendering of document %s failed; it stays pending", doc_id)
-
-
 def schedule(doc: IssuedDocument) -> None:
-    transaction.on_commit(lambda: dispatch(doc.pk), robust=True)
+    """Render ``doc`` once its act commits (xinfang/core/background.py decides who)."""
+    background.after_commit("render", doc.pk)

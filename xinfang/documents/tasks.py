@@ -1,13 +1,7 @@
-"""Celery tasks of the documents app: render one document after its act committed, and catch up."""
+"""Celery task of the documents app: catch up documents left pending (a single document is
+rendered after its act commits by the after-commit runner, xinfang/core/background.py)."""
 
 from celery import shared_task
-
-
-@shared_task(name="xinfang.documents.tasks.render_document_task")
-def render_document_task(doc_id: int) -> bool:
-    from .rendering import render_document
-
-    return render_document(doc_id)
 
 
 @shared_task(name="xinfang.documents.tasks.render_pending_documents_task")

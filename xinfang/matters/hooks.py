@@ -26,12 +26,20 @@ log = logging.getLogger(__name__)
 Hook = Callable[..., None]
 _in_transaction: list[Hook] = []
 _after_commit: list[Hook] = []
+_last: set[Hook] = set()  # in-transaction hooks that run after all others (see register_in_transaction)
 _runner: ContextVar[Callable[..., None] | None] = ContextVar("xinfang_hooks_runner", default=None)
 
 
-def register_in_transaction(fn: Hook) -> Hook:
+def register_in_transaction(fn: Hook, *, last: bool = False) -> Hook:
+    """``last``: after every other in-transaction hook. For a hook that takes a gap-free number
+    (documents): its counter row stays locked until commit, so it is taken at the last moment and
+    concurrent acts wait for each other only over the final inserts (issue 14)."""
     if fn not in _in_transaction:
-        _in_transaction.append(fn)
+        if last:
+            _in_transaction.append(fn)
+            _last.add(fn)
+        else:
+            _in_transaction.insert(sum(1 for h in _in_transaction if h not in _last), fn)
     return fn
 
 

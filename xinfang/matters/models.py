@@ -303,9 +303,10 @@ class Attachment(models.Model):
 
 class Event(ChainedRow):
     """An act on a matter. Append-only: never updated, never deleted; chained by hash
-    (xinfang/core/audit_chain.py)."""
+    (xinfang/core/audit_chain.py), sealed right after its act commits (issue 14)."""
 
     CHAIN = "event"
+    SEAL_AFTER_COMMIT = True
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField("序号")

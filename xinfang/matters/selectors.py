@@ -257,17 +257,20 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
     person_q = Q()
     if ids:
-        person_q |= Q(petitions__persons__id_number__in=ids)
+        person_q |= Q(petitioner__id_number__in=ids)
     if phones:
-        person_q |= Q(petitions__persons__phone__in=phones)
+        person_q |= Q(petitioner__phone__in=phones)
     for name, address in names_addresses:
-        person_q |= Q(petitions__persons__name=name, petitions__persons__address=address)
+        person_q |= Q(petitioner__name=name, petitioner__address=address)
     found: dict[int, dict] = {}
-    base = visible_matters(user).filter(recent)
+    base = visible_matters(user).filter(recent).only(*DUPLICATE_FIELDS)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if person_q:
-        for m in base.filter(person_q).distinct().order_by("-received_at")[:limit]:
+        # The person's matters as a semi-join (no DISTINCT over joined rows): newest first, the
+        # first ``limit`` of them, however many matters one phone or name has (issue 14).
+        theirs = PetitionPerson.objects.filter(person_q).values("petition__matter_id")
+        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]:
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
     if terms and len(found) < limit:
@@ -290,11 +293,13 @@ def _matter_number_re() -> re.Pattern:
     return re.compile(rf"^{re.escape(settings.XINFANG_MATTER_PREFIX)}\d{{4}}-\d{{6}}$")
 
 
-def redacted_event_params(user, events) -> dict[int, dict]:
+def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, dict]:
     """Each event's params (by event pk) without the numbers of matters ``user`` may not see.
 
     Events may name other matters (the duplicates found at registration were found with the
-    registrar's view, not the reader's); one query for all events.
+    registrar's view, not the reader's); one query for all events, none for the numbers the
+    caller already found among the matters ``user`` may see (``known_visible``: the duplicates
+    in the registrar's own 201 response).
     """
     number_re = _matter_number_re()
 
@@ -304,7 +309,8 @@ def redacted_event_params(user, events) -> dict[int, dict]:
 
     events = list(events)
     named = {n for e in events for value in (e.params or {}).values() for n in numbers_in(value)}
-    allowed = visible_numbers(user, named)
+    unknown = named - set(known_visible)
+    allowed = (visible_numbers(user, unknown) if unknown else set()) | (named & set(known_visible))
     result = {}
     for e in events:
         params = dict(e.params or {})
@@ -318,6 +324,9 @@ def redacted_event_params(user, events) -> dict[int, dict]:
                 params.pop(key)
         result[e.pk] = params
     return result
+
+
+DUPLICATE_FIELDS = ("number", "title", "status", "received_at", "search_text")
 
 
 def _dup_row(m: Matter, reason: str) -> dict:

@@ -7,9 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "通知"
 
     def ready(self):
-        from xinfang.matters.hooks import register_after_commit, register_in_transaction
+        from xinfang.matters.hooks import register_in_transaction
 
-        from .hooks import queue_in_transaction, send_after_commit
+        from .hooks import queue_in_transaction
 
-        register_in_transaction(queue_in_transaction)  # the outbox row, in the act's transaction
-        register_after_commit(send_after_commit)
+        register_in_transaction(queue_in_transaction)  # the outbox row, in the act's transaction; sent after commit

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xinfang.core import background
 from xinfang.core.validation import is_mobile
 from xinfang.matters.models import Event, Matter, Petition
 from xinfang.matters.services.numbering import format_query_code
@@ -125,19 +126,29 @@ def queue_message(*, key: str, recipient: str, template_key: str, params: dict, 
                     text=text, params={**params, "code": code}, status=Status.QUEUED, next_attempt_at=timezone.now())
         except IntegrityError:  # queued by a concurrent repeat
             row = Notification.objects.get(key=key, channel=channel)
-        if getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
-            transaction.on_commit(lambda: _send_quietly(row.pk), robust=True)
+        send_soon([row.pk])
     return row
 
 
-def _send_quietly(pk: int) -> None:
-    notification = Notification.objects.filter(pk=pk, status=Status.QUEUED).select_related("petition").first()
-    if notification is None:
-        return
-    try:
-        send_notification(notification)
-    except Exception:  # never let a sending problem escape into the request; the runner retries
-        log.exception("sending notification %s failed; it stays queued", pk)
+def send_soon(ids) -> None:
+    """Send these queued rows right after the current transaction commits, off the request
+    (xinfang/core/background.py), unless queue-only mode; the runner retries what fails."""
+    if ids and getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
+        background.after_commit("send", tuple(sorted(ids)))
+
+
+@background.job("send")
+def send_queued(ids) -> int:
+    """The after-commit job: send the rows among ``ids`` that are still queued. Never raises."""
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=list(ids), status=Status.QUEUED).select_related(
+            "petition").order_by("pk"):
+        try:
+            send_notification(notification)
+            sent += 1
+        except Exception:  # never let a sending problem escape; the row stays queued for the runner
+            log.exception("sending notification %s failed; it stays queued", notification.pk)
+    return sent
 
 
 def _claim(notification: Notification) -> bool:

@@ -68,7 +68,8 @@ def generate(total: int, *, seed: int = 5, chunk: int = 10000, open_share: float
     from django.db import transaction
     from django.utils import timezone
 
-    from xinfang.matters.models import Counter, Deadline, Event, Matter
+    from xinfang.matters.models import Deadline, Event, Matter
+    from xinfang.matters.services import numbering
     from xinfang.org.models import User
     from xinfang.testing.factories import make_county
 
@@ -166,7 +167,7 @@ def generate(total: int, *, seed: int = 5, chunk: int = 10000, open_share: float
         if (base // chunk) % 10 == 0:
             log(f"  {counts['matters']:>9,} matters … {time.monotonic() - started:.0f}s")
     for year, value in seqs.items():
-        Counter.objects.update_or_create(key="matter", year=year, defaults={"value": value})
+        numbering.set_value("matter", year, value)
     _reset_sequences([Matter, Deadline, Event])
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts

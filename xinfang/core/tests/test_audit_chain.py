@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import close_old_connections, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from xinfang.core import audit_chain
 from xinfang.core.models import AccessLog, AuditCheck, ChainHead, log_access
@@ -26,6 +27,7 @@ def busy_county(county, n=3):
     for i in range(4):
         log_access(user=county.users["officer"], kind="reveal", object_type="matter", object_ref=f"XF{i}",
                    detail={"fields": ["id_number"], "n": i}, ip="::ffff:10.0.0.1")
+    audit_chain.seal_vouched("event")  # the after-commit seal (these tests' transactions never commit)
 
 
 def sql(statement, params=()):
@@ -88,6 +90,37 @@ def test_a_row_slipped_in_outside_the_system_is_found(county):
     AccessLog.objects.bulk_create([AccessLog(kind="view", object_ref="XF-FAKE")])  # no save(): no place
     fake = AccessLog.objects.get(object_ref="XF-FAKE")
     r = report("access")
+    assert not r.ok and r.broken_id == fake.pk and "不在链上" in r.reason
+
+
+@pytest.mark.django_db
+def test_events_wait_vouched_until_sealed_and_a_forged_one_is_never_sealed(county, django_capture_on_commit_callbacks):
+    """An act's event is sealed right after its commit, not in its transaction (issue 14): the
+    transaction never touches the head. Until then it carries a voucher (HMAC under the secret
+    key); a row slipped into the table without one, or with a made-up one, is reported and stays
+    outside the chain."""
+    busy_county(county, n=1)
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as ctx:
+        matter = register(county).matter
+    assert not any("core_chainhead" in q["sql"] for q in ctx.captured_queries)
+    event = matter.events.get()
+    assert event.chain_seq is None and len(event.chain_hash) == 64
+    r = report("event")
+    assert r.ok and r.waiting == 1
+    for callback in callbacks:  # what runs once the act commits (inline in tests)
+        callback()
+    event.refresh_from_db()
+    assert event.chain_seq == Event.objects.count() and report("event").ok and report("event").waiting == 0
+
+    forged = Event.objects.filter(pk=event.pk).values()[0] | {"id": None, "seq": 9, "chain_seq": None,
+                                                               "chain_prev": "", "chain_hash": "0" * 64}
+    sql("INSERT INTO matters_event (matter_id, seq, action, actor_id, unit_id, via, occurred_at, recorded_at, "
+        "from_status, to_status, params, note, chain_prev, chain_hash) "
+        "SELECT matter_id, 9, action, actor_id, unit_id, via, occurred_at, recorded_at, from_status, to_status, "
+        "params, note, '', %s FROM matters_event WHERE id = %s", [forged["chain_hash"], event.pk])
+    fake = Event.objects.get(matter=matter, seq=9)
+    assert audit_chain.seal_vouched("event") == 0  # never sealed
+    r = report("event")
     assert not r.ok and r.broken_id == fake.pk and "不在链上" in r.reason
 
 

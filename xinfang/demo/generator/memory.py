@@ -25,7 +25,6 @@ from xinfang.core.errors import NotVisible
 from xinfang.matters import hooks, rows, selectors
 from xinfang.matters.choices import OPEN_STATES, HandlingClass
 from xinfang.matters.models import (
-    Counter,
     Deadline,
     Event,
     Matter,
@@ -34,7 +33,7 @@ from xinfang.matters.models import (
     Petitioner,
     PetitionPerson,
 )
-from xinfang.matters.services import actions, search
+from xinfang.matters.services import actions, numbering, search
 from xinfang.matters.services.search import query_terms
 from xinfang.matters.workflow import Actor, actor_kinds
 from xinfang.org.permissions import COUNTY_WIDE_ROLES, UNIT_ROLES
@@ -168,8 +167,7 @@ class MemoryStore(rows.Rows):
     # ---- registration (mirror numbering.next_value, _upsert_petitioner, find_duplicates) ---------
     def next_value(self, key, year):
         if (key, year) not in self.counters:
-            row = Counter.objects.filter(key=key, year=year).first()
-            self.counters[(key, year)] = row.value if row else 0
+            self.counters[(key, year)] = numbering.last_value(key, year)
         self.counters[(key, year)] += 1
         return self.counters[(key, year)]
 
@@ -280,7 +278,7 @@ class MemoryStore(rows.Rows):
             model.objects.bulk_create(new, batch_size=batch_size)
             written[model._meta.model_name] = len(new)
         for (key, year), value in self.counters.items():
-            Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
+            numbering.set_value(key, year, value)
         audit_chain.seal_pending("event")  # bulk_create skips save(): chain the new events in id order
         search.rebuild_index([m.pk for m in self.new[Matter]])  # SQLite's FTS5 rows (bulk_create skips the services)
         return written

@@ -19,6 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from xinfang.core import audit_chain, background
 from xinfang.documents import rendering
 from xinfang.documents.models import IssuedDocument
 from xinfang.matters.models import Matter
@@ -38,7 +39,7 @@ CHILD = textwrap.dedent("""
     from xinfang.matters.services.registration import register_petition
     from xinfang.org.models import User
 
-    settings.XINFANG_DOCUMENT_RENDERING = "thread"  # the production default
+    settings.XINFANG_AFTER_COMMIT = "thread"  # the production default
     data = json.loads(sys.argv[1])
     with transaction.atomic():
         # Registered first, so it runs first after COMMIT: the process dies before the
@@ -72,8 +73,14 @@ def test_a_process_killed_between_commit_and_rendering_loses_no_document(county,
     assert receipt.rendered_at is None and receipt.pdf_sha256 == ""  # died before rendering
     assert matter.number in receipt.rendered_text and receipt.verify()  # content fixed at commit
     assert rendering.pending_ids() == [receipt.pk]
+    event = matter.events.get()  # its seal in the audit chain was after-commit work too
+    assert event.chain_seq is None and audit_chain.verify("event").ok and audit_chain.verify("event").waiting == 1
 
     call_command("render_documents", verbosity=0)  # what run_deadlines / Celery beat also do
+    assert audit_chain.seal_vouched("event") == 1  # what run_deadlines / Celery beat also do
+    event.refresh_from_db()
+    report = audit_chain.verify("event")
+    assert event.chain_seq is not None and report.ok and report.waiting == 0
 
     done = IssuedDocument.objects.defer(None).get(pk=receipt.pk)
     assert done.rendered_at is not None and done.verify()
@@ -86,18 +93,19 @@ def test_a_process_killed_between_commit_and_rendering_loses_no_document(county,
 
 @pytest.mark.django_db(transaction=True)
 def test_the_in_process_runner_renders_after_commit(county, settings):
-    settings.XINFANG_DOCUMENT_RENDERING = "thread"
+    settings.XINFANG_AFTER_COMMIT = "thread"
     matter = register(county).matter
-    rendering.wait_idle()
+    background.wait_idle()
     receipt = IssuedDocument.objects.defer(None).get(matter=matter, doc_type="registration_receipt")
     assert receipt.rendered_at is not None and receipt.verify() and bytes(receipt.pdf_data).startswith(b"%PDF")
+    assert matter.events.get().chain_seq is not None  # sealed by the same runner
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_celery_path_renders_through_the_task(county, settings):
     from xinfang.celery import app
 
-    settings.XINFANG_DOCUMENT_RENDERING = "celery"
+    settings.XINFANG_AFTER_COMMIT = "celery"
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
     try:
@@ -110,7 +118,7 @@ def test_the_celery_path_renders_through_the_task(county, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_pending_mode_leaves_the_document_for_the_catch_up(county, settings):
-    settings.XINFANG_DOCUMENT_RENDERING = "pending"
+    settings.XINFANG_AFTER_COMMIT = "pending"
     matter = register(county).matter  # committed
     receipt = IssuedDocument.objects.get(matter=matter, doc_type="registration_receipt")
     assert receipt.rendered_at is None and rendering.pending_ids() == [receipt.pk]

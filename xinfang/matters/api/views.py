@@ -64,11 +64,12 @@ def _data(request) -> dict:
     return data
 
 
-def render_matter(request, matter, *, reveal: bool = False, held: bool = False) -> dict:
+def render_matter(request, matter, *, reveal: bool = False, held: bool = False, known_visible=frozenset()) -> dict:
     """The detail representation for this user (one access decision for masking).
 
     ``held``: the matter comes straight from the registration service with every related row it
-    wrote attached (prefetch caches), so nothing is read again (issue 14)."""
+    wrote attached (prefetch caches), so nothing is read again (issue 14). ``known_visible``:
+    numbers of other matters already found among those this user may see."""
     if not held:
         matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
     user = request.user
@@ -79,7 +80,7 @@ def render_matter(request, matter, *, reveal: bool = False, held: bool = False) 
                    detail={"via": "api"}, ip=client_ip(request))
     context = {"reveal": reveal, "hidden": hidden, "allowed_actions": allowed_actions(user, matter),
                "today": timezone.localdate(), "user": user,
-               "event_params": redacted_event_params(user, matter.events.all())}
+               "event_params": redacted_event_params(user, matter.events.all(), known_visible)}
     return MatterDetailSerializer(matter, context=context).data
 
 
@@ -149,7 +150,8 @@ class MatterListCreateView(APIView):
         files = request.FILES.getlist("attachments") if request.FILES else []
         key = (request.headers.get("Idempotency-Key") or "").strip()
         result = register_petition(actor=request.user, data=data, files=files, idempotency_key=key)
-        body = render_matter(request, result.matter_with_rows(), held=bool(result.held))
+        body = render_matter(request, result.matter_with_rows(), held=bool(result.held),
+                             known_visible={d["number"] for d in result.duplicates})  # found with this user's view
         body["duplicates"] = result.duplicates
         body["petition"] = result.petition.number
         body["query_code"] = result.petition.query_code

@@ -21,13 +21,23 @@ LEGACY_QUERY_CODE_LENGTH = 10
 
 _BUMP = f"UPDATE {Counter._meta.db_table} SET value = value + 1 WHERE key = %s AND year = %s RETURNING value"
 
+# Numbers a registration takes before its first insert: on PostgreSQL they come from a sequence per
+# key and year, so concurrent registrations never wait for each other (issue 14). A sequence never
+# gives a number back: a registration that fails after taking its number leaves a gap (a matter is
+# never deleted either way, and the audit chain shows every matter's register event). Everything
+# else (documents' 发文字号, supervision numbers) stays gap-free on the counter row.
+SEQUENCED = frozenset({"matter", "petition"})
+
 
 def next_value(key: str, year: int) -> int:
-    """Next value of a per-year sequence: one ``UPDATE … RETURNING`` statement. The row stays
-    locked until the transaction ends, which makes the sequence gap-free under concurrency (a
-    rolled-back act gives its number back); callers take numbers as late as they can."""
+    """Next value of a per-year sequence. Gap-free keys: one ``UPDATE … RETURNING`` statement; the
+    row stays locked until the transaction ends, which makes the sequence gap-free under
+    concurrency (a rolled-back act gives its number back); callers take them as late as they can.
+    ``SEQUENCED`` keys on PostgreSQL: ``nextval`` of the key's sequence, no lock."""
     connection = transaction.get_connection()
     assert connection.in_atomic_block, "next_value must run inside a transaction"
+    if key in SEQUENCED and connection.vendor == "postgresql":
+        return _sequence_value(connection, key, year)
     with connection.cursor() as cursor:
         cursor.execute(_BUMP, [key, year])
         row = cursor.fetchone()
@@ -37,6 +47,54 @@ def next_value(key: str, year: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_BUMP, [key, year])
         return cursor.fetchone()[0]
+
+
+def _sequence_name(key: str, year: int) -> str:
+    return f"{Counter._meta.db_table}_{key}_{year}"
+
+
+def _sequence_value(connection, key: str, year: int) -> int:
+    name = _sequence_name(key, year)
+    # One statement in the common case: no row when the counter row is missing (the first number of
+    # this key and year, or a table emptied since), NULL while the sequence does not exist.
+    take = f"SELECT nextval(to_regclass(%s)) FROM {Counter._meta.db_table} WHERE key = %s AND year = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(take, [name, key, year])
+        row = cursor.fetchone()
+        if row is not None and row[0] is not None:
+            return row[0]
+        # The counter row anchors the sequence: locked (created if missing) while the sequence is
+        # (re)made, so that concurrent first registrations wait here once and then share it.
+        counter, created = Counter.objects.select_for_update().get_or_create(key=key, year=year)
+        if created:  # a sequence left from rows since removed (a reset database) must start again
+            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {int(counter.value) + 1}')
+        cursor.execute(take, [name, key, year])
+        return cursor.fetchone()[0]
+
+
+def last_value(key: str, year: int) -> int:
+    """The last number taken of ``key`` in ``year`` (0 if none), without taking one."""
+    connection = transaction.get_connection()
+    value = Counter.objects.filter(key=key, year=year).values_list("value", flat=True).first() or 0
+    if key in SEQUENCED and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            name = _sequence_name(key, year)
+            cursor.execute("SELECT to_regclass(%s)", [name])
+            if cursor.fetchone()[0] is not None:
+                cursor.execute(f'SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "{name}"')
+                value = max(value, cursor.fetchone()[0])
+    return value
+
+
+def set_value(key: str, year: int, value: int) -> None:
+    """Make ``value`` the last number taken of ``key`` in ``year`` (bulk loaders that write numbered
+    rows themselves); the next ``next_value`` is ``value + 1``."""
+    connection = transaction.get_connection()
+    Counter.objects.update_or_create(key=key, year=year, defaults={"value": value})
+    if key in SEQUENCED and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SEQUENCE IF EXISTS "{_sequence_name(key, year)}"')  # recreated from the row
 
 
 def matter_number(year: int, seq: int) -> str:

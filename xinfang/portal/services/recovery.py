@@ -9,17 +9,15 @@ written to the access log with the phone masked.
 from __future__ import annotations
 
 import logging
-import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 
 from xinfang.core import validation as v
 from xinfang.core.errors import InvalidInput
 from xinfang.core.masking import mask_phone
 from xinfang.core.models import AccessLog, log_access
-from xinfang.notifications.models import Notification
-from xinfang.notifications.services import queue_code_recovery, send_notification
+from xinfang.notifications.services import queue_code_recovery, send_soon
 
 from ..errors import TooManyAttempts, wait_text
 from ..protection import ratelimit
@@ -71,31 +69,5 @@ def recover_codes(*, phone: str, ip: str | None) -> str:
         rows = queue_code_recovery(phone)
         log_access(user=None, kind=AccessLog.Kind.PUBLIC_TRACK, object_type="code_recovery",
                    object_ref=mask_phone(phone), detail={"queued": len(rows), "via": "portal"}, ip=ip)
-        if rows and getattr(settings, "XINFANG_NOTIFY_SEND_IMMEDIATELY", True):
-            ids = [r.pk for r in rows]
-            transaction.on_commit(lambda: _send_later(ids))
+        send_soon([r.pk for r in rows])  # off the request: a known phone does not answer more slowly
     return SAME_ANSWER
-
-
-def _send_later(ids: list[int]) -> None:
-    """Send off the request thread, so that a known phone does not answer more slowly."""
-    if getattr(settings, "XINFANG_EXPORT_INLINE", False):  # tests run background work inline
-        _send(ids)
-        return
-    threading.Thread(target=_send_in_thread, args=(ids,), name="code-recovery", daemon=True).start()
-
-
-def _send(ids: list[int]) -> None:
-    for n in Notification.objects.filter(pk__in=ids).select_related("petition"):
-        try:
-            send_notification(n)
-        except Exception:  # the runner retries a queued row
-            log.exception("code recovery SMS %s failed; it stays queued", n.pk)
-
-
-def _send_in_thread(ids: list[int]) -> None:
-    close_old_connections()
-    try:
-        _send(ids)
-    finally:
-        connection.close()

@@ -30,7 +30,7 @@ def _pg_available() -> bool:
 
 
 def _run(env) -> dict:
-    env = {**env, "XINFANG_DOCUMENT_RENDERING": "inline"}  # no rendering thread in the parent
+    env = {**env, "XINFANG_AFTER_COMMIT": "inline"}  # no rendering thread in the parent
     out = subprocess.run([sys.executable, "-m", "xinfang.supervision.tests.concurrency_main"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stderr[-3000:]

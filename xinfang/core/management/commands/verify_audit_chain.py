@@ -28,7 +28,8 @@ class Command(BaseCommand):
         broken = []
         for r in audit.check_chains(chains, record=not no_record):
             if r.ok:
-                self.stdout.write(f"{r.chain}: 完整，{r.checked} 条，链末哈希 {r.head_hash}")
+                waiting = f"，另有 {r.waiting} 条刚写入、等待入链" if r.waiting else ""
+                self.stdout.write(f"{r.chain}: 完整，{r.checked} 条，链末哈希 {r.head_hash}{waiting}")
             else:
                 where = f"记录 id={r.broken_id}" if r.broken_id is not None else "链末"
                 self.stdout.write(f"{r.chain}: 异常，{where}，链序号 {r.broken_seq}：{r.reason}（此前 {r.checked} 条完整）")

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         rendered = render_pending()  # documents left pending by a process that died after commit
         if options["verbosity"] >= 1 and (rendered["rendered"] or rendered["failed"]):
             self.stdout.write(f"补齐文书文件：{rendered['rendered']} 件，失败 {rendered['failed']} 件")
+        from xinfang.core.audit_chain import seal_vouched
+
+        sealed = seal_vouched("event")  # events left unsealed by a process that died after commit
+        if options["verbosity"] >= 1 and sealed:
+            self.stdout.write(f"补齐审计链：{sealed} 条办理记录入链")
 
 
 def _looks_like_date(value: str) -> bool:
