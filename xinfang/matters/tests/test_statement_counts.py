@@ -64,7 +64,7 @@ def test_registration_writes_each_row_once(county, api, deferred_rendering):
     assert [name for name, _ in deferred_rendering] == ["seal", "render"]  # after commit, off the request
     # The document's counter is the last lock taken: only its own INSERT follows before COMMIT.
     counter = max(i for i, s in enumerate(sql) if "matters_counter" in s and "value + 1" in s)
-    assert sql[counter + 1].startswith('INSERT INTO "documents_issueddocument"') and sql[counter + 2] == "COMMIT" or (
+    assert (sql[counter + 1].startswith('INSERT INTO "documents_issueddocument"') and sql[counter + 2] == "COMMIT") or (
         "\n".join(sql))
 
 
