@@ -13,6 +13,7 @@ import time_machine
 from django.db import models, transaction
 from django.utils import timezone
 
+from xinfang.core import audit_chain
 from xinfang.demo.generator import generate
 from xinfang.documents.models import IssuedDocument
 from xinfang.matters.models import (
@@ -25,6 +26,7 @@ from xinfang.matters.models import (
     Petitioner,
     PetitionPerson,
 )
+from xinfang.matters.services import numbering
 from xinfang.supervision.models import CallbackTask
 
 pytestmark = pytest.mark.django_db
@@ -63,14 +65,16 @@ def rows(model: type[models.Model]) -> list[tuple]:
 
 
 def dump() -> dict[str, list[tuple]]:
-    models_ = [Matter, Petition, Petitioner, PetitionPerson, MatterUnit, Event, Deadline, Counter, CallbackTask,
-               IssuedDocument]
-    return {m._meta.label: rows(m) for m in models_}
+    models_ = [Matter, Petition, Petitioner, PetitionPerson, MatterUnit, Event, Deadline, CallbackTask, IssuedDocument]
+    # The last number of each counter (on PostgreSQL matter and petition numbers come from sequences).
+    numbers = sorted((c.key, c.year, numbering.last_value(c.key, c.year)) for c in Counter.objects.all())
+    return {"numbers": numbers, **{m._meta.label: rows(m) for m in models_}}
 
 
 def run(in_memory_rows: bool) -> tuple[dict, object]:
     with transaction.atomic():
         _, stats = generate(seed=20260101, matters=90, documents_days=4, in_memory_rows=in_memory_rows)
+        audit_chain.seal_vouched("event")  # what follows each act's commit (this block never commits)
         snapshot = dump()
         transaction.set_rollback(True)
     return snapshot, stats
