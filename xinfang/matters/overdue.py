@@ -31,8 +31,15 @@ def overdue_clocks(today: dt.date, unit_id: int | None = None) -> QuerySet[Deadl
 
 
 def overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
-    """A filter on matters: overdue for ``unit_id`` (None: for any unit)."""
-    return Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
+    """A filter on matters: overdue for ``unit_id`` (None: for any unit).
+
+    ``next_due`` (the nearest running authority clock, kept on the matter by every writer) is
+    before today for every overdue matter, so it is added as a condition the database can read
+    from its index first: at 1M matters the county's overdue list tests ~1 % of the matters instead
+    of all of them (issue 14). The clocks themselves stay the definition; that ``next_due`` is the
+    nearest running authority clock after every act is a property test
+    (matters/tests/test_workflow_properties.py), and the bulk loaders are checked too."""
+    return Q(next_due__lt=today) & Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
 
 
 def overdue_unit_of(user) -> int | None:
