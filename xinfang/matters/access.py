@@ -15,16 +15,19 @@ from .choices import HandlingClass
 from .models import Matter, MatterUnit
 
 
-def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False) -> QuerySet[Matter]:
+def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,
+                    open_only: bool = False) -> QuerySet[Matter]:
     """Matters this user may see at all. ``from_links``: the same set written so that the database
-    starts from the unit's links (for counting a unit's list; see ``visible_to_unit``)."""
+    starts from the unit's links (for counting a unit's list; see ``visible_to_unit``);
+    ``open_only`` with it: only the open ones, read from the key (the caller filters county-wide
+    readers' lists by status itself)."""
     qs = Matter.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.has_role(*COUNTY_WIDE_ROLES):
         return qs
     if user.unit_id and user.has_role(*UNIT_ROLES):
-        return visible_to_unit(user.unit_id, qs, from_links=from_links)
+        return visible_to_unit(user.unit_id, qs, from_links=from_links, open_only=open_only)
     return qs.none()
 
 
@@ -35,17 +38,21 @@ def uses_unit_key(user) -> bool:
     return bool(user.unit_id and user.has_role(*UNIT_ROLES))
 
 
-def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False) -> QuerySet[Matter]:
+def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,
+                    open_only: bool = False) -> QuerySet[Matter]:
     """Matters a unit's staff may see: those linked to the unit, except a confidential accusation
     against it (§30). Used for users of the unit and to check what may be sent to a unit.
 
     Two spellings of the same set: ``EXISTS`` over the links per matter (the definition) and
     ``from_links``: a join to the unit's visibility key (``UnitMatter``, one row per linked unit
     and matter, kept by triggers), which lists read newest first from the ``(unit, received_at)``
-    index and count without testing every matter (issue 14). Order such a list with
+    index and count without testing every matter (issue 14); ``open_only`` reads only the open
+    matters' key rows (``OPEN_STATES``, kept by a trigger on the status). Order such a list with
     ``UNIT_NEWEST_FIRST`` to page from that index. A property test compares the two spellings."""
     qs = Matter.objects.all() if queryset is None else queryset
-    if from_links:
+    if from_links and open_only:  # one join: the key's (unit, is_open, received_at) index range
+        qs = qs.filter(unit_keys__unit_id=unit_id, unit_keys__is_open=True)
+    elif from_links:
         qs = qs.filter(unit_keys__unit_id=unit_id)
     else:
         qs = qs.filter(Exists(MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)))

@@ -141,6 +141,9 @@ class Matter(models.Model):
             models.Index(fields=["handling_unit", "-received_at"], name="matter_unit_received"),
             models.Index(fields=["handling_unit", "status"]),
             models.Index(fields=["status", "next_due"]),
+            # The overdue filter's first step (overdue.overdue_q): the matters whose nearest clock is
+            # past, read with their ids from the index alone (issue 14).
+            models.Index(fields=["next_due", "id"], name="matter_next_due_id"),
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["region", "received_at"]),
             models.Index(fields=["channel", "received_at"]),
@@ -204,17 +207,19 @@ class UnitMatter(models.Model):
     the matter's ``received_at`` copied, so that a unit's list is read newest first from one index
     and counted from it instead of testing every matter. Derived data, written only by database
     triggers (migration 0010: on ``MatterUnit`` insert/update/delete and on a changed
-    ``received_at``), so every writer — services, bulk loaders, the demo — keeps it in step.
+    ``received_at``; 0014: ``is_open`` follows the matter's status), so every writer — services, bulk loaders, the demo — keeps it in step.
     ``visible_to_unit(..., from_links=True)`` reads it; a property test compares it with the
     ``EXISTS`` definition."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="unit_keys")
     received_at = models.DateTimeField()
+    is_open = models.BooleanField(default=True)  # the matter is not closed (migration 0014's trigger)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "matter"], name="unitmatter_unique")]
-        indexes = [models.Index(fields=["unit", "-received_at", "-matter"], name="unitmatter_newest")]
+        indexes = [models.Index(fields=["unit", "-received_at", "-matter"], name="unitmatter_newest"),
+                   models.Index(fields=["unit", "is_open", "-received_at", "-matter"], name="unitmatter_open_newest")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}:{self.matter_id}"

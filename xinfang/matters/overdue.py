@@ -42,6 +42,12 @@ def overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
     return Q(next_due__lt=today) & Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
 
 
+def not_overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
+    """The complement (``overdue=false``), as the plain definition: ``NOT EXISTS`` an overdue clock
+    (an anti-join on PostgreSQL; ``NOT`` the conjunction above would be tested row by row)."""
+    return ~Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
+
+
 def overdue_unit_of(user) -> int | None:
     """Whose clocks count when ``user`` asks for overdue matters: their unit's, or every unit's for county-wide readers."""
     return None if user.is_county_wide else user.unit_id

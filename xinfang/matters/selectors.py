@@ -28,7 +28,7 @@ from .access import (
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .lookup import classify, lookup_condition
 from .models import Attachment, Deadline, Event, Matter, Petition, PetitionPerson
-from .overdue import overdue_q, overdue_unit_of
+from .overdue import not_overdue_q, overdue_q, overdue_unit_of
 from .services.search import matter_text_filter, query_terms
 
 FLAG_FIELDS = {
@@ -78,20 +78,22 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
     ``from_links``, issue 14): page and count start from the unit's rows, not from every matter.
     ``for_count`` is kept for callers; both spellings are now the same."""
     today = today or timezone.localdate()
-    qs = visible_matters(user, from_links=True)
     unit_list = uses_unit_key(user)
     get = params.get
 
     statuses = [s for s in (params.getlist("status") if hasattr(params, "getlist") else [get("status")]) if s]
     statuses = [x for s in statuses for x in str(s).split(",") if x]
+    expanded: set[str] = set()
     if statuses:
         valid = set(State.values) | {"open"}
         bad = [s for s in statuses if s not in valid]
         if bad:
             raise InvalidInput(f"状态“{bad[0]}”无效。", fields={"status": "无效的状态"})
-        expanded = set()
         for s in statuses:
             expanded |= set(OPEN_STATES) if s == "open" else {s}
+    open_only = unit_list and expanded == set(OPEN_STATES)  # a unit's open list: from its key's open rows
+    qs = visible_matters(user, from_links=True, open_only=open_only)
+    if expanded and not open_only:
         qs = qs.filter(status__in=expanded)
     if get("unit"):
         unit = reference.unit_by_code(str(get("unit")))  # cached per process
@@ -127,7 +129,7 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
     if overdue is True:
         qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
-        qs = qs.exclude(overdue_q(today, overdue_unit))
+        qs = qs.filter(not_overdue_q(today, overdue_unit))
     acknowledged = _as_bool(get("acknowledged") or "")
     if acknowledged is not None:  # 签收: whether the handling unit has signed for the matter
         qs = qs.filter(acknowledged_at__isnull=not acknowledged)

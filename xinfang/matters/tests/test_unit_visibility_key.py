@@ -21,7 +21,7 @@ from xinfang.matters.models import Matter, MatterUnit, UnitMatter
 from xinfang.matters.selectors import UnitTotal, count_source, filter_matters
 from xinfang.testing.factories import act, register
 
-PARAMS = ["", "status=open", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
+PARAMS = ["", "status=open", "status=open&sort=due", "status=closed", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
 
 
 @pytest.fixture
@@ -37,7 +37,10 @@ def linked(county):
     MatterUnit.objects.create(matter=secret, unit=county.town, role=MatterUnit.Role.CO, since=timezone.now())
     # a corrected receipt time reorders the lists: the key follows it
     Matter.objects.filter(pk=matters[3].pk).update(received_at=timezone.now() - dt.timedelta(days=40))
-    return [*matters, secret]
+    # a closed matter of T01 leaves the open list: the key's is_open follows the status
+    closed = register(county, user=county.users["handler"]).matter
+    act(county, "handler", closed, "decline", reason="other", note="不属于信访事项")
+    return [*matters, closed, secret]
 
 
 def _definition(user, params: str) -> list[int]:
@@ -84,6 +87,15 @@ def test_the_key_holds_one_row_per_linked_unit_and_follows_the_receipt_time(coun
     assert UnitMatter.objects.count() == len(pairs)
     for key in UnitMatter.objects.select_related("matter"):
         assert key.received_at == key.matter.received_at
+        assert key.is_open == (key.matter.status != "closed")
+    closed = linked[-2]
+    assert closed.__class__.objects.get(pk=closed.pk).status == "closed"
+    assert not UnitMatter.objects.get(matter=closed, unit=county.town).is_open
+    assert not filter_matters(county.users["handler"], QueryDict("status=open")).filter(pk=closed.pk).exists()
+    assert filter_matters(county.users["handler"], QueryDict("status=closed")).filter(pk=closed.pk).exists()
+    Matter.objects.filter(pk=closed.pk).update(status="accepted", close_reason="")  # reopened (a correction)
+    assert UnitMatter.objects.get(matter=closed, unit=county.town).is_open
+    assert filter_matters(county.users["handler"], QueryDict("status=open")).filter(pk=closed.pk).exists()
     secret = linked[-1]
     assert not visible_matters(county.users["handler"]).filter(pk=secret.pk).exists()
     assert not filter_matters(county.users["handler"], QueryDict("")).filter(pk=secret.pk).exists()
@@ -107,10 +119,11 @@ def test_the_triggers_exist(db):
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'matters_unitmatter_%'")
             assert {r[0] for r in cursor.fetchall()} == {f"matters_unitmatter_{n}" for n in
-                                                          ("link", "relink", "unlink", "received")}
+                                                          ("link", "relink", "unlink", "received", "open")}
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'matters_unitmatter_%'")
-            assert {r[0] for r in cursor.fetchall()} == {"matters_unitmatter_sync", "matters_unitmatter_received"}
+            assert {r[0] for r in cursor.fetchall()} == {"matters_unitmatter_sync", "matters_unitmatter_received",
+                                                         "matters_unitmatter_open"}
 
 
 def test_a_unit_page_is_read_from_the_key_index(county, linked):
