@@ -3,11 +3,13 @@
 
 The template is the newest matter the API registered in the benchmark database: every row that
 registration wrote is read back (``SELECT *``) and written again with new keys, in the order and
-with the locks the service takes: the matter, petition and document counters
-(``UPDATE … RETURNING``), the matter, petition, petitioner, its link, the unit link (whose trigger
-writes the visibility key), the audit chain head (``UPDATE``) and the event, the running deadline,
-the receipt's document row (not rendered, marked done: the API renders after commit too), the SMS notice and its
-two status updates. No Django, no validation, no response: the floor the API is compared with.
+with the locks the service takes: the matter and petition numbers from the service's own sequences
+(``nextval``, no lock), the matter, petition, petitioner, its link, the unit link (whose trigger
+writes the visibility key), the event (with its voucher; the chain's seal follows after commit, as
+in the API), the running deadline, the SMS notice, and last the document counter
+(``UPDATE … RETURNING``, the one row lock) and the receipt's document row (not rendered, marked
+done: the API renders after commit too). No Django, no validation, no response: the floor the API
+is compared with.
 """
 
 from __future__ import annotations
@@ -81,10 +83,12 @@ def register_once(conn, t: dict, n: int, rng) -> None:
     year = t["matter"]["year"]
     with conn.transaction(), conn.cursor() as cur:
         counter = "UPDATE matters_counter SET value = value + 1 WHERE key = %s AND year = %s RETURNING value"
-        seq = cur.execute(counter, ["matter", year]).fetchone()[0]
+        sequence = "SELECT nextval(%s::regclass)"
+        seq = cur.execute(sequence, [f"matters_counter_matter_{year}"]).fetchone()[0]
         matter = {**t["matter"], "seq": seq, "number": _renumber(t["matter"]["number"], seq)}
         matter_id = _insert(cur, "matters_matter", matter)
-        pseq = cur.execute(counter, ["petition", t["petition"]["registered_at"].year]).fetchone()[0]
+        pyear = t["petition"]["registered_at"].year
+        pseq = cur.execute(sequence, [f"matters_counter_petition_{pyear}"]).fetchone()[0]
         petition = {**t["petition"], "matter_id": matter_id, "number": _renumber(t["petition"]["number"], pseq),
                     "query_code": "".join(rng.choice(ALPHABET) for _ in t["petition"]["query_code"]),
                     "idempotency_key": uuid.uuid4().hex if t["petition"]["idempotency_key"] else ""}
@@ -93,15 +97,16 @@ def register_once(conn, t: dict, n: int, rng) -> None:
         _insert(cur, "matters_petitionperson", {**t["petitionperson"], "petition_id": petition_id,
                                                 "petitioner_id": petitioner_id})
         _insert(cur, "matters_matterunit", {**t["matterunit"], "matter_id": matter_id})
-        length, last = cur.execute("SELECT length, last_hash FROM core_chainhead WHERE name = 'event' FOR UPDATE").fetchone()
-        digest = hashlib.sha256(f"{last}|{matter_id}|{n}".encode()).hexdigest()
-        cur.execute("UPDATE core_chainhead SET length = %s, last_hash = %s WHERE name = 'event'", [length + 1, digest])
-        event_id = _insert(cur, "matters_event", {**t["event"], "matter_id": matter_id, "chain_seq": length + 1,
-                                                 "chain_prev": last, "chain_hash": digest})
+        voucher = hashlib.sha256(f"{matter_id}|{n}".encode()).hexdigest()
+        event_id = _insert(cur, "matters_event", {**t["event"], "matter_id": matter_id, "chain_seq": None,
+                                                 "chain_prev": "", "chain_hash": voucher})
         deadline = {**t["deadline"], "matter_id": matter_id}
         if deadline.get("event_id") is not None:
             deadline["event_id"] = event_id
         _insert(cur, "matters_deadline", deadline)
+        note = {**t["notification"], "matter_id": matter_id, "event_id": event_id, "petition_id": petition_id,
+                "status": "sent", "attempts": 1, "provider_message_id": "raw"}  # sent after commit, off the row's life
+        _insert(cur, "notifications_notification", note)
         doc = t["document"]
         dseq = cur.execute(counter, [t["document_key"], doc["year"]]).fetchone()[0]
         _insert(cur, "documents_issueddocument", {
@@ -110,14 +115,6 @@ def register_once(conn, t: dict, n: int, rng) -> None:
             "source_id": str(matter_id) if str(doc.get("source_id")) == str(t["matter_ref"]) else doc.get("source_id"),
             # not pending: the API renders after its commit too, and this row's frozen text is the template's
             "rendered_at": doc.get("rendered_at") or dt.datetime.now(dt.UTC)})
-        note = {**t["notification"], "matter_id": matter_id, "event_id": event_id, "petition_id": petition_id,
-                "status": "pending", "attempts": 0, "sent_at": None, "provider_message_id": ""}
-        note_id = _insert(cur, "notifications_notification", note)
-        cur.execute("UPDATE notifications_notification SET status = 'sending', attempts = attempts + 1, "
-                    "updated_at = now() WHERE id = %s AND attempts = 0", [note_id])
-        cur.execute("UPDATE notifications_notification SET status = 'sent', last_error = '', next_attempt_at = NULL, "
-                    "sent_at = now(), provider_message_id = %s, updated_at = now() WHERE id = %s",
-                    [f"raw-{note_id}", note_id])
 
 
 def measure_raw(url: str, *, concurrency: int = 4, seconds: float = 20.0, warmup: float = 3.0) -> dict:

@@ -12,7 +12,7 @@ Apps register their jobs by name (``@background.job("render")``). Who runs them
 
 * ``thread`` (default): one background thread of this process, fed by a queue; a job already
   waiting with the same argument is not queued twice (a burst of acts needs one seal);
-* ``celery``: a Celery task per job (the worker);
+* ``celery``: one Celery task per committed act, running its jobs in turn (the worker);
 * ``inline``: in the after-commit callback of the request itself (tests, scripts);
 * ``pending``: nobody now; the catch-ups above do it (statement-count benchmarks).
 """
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 MODES = ("thread", "celery", "inline", "pending")
 
 _JOBS: dict[str, Callable] = {}
+_BATCH = "_xinfang_after_commit_jobs"  # the jobs of the connection's current transaction
 _queue: queue.Queue[tuple[str, Hashable]] = queue.Queue()
 _waiting: set[tuple[str, Hashable]] = set()
 _thread: threading.Thread | None = None
@@ -53,30 +54,55 @@ def run(name: str, arg: Hashable = None):
 
 
 def after_commit(name: str, arg: Hashable = None) -> None:
-    """Run the job once the current transaction commits (at once outside a transaction)."""
-    transaction.on_commit(partial(dispatch, name, arg), robust=True)
+    """Run the job once the current transaction commits (at once outside a transaction). The jobs
+    of one transaction are handed over together: one Celery message per act, not one per job."""
+    connection_ = transaction.get_connection()
+    batch = connection_.__dict__.setdefault(_BATCH, [])
+    if (name, arg) not in batch:
+        batch.append((name, arg))
+    # One callback per call, all sharing the batch: the first to run hands over every job. (A
+    # callback registered in a savepoint that rolls back is dropped by Django; the others still run.
+    # Jobs left by a rolled-back transaction go with the next commit: each job checks the database,
+    # so one whose rows never committed does nothing.)
+    transaction.on_commit(partial(_flush, connection_), robust=True)
 
 
-def dispatch(name: str, arg: Hashable = None) -> None:
-    """Hand one job to whoever runs jobs (see the module docstring). Never raises: a job that
+def _flush(connection_) -> None:
+    jobs = connection_.__dict__.pop(_BATCH, None)
+    if jobs:
+        dispatch(jobs)
+
+
+def dispatch(jobs: list[tuple[str, Hashable]]) -> None:
+    """Hand these jobs to whoever runs jobs (see the module docstring). Never raises: a job that
     cannot be handed over stays pending in the database and is caught up."""
     mode = settings.XINFANG_AFTER_COMMIT
     try:
         if mode == "celery":
-            from .tasks import run_job_task
+            from .tasks import run_jobs_task
 
-            run_job_task.delay(name, arg)
+            run_jobs_task.delay([[name, arg] for name, arg in jobs])
         elif mode == "inline":
-            run(name, arg)
+            run_all(jobs)
         elif mode == "thread":
             with _lock:
-                if (name, arg) in _waiting:
-                    return
-                _waiting.add((name, arg))
-            _ensure_thread()
-            _queue.put((name, arg))
+                fresh = [job for job in jobs if job not in _waiting]
+                _waiting.update(fresh)
+            if fresh:
+                _ensure_thread()
+                for job_ in fresh:
+                    _queue.put(job_)
     except Exception:
-        log.exception("after-commit job %s(%r) failed; its work stays pending and is caught up", name, arg)
+        log.exception("handing over after-commit jobs %r failed; their work stays pending and is caught up", jobs)
+
+
+def run_all(jobs) -> None:
+    """Run these jobs in turn; one that fails does not stop the others (its work stays pending)."""
+    for name, arg in jobs:
+        try:
+            run(name, tuple(arg) if isinstance(arg, list) else arg)
+        except Exception:
+            log.exception("after-commit job %s(%r) failed; its work stays pending and is caught up", name, arg)
 
 
 def wait_idle() -> None:

@@ -10,12 +10,12 @@ def verify_audit_chain_task() -> dict:
     return {r.chain: {"ok": r.ok, "rows": r.checked, "broken_id": r.broken_id} for r in check_chains()}
 
 
-@shared_task(name="xinfang.core.tasks.run_job_task")
-def run_job_task(name: str, arg=None):
-    """One after-commit job (xinfang.core.background) in the Celery worker."""
+@shared_task(name="xinfang.core.tasks.run_jobs_task")
+def run_jobs_task(jobs) -> None:
+    """The after-commit jobs of one act (xinfang.core.background) in the Celery worker."""
     from . import background
 
-    return background.run(name, arg)
+    background.run_all(jobs)
 
 
 @shared_task(name="xinfang.core.tasks.seal_audit_chain_task")

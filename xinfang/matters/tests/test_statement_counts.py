@@ -40,7 +40,7 @@ def deferred_rendering(monkeypatch):
     """The after-commit jobs (documents' bytes, the audit chain's seal, the notices' sending) run
     off the request in production (thread or Celery): recorded, not run, not counted here."""
     queued = []
-    monkeypatch.setattr(background, "dispatch", lambda name, arg=None: queued.append((name, arg)))
+    monkeypatch.setattr(background, "dispatch", queued.extend)
     return queued
 
 
