@@ -76,7 +76,8 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
 
     A unit user's list is read through the unit's visibility key (``visible_matters``
     ``from_links``, issue 14): page and count start from the unit's rows, not from every matter.
-    ``for_count`` is kept for callers; both spellings are now the same."""
+    ``for_count``: the rows are counted, not paged (the text search is then written for counting,
+    ``matter_text_filter``)."""
     today = today or timezone.localdate()
     unit_list = uses_unit_key(user)
     get = params.get
@@ -147,7 +148,7 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         if value is not None:
             qs = qs.filter(**{field: value})
     if get("q"):
-        qs = qs.filter(search_condition(user, str(get("q"))))
+        qs = qs.filter(search_condition(user, str(get("q")), for_page=not for_count))
     sort = SORTS.get(get("sort") or "", "-received_at")
     if sort == "-received_at" and unit_list:  # newest first straight from the unit's key index
         return qs.order_by(*UNIT_NEWEST_FIRST)
@@ -177,12 +178,12 @@ def count_source(user, params, *, today: dt.date | None = None):
     return filter_matters(user, params, today=today, for_count=True)
 
 
-def search_condition(user, q: str) -> Q:
+def search_condition(user, q: str, *, for_page: bool = False) -> Q:
     """``q``: the full text, or what a caller gives (numbers, 查询码, phone, ID number, name; see
     ``lookup``). Raises NotAllowed for an ID number searched by a role that may not see them."""
     lookup = classify(q)
     condition = lookup_condition(user, lookup)
-    text = matter_text_filter(q) if lookup.kind != "id_number" else None
+    text = matter_text_filter(q, for_page=for_page) if lookup.kind != "id_number" else None
     if condition is not None and text is not None:
         return condition | text
     return condition if condition is not None else (text if text is not None else Q())

@@ -17,7 +17,7 @@ import re
 
 import rjieba
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 被 把 对 向 我 你 他 她 们 有 无 也 都 就 要 请 关于 问题 反映".split())
@@ -82,8 +82,18 @@ def uses_fts() -> bool:
     return connection.vendor == "sqlite"
 
 
-def matter_text_filter(q: str) -> Q | None:
-    """The matter list's ``q``: every word must occur; on SQLite through the FTS5 bigram index."""
+# A word found in more matters than this is paged along the list's own order (SQLite, below).
+FTS_ORDERED_SCAN_HITS = 2000
+
+
+def matter_text_filter(q: str, *, for_page: bool = False) -> Q | None:
+    """The matter list's ``q``: every word must occur; on SQLite through the FTS5 bigram index.
+
+    ``for_page`` (the page query, not its count): when the words are common (more than
+    ``FTS_ORDERED_SCAN_HITS`` matters; one FTS count tells), the page is read newest first along
+    the ``received_at`` index, keeping the rows whose id is among the hits (``id + 0`` stops SQLite
+    from fetching and sorting every hit instead): 1M matters, 28 000 hits, 147 → ~10 ms. Rare words
+    keep the hits' rowid list, which is faster for them (issue 14)."""
     terms = query_terms(q)
     if not terms:
         return None
@@ -98,8 +108,18 @@ def matter_text_filter(q: str) -> Q | None:
             phrases.append(phrase)
     if phrases:
         match = " AND ".join(phrases)
-        condition &= Q(pk__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]))
+        hits = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        if for_page and _fts_hits(match) > FTS_ORDERED_SCAN_HITS:
+            condition &= Q(RawSQL(f'"matters_matter"."id" + 0 IN ({hits})', [match], output_field=BooleanField()))
+        else:
+            condition &= Q(pk__in=RawSQL(hits, [match]))
     return condition
+
+
+def _fts_hits(match: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+        return cursor.fetchone()[0]
 
 
 def index_matter(matter) -> None:

@@ -52,3 +52,20 @@ def test_matter_search_through_fts_equals_like(county, q):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {FTS_TABLE}")
             assert cursor.fetchone()[0] == Matter.objects.count()
+
+
+@pytest.mark.parametrize("q", ["物业", "小区物业 停车费", "拖欠工资", "无此内容"])
+def test_common_words_are_paged_along_the_list_order_with_the_same_rows(county, q, monkeypatch):
+    """On SQLite a word found in many matters is paged by reading the list newest first and
+    keeping the hits (issue 14); the rows and their order are those of the count's spelling."""
+    from xinfang.matters.services import search
+
+    for i in range(3):
+        register(county, title=f"拖欠工资{i}", content="某公司拖欠工资三个月")
+    register(county)
+    officer = county.users["officer"]
+    monkeypatch.setattr(search, "FTS_ORDERED_SCAN_HITS", 0)  # every word counts as common here
+    paged = list(filter_matters(officer, QueryDict(f"q={q}")).values_list("pk", flat=True))
+    counted = filter_matters(officer, QueryDict(f"q={q}"), for_count=True)
+    assert paged == list(counted.order_by("-received_at", "-id").values_list("pk", flat=True))
+    assert len(paged) == counted.count()
