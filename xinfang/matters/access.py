@@ -16,18 +16,18 @@ from .models import Matter, MatterUnit
 
 
 def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,
-                    open_only: bool = False) -> QuerySet[Matter]:
+                    open_only: bool = False, due_before=None) -> QuerySet[Matter]:
     """Matters this user may see at all. ``from_links``: the same set written so that the database
     starts from the unit's links (for counting a unit's list; see ``visible_to_unit``);
-    ``open_only`` with it: only the open ones, read from the key (the caller filters county-wide
-    readers' lists by status itself)."""
+    ``open_only`` / ``due_before`` with it: only the open ones / those whose nearest clock falls
+    due before that day, read from the key (the caller filters county-wide readers' lists itself)."""
     qs = Matter.objects.all() if queryset is None else queryset
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.has_role(*COUNTY_WIDE_ROLES):
         return qs
     if user.unit_id and user.has_role(*UNIT_ROLES):
-        return visible_to_unit(user.unit_id, qs, from_links=from_links, open_only=open_only)
+        return visible_to_unit(user.unit_id, qs, from_links=from_links, open_only=open_only, due_before=due_before)
     return qs.none()
 
 
@@ -39,7 +39,7 @@ def uses_unit_key(user) -> bool:
 
 
 def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,
-                    open_only: bool = False) -> QuerySet[Matter]:
+                    open_only: bool = False, due_before=None) -> QuerySet[Matter]:
     """Matters a unit's staff may see: those linked to the unit, except a confidential accusation
     against it (§30). Used for users of the unit and to check what may be sent to a unit.
 
@@ -50,10 +50,13 @@ def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_l
     matters' key rows (``OPEN_STATES``, kept by a trigger on the status). Order such a list with
     ``UNIT_NEWEST_FIRST`` to page from that index. A property test compares the two spellings."""
     qs = Matter.objects.all() if queryset is None else queryset
-    if from_links and open_only:  # one join: the key's (unit, is_open, received_at) index range
-        qs = qs.filter(unit_keys__unit_id=unit_id, unit_keys__is_open=True)
-    elif from_links:
-        qs = qs.filter(unit_keys__unit_id=unit_id)
+    if from_links:  # one join to the key, all its conditions in one filter (one key row per matter)
+        key = {"unit_keys__unit_id": unit_id}
+        if open_only:  # the key's (unit, is_open, received_at) index range
+            key["unit_keys__is_open"] = True
+        if due_before is not None:  # the key's (unit, next_due) index range
+            key["unit_keys__next_due__lt"] = due_before
+        qs = qs.filter(**key)
     else:
         qs = qs.filter(Exists(MatterUnit.objects.filter(matter=OuterRef("pk"), unit_id=unit_id)))
     return qs.exclude(
@@ -78,6 +81,8 @@ def count_visible_to_unit(unit_id) -> int:
 # The default list order (newest first) read from the visibility key's index; the same order as
 # ("-received_at", "-id") because the key copies received_at and its matter is the matter.
 UNIT_NEWEST_FIRST = ("-unit_keys__received_at", "-unit_keys__matter_id")
+# The list sorted by 期限 (``sort=due``: next_due, then -id), read from the key's (unit, next_due) index.
+UNIT_SOONEST_DUE = ("unit_keys__next_due", "-unit_keys__matter_id")
 
 
 def users_who_see(users, matters) -> list:

@@ -207,7 +207,7 @@ class UnitMatter(models.Model):
     the matter's ``received_at`` copied, so that a unit's list is read newest first from one index
     and counted from it instead of testing every matter. Derived data, written only by database
     triggers (migration 0010: on ``MatterUnit`` insert/update/delete and on a changed
-    ``received_at``; 0014: ``is_open`` follows the matter's status), so every writer — services, bulk loaders, the demo — keeps it in step.
+    ``received_at``; 0014: ``is_open`` follows the matter's status; 0016: ``next_due``), so every writer — services, bulk loaders, the demo — keeps it in step.
     ``visible_to_unit(..., from_links=True)`` reads it; a property test compares it with the
     ``EXISTS`` definition."""
 
@@ -215,11 +215,13 @@ class UnitMatter(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="unit_keys")
     received_at = models.DateTimeField()
     is_open = models.BooleanField(default=True)  # the matter is not closed (migration 0014's trigger)
+    next_due = models.DateField(null=True, blank=True)  # the matter's next_due (migration 0016's trigger)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "matter"], name="unitmatter_unique")]
         indexes = [models.Index(fields=["unit", "-received_at", "-matter"], name="unitmatter_newest"),
-                   models.Index(fields=["unit", "is_open", "-received_at", "-matter"], name="unitmatter_open_newest")]
+                   models.Index(fields=["unit", "is_open", "-received_at", "-matter"], name="unitmatter_open_newest"),
+                   models.Index(fields=["unit", "next_due", "-matter"], name="unitmatter_due")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}:{self.matter_id}"

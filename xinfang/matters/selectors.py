@@ -18,6 +18,7 @@ from xinfang.org import reference
 
 from .access import (
     UNIT_NEWEST_FIRST,
+    UNIT_SOONEST_DUE,
     access_matter,
     count_visible_to_unit,
     identity_hidden,
@@ -93,7 +94,17 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         for s in statuses:
             expanded |= set(OPEN_STATES) if s == "open" else {s}
     open_only = unit_list and expanded == set(OPEN_STATES)  # a unit's open list: from its key's open rows
-    qs = visible_matters(user, from_links=True, open_only=open_only)
+    overdue = _as_bool(get("overdue") or "")
+    overdue_unit = overdue_unit_of(user)
+    if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
+        found = reference.unit_by_code(str(get("overdue_for")))  # cached per process
+        overdue_unit = found.pk if found is not None else None
+        if overdue_unit is None:
+            raise InvalidInput(f"单位代码“{get('overdue_for')}”不存在。", fields={"overdue_for": "无效的单位代码"})
+        overdue = True if overdue is None else overdue
+    # A unit's overdue list starts from its key's rows due before today (a necessary condition).
+    due_before = today if unit_list and overdue is True else None
+    qs = visible_matters(user, from_links=True, open_only=open_only, due_before=due_before)
     if expanded and not open_only:
         qs = qs.filter(status__in=expanded)
     if get("unit"):
@@ -119,14 +130,6 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         if level is None:
             raise InvalidInput(f"行政区划代码“{get('region')}”不存在。", fields={"region": "无效的区划代码"})
         qs = qs.filter(region__code__startswith=str(get("region"))[: {1: 6, 2: 9}.get(level, 12)])
-    overdue = _as_bool(get("overdue") or "")
-    overdue_unit = overdue_unit_of(user)
-    if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
-        found = reference.unit_by_code(str(get("overdue_for")))  # cached per process
-        overdue_unit = found.pk if found is not None else None
-        if overdue_unit is None:
-            raise InvalidInput(f"单位代码“{get('overdue_for')}”不存在。", fields={"overdue_for": "无效的单位代码"})
-        overdue = True if overdue is None else overdue
     if overdue is True:
         qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
@@ -152,6 +155,8 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
     sort = SORTS.get(get("sort") or "", "-received_at")
     if sort == "-received_at" and unit_list:  # newest first straight from the unit's key index
         return qs.order_by(*UNIT_NEWEST_FIRST)
+    if sort == "next_due" and unit_list:  # soonest due first from the key's (unit, next_due) index
+        return qs.order_by(*UNIT_SOONEST_DUE)
     return qs.order_by(sort, "-id")
 
 

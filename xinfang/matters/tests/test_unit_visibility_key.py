@@ -17,11 +17,11 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from xinfang.matters.access import visible_matters, visible_to_unit
-from xinfang.matters.models import Matter, MatterUnit, UnitMatter
+from xinfang.matters.models import Deadline, Matter, MatterUnit, UnitMatter
 from xinfang.matters.selectors import UnitTotal, count_source, filter_matters
 from xinfang.testing.factories import act, register
 
-PARAMS = ["", "status=open", "status=open&sort=due", "status=closed", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
+PARAMS = ["", "status=open", "status=open&sort=due", "status=closed", "overdue=true", "overdue=true&sort=due", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]
 
 
 @pytest.fixture
@@ -37,6 +37,10 @@ def linked(county):
     MatterUnit.objects.create(matter=secret, unit=county.town, role=MatterUnit.Role.CO, since=timezone.now())
     # a corrected receipt time reorders the lists: the key follows it
     Matter.objects.filter(pk=matters[3].pk).update(received_at=timezone.now() - dt.timedelta(days=40))
+    # a clock of T01 fell due long ago: overdue for T01 (the key's next_due follows the matter's)
+    past = timezone.localdate() - dt.timedelta(days=30)
+    Deadline.objects.filter(matter=matters[0], unit=county.town, met_at__isnull=True, cancelled_at__isnull=True).update(due=past)
+    Matter.objects.filter(pk=matters[0].pk).update(next_due=past)
     # a closed matter of T01 leaves the open list: the key's is_open follows the status
     closed = register(county, user=county.users["handler"]).matter
     act(county, "handler", closed, "decline", reason="other", note="不属于信访事项")
@@ -52,10 +56,15 @@ def _definition(user, params: str) -> list[int]:
 
 
 def _order(qs) -> list[str]:
-    return ["-received_at", "-id"] if qs.query.order_by[0].startswith("-unit_keys") else list(qs.query.order_by)
+    first = qs.query.order_by[0]
+    if first.startswith("-unit_keys"):
+        return ["-received_at", "-id"]
+    return ["next_due", "-id"] if first.startswith("unit_keys") else list(qs.query.order_by)
 
 
 def test_unit_lists_through_the_key_equal_the_definition(county, linked):
+    overdue = list(filter_matters(county.users["handler"], QueryDict("overdue=true")).values_list("pk", flat=True))
+    assert overdue == [linked[0].pk]  # the fixture's overdue matter, found through the key's next_due
     for params in PARAMS:
         for name in ("handler", "uleader", "handler2", "dhandler"):
             user = county.users[name]
@@ -88,6 +97,7 @@ def test_the_key_holds_one_row_per_linked_unit_and_follows_the_receipt_time(coun
     for key in UnitMatter.objects.select_related("matter"):
         assert key.received_at == key.matter.received_at
         assert key.is_open == (key.matter.status != "closed")
+        assert key.next_due == key.matter.next_due
     closed = linked[-2]
     assert closed.__class__.objects.get(pk=closed.pk).status == "closed"
     assert not UnitMatter.objects.get(matter=closed, unit=county.town).is_open
@@ -119,11 +129,11 @@ def test_the_triggers_exist(db):
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'matters_unitmatter_%'")
             assert {r[0] for r in cursor.fetchall()} == {f"matters_unitmatter_{n}" for n in
-                                                          ("link", "relink", "unlink", "received", "open")}
+                                                          ("link", "relink", "unlink", "received", "open", "due")}
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'matters_unitmatter_%'")
             assert {r[0] for r in cursor.fetchall()} == {"matters_unitmatter_sync", "matters_unitmatter_received",
-                                                         "matters_unitmatter_open"}
+                                                         "matters_unitmatter_open", "matters_unitmatter_due"}
 
 
 def test_a_unit_page_is_read_from_the_key_index(county, linked):
