@@ -34,6 +34,7 @@ import json
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db import IntegrityError, connections, router, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -74,10 +75,10 @@ def row_hash(chain: str, seq: int, prev: str, values) -> str:
     return hashlib.sha256(_payload(chain, seq, prev, [_plain(v) for v in values])).hexdigest()
 
 
-def voucher(chain: str, values) -> str:
+def voucher(chain: str, values, secret=None) -> str:
     """What a row waiting to be sealed carries: an HMAC of its content under the secret key."""
     return salted_hmac("xinfang.audit_chain.voucher", _payload(chain, [_plain(v) for v in values]),
-                       algorithm="sha256").hexdigest()
+                       secret=secret, algorithm="sha256").hexdigest()
 
 
 def vouch(chain: str, obj) -> None:
@@ -86,8 +87,12 @@ def vouch(chain: str, obj) -> None:
 
 
 def _vouched(chain: str, row) -> bool:
-    """``row`` = (pk, chain_hash, *values): a waiting row the system wrote."""
-    return bool(row[1]) and constant_time_compare(row[1], voucher(chain, row[2:]))
+    """``row`` = (pk, chain_hash, *values): a waiting row the system wrote (under the current secret
+    key or one of ``SECRET_KEY_FALLBACKS``, so that a key rotation strands no waiting row)."""
+    if not row[1]:
+        return False
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(constant_time_compare(row[1], voucher(chain, row[2:], secret)) for secret in secrets_)
 
 
 def _model(chain: str, registry=apps):

@@ -172,9 +172,9 @@ ZERO = {k: 0 for k in (*PETITION_MEASURES, *MATTER_MEASURES)}
 
 
 def _finish(row: dict) -> dict:
-    row["batches"] = row["petitions"]
-    for k in ZERO:
+    for k in ZERO:  # a group may have matters but no petitions in the period (or the reverse)
         row[k] = row.get(k) or 0
+    row["batches"] = row["petitions"]
     return row
 
 

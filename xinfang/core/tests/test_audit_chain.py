@@ -120,6 +120,9 @@ def test_events_wait_vouched_until_sealed_and_a_forged_one_is_never_sealed(count
         "params, note, '', %s FROM matters_event WHERE id = %s", [forged["chain_hash"], event.pk])
     fake = Event.objects.get(matter=matter, seq=9)
     assert audit_chain.seal_vouched("event") == 0  # never sealed
+    from xinfang.core.tasks import seal_audit_chain_task
+
+    assert seal_audit_chain_task() == 0  # nor by the Celery beat catch-up
     r = report("event")
     assert not r.ok and r.broken_id == fake.pk and "不在链上" in r.reason
 
@@ -239,3 +242,13 @@ def test_celery_task_runs_the_same_check(county):
     busy_county(county, n=1)
     result = verify_audit_chain_task()
     assert result["event"]["ok"] and result["access"]["rows"] == 4
+
+
+@pytest.mark.django_db
+def test_a_waiting_row_survives_a_secret_key_rotation(county, settings):
+    """Rows vouched under the old key (listed in SECRET_KEY_FALLBACKS) are still sealed."""
+    matter = register(county).matter
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 40, [old]
+    assert report("event").ok and report("event").waiting == 1
+    assert audit_chain.seal_vouched("event") == 1 and matter.events.get().chain_seq is not None

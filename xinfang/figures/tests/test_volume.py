@@ -123,3 +123,11 @@ def test_previous_and_last_year_periods():
     assert Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)).previous() == Period(dt.date(2025, 10, 1), dt.date(2025, 12, 31))
     assert Period(dt.date(2024, 2, 29), dt.date(2024, 3, 5)).last_year() == Period(dt.date(2023, 2, 28), dt.date(2023, 3, 5))
     assert Period(dt.date(2026, 10, 5), dt.date(2026, 10, 14)).previous() == Period(dt.date(2026, 9, 25), dt.date(2026, 10, 4))
+
+
+def test_a_group_with_matters_but_no_petitions_in_the_period_has_zeros():
+    """(Found with the engine benchmark's county, whose matters have no petitions: a KeyError.)"""
+    from xinfang.figures.volume import _finish
+
+    row = _finish({"key": "T01", "matters": 3})
+    assert row["petitions"] == row["batches"] == 0 and row["matters"] == 3

@@ -68,16 +68,32 @@ def _sequence_value(connection, key: str, year: int) -> int:
         counter, created = Counter.objects.select_for_update().get_or_create(key=key, year=year)
         if created:  # a sequence left from rows since removed (a reset database) must start again
             cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {int(counter.value) + 1}')
+        # After the counter row and after every number already in use (a restored database).
+        start = max(int(counter.value), _taken(key, year)) + 1
+        cursor.execute(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {start}')
         cursor.execute(take, [name, key, year])
         return cursor.fetchone()[0]
+
+
+def _taken(key: str, year: int) -> int:
+    """The highest number of ``key`` in ``year`` already written (matters and petitions)."""
+    from django.db.models import Max
+
+    from ..models import Matter, Petition
+
+    if key == "matter":
+        return Matter.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0
+    prefix = f"{settings.XINFANG_PETITION_PREFIX}{year}-"
+    last = Petition.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
+    return int(last[len(prefix):]) if last and last[len(prefix):].isdigit() else 0
 
 
 def last_value(key: str, year: int) -> int:
     """The last number taken of ``key`` in ``year`` (0 if none), without taking one."""
     connection = transaction.get_connection()
-    value = Counter.objects.filter(key=key, year=year).values_list("value", flat=True).first() or 0
-    if key in SEQUENCED and connection.vendor == "postgresql":
+    row = Counter.objects.filter(key=key, year=year).values_list("value", flat=True).first()
+    value = row or 0
+    if key in SEQUENCED and connection.vendor == "postgresql" and row is not None:  # as _sequence_value
         with connection.cursor() as cursor:
             name = _sequence_name(key, year)
             cursor.execute("SELECT to_regclass(%s)", [name])

@@ -17,8 +17,9 @@ import re
 
 import rjieba
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import ExpressionWrapper, F, IntegerField, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 
 STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 被 把 对 向 我 你 他 她 们 有 无 也 都 就 要 请 关于 问题 反映".split())
 _PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
@@ -110,7 +111,7 @@ def matter_text_filter(q: str, *, for_page: bool = False) -> Q | None:
         match = " AND ".join(phrases)
         hits = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         if for_page and _fts_hits(match) > FTS_ORDERED_SCAN_HITS:
-            condition &= Q(RawSQL(f'"matters_matter"."id" + 0 IN ({hits})', [match], output_field=BooleanField()))
+            condition &= Q(In(ExpressionWrapper(F("pk") + 0, output_field=IntegerField()), RawSQL(hits, [match])))
         else:
             condition &= Q(pk__in=RawSQL(hits, [match]))
     return condition

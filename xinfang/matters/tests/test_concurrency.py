@@ -92,3 +92,17 @@ def test_set_value_moves_the_next_number_on_either_database(county):
     assert numbering.last_value("matter", year) == 41
     assert register(county).matter.seq == 42
     assert numbering.last_value("matter", year) == 42
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_sequence_restarts_after_the_numbers_in_use(county):
+    """PostgreSQL: if the sequence disappears (a partial restore) while the counter row stays
+    behind, numbering resumes after the highest number already written, not at the row's value."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the sequences are PostgreSQL's")
+    first = register(county).matter
+    register(county)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SEQUENCE "matters_counter_matter_{first.year}"')
+        cursor.execute(f'DROP SEQUENCE "matters_counter_petition_{first.year}"')
+    assert register(county).matter.seq == 3
