@@ -30,6 +30,11 @@ def overdue_clocks(today: dt.date, unit_id: int | None = None) -> QuerySet[Deadl
     return qs if unit_id is None else qs.filter(unit_id=unit_id)
 
 
+def overdue_flag(today: dt.date, unit_id: int | None = None) -> Exists:
+    """The same rule as an annotation: ``.annotate(is_overdue=overdue_flag(today, unit))``."""
+    return Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk")))
+
+
 def overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
     """A filter on matters: overdue for ``unit_id`` (None: for any unit).
 
@@ -39,20 +44,16 @@ def overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
     of all of them (issue 14). The clocks themselves stay the definition; that ``next_due`` is the
     nearest running authority clock after every act is a property test
     (matters/tests/test_workflow_properties.py), and the bulk loaders are checked too."""
-    return Q(next_due__lt=today) & Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
+    return Q(next_due__lt=today) & Q(overdue_flag(today, unit_id))
 
 
 def not_overdue_q(today: dt.date, unit_id: int | None = None) -> Q:
     """The complement (``overdue=false``), as the plain definition: ``NOT EXISTS`` an overdue clock
     (an anti-join on PostgreSQL; ``NOT`` the conjunction above would be tested row by row)."""
-    return ~Q(Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk"))))
+    return ~Q(overdue_flag(today, unit_id))
 
 
 def overdue_unit_of(user) -> int | None:
     """Whose clocks count when ``user`` asks for overdue matters: their unit's, or every unit's for county-wide readers."""
     return None if user.is_county_wide else user.unit_id
 
-
-def overdue_flag(today: dt.date, unit_id: int | None = None) -> Exists:
-    """The same rule as an annotation: ``.annotate(is_overdue=overdue_flag(today, unit))``."""
-    return Exists(overdue_clocks(today, unit_id).filter(matter=OuterRef("pk")))

@@ -317,8 +317,7 @@ def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, 
 
     events = list(events)
     named = {n for e in events for value in (e.params or {}).values() for n in numbers_in(value)}
-    unknown = named - set(known_visible)
-    allowed = (visible_numbers(user, unknown) if unknown else set()) | (named & set(known_visible))
+    allowed = visible_numbers(user, named - set(known_visible)) | (named & set(known_visible))  # no query if none unknown
     result = {}
     for e in events:
         params = dict(e.params or {})
