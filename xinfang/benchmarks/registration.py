@@ -54,6 +54,8 @@ def parse_args(argv):
                    help="skip the django-helpdesk peer (installed into var/bench/helpdesk-venv on first use)")
     p.add_argument("--helpdesk-version", default="2.6.1")
     p.add_argument("--helpdesk-database-url", default="postgres://postgres@127.0.0.1:5432/helpdesk_bench")
+    p.add_argument("--no-catch-up", dest="catch_up", action="store_false",
+                   help="leave the documents the run left pending (render them later: manage.py render_documents)")
     p.add_argument("--passes", type=int, default=2, help="interleaved rounds of every target (default 2)")
     p.add_argument("--baseline-root", default="",
                    help="an older checkout (git archive <commit> | tar -x -C DIR) measured the same way, interleaved")
@@ -427,8 +429,9 @@ def main(argv=None) -> None:
                 raw["run_pass"] = n
                 say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")
                 results["raw"].append(raw)
-    results["rendering_catch_up"] = drain_rendering(args.database_url)
-    say(f"文书生成追赶：{results['rendering_catch_up']}")
+    if args.catch_up:
+        results["rendering_catch_up"] = drain_rendering(args.database_url)
+        say(f"文书生成追赶：{results['rendering_catch_up']}")
     results["summary"] = summarize(results["runs"], results["raw"])
     say(json.dumps(results["summary"], ensure_ascii=False, indent=1))
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ from .access import (
 )
 from .choices import OPEN_STATES, Channel, Purpose, State
 from .lookup import classify, lookup_condition
-from .models import Attachment, Deadline, Event, Matter, Petition, PetitionPerson
+from .models import Attachment, Deadline, Event, Matter, Petition, Petitioner, PetitionPerson
 from .overdue import not_overdue_q, overdue_q, overdue_unit_of
 from .services.search import matter_text_filter, query_terms
 
@@ -265,20 +265,23 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
     person_q = Q()
     if ids:
-        person_q |= Q(petitioner__id_number__in=ids)
+        person_q |= Q(id_number__in=ids)
     if phones:
-        person_q |= Q(petitioner__phone__in=phones)
+        person_q |= Q(phone__in=phones)
     for name, address in names_addresses:
-        person_q |= Q(petitioner__name=name, petitioner__address=address)
+        person_q |= Q(name=name, address=address)
     found: dict[int, dict] = {}
     base = visible_matters(user).filter(recent).only(*DUPLICATE_FIELDS)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
     if person_q:
-        # The person's matters as a semi-join (no DISTINCT over joined rows): newest first, the
-        # first ``limit`` of them, however many matters one phone or name has (issue 14).
-        theirs = PetitionPerson.objects.filter(person_q).values("petition__matter_id")
-        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]:
+        # The person's matters, bounded on the person's side: their newest PERSON_RECORDS_CHECKED
+        # records, fetched first so that the planner sees how few they are, then their matters as
+        # a semi-join (no DISTINCT over joined rows). A phone shared by thousands of matters costs
+        # about what one shared by ten does (issue 14; docs/workbench.md).
+        people = list(Petitioner.objects.filter(person_q).order_by("-id").values_list("id", flat=True)[:PERSON_RECORDS_CHECKED])
+        theirs = PetitionPerson.objects.filter(petitioner_id__in=people).values("petition__matter_id")
+        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit] if people else ():
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
     if terms and len(found) < limit:
@@ -334,6 +337,9 @@ def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, 
 
 
 DUPLICATE_FIELDS = ("number", "title", "status", "received_at", "search_text")
+# How far back the duplicate check looks on the person's side: their newest petitioner records
+# (one per registration without an ID number; one per ID number otherwise).
+PERSON_RECORDS_CHECKED = 50
 
 
 def _dup_row(m: Matter, reason: str) -> dict:

@@ -57,6 +57,7 @@ class MemoryStore(rows.Rows):
         self.by_place: dict[tuple, list[Matter]] = defaultdict(list)  # (region, category), arrival order
         self.by_id_number: dict[str, Petitioner] = {}
         self._indexed: dict[int, list[tuple]] = {}  # petitioner -> the keys it is indexed under
+        self._person_order: dict[int, int] = {}  # petitioner -> creation order (the database's pk order)
         self.counters: dict[tuple[str, int], int] = {}
         self.hook_calls: list[tuple[Event, Matter, object]] = []  # (event, matter, clock at the act)
 
@@ -96,6 +97,7 @@ class MemoryStore(rows.Rows):
         elif isinstance(obj, PetitionPerson):
             self.matters_of[id(obj.petitioner)][id(obj.petition.matter)] = obj.petition.matter
         elif isinstance(obj, Petitioner):
+            self._person_order[id(obj)] = len(self._person_order)
             if obj.id_number:
                 self.by_id_number[obj.id_number] = obj
             self._index_person(obj)
@@ -192,8 +194,9 @@ class MemoryStore(rows.Rows):
         # Matters are registered in arrival order, so the newest come last.
         found: dict[int, dict] = {}
         keys = {("id", i) for i in ids} | {("phone", p) for p in phones} | {("name", n, a) for n, a in names_addresses}
-        hits = {id(m): m for key in keys for p in self.holders.get(key, {}).values()
-                for m in self.matters_of[id(p)].values()}
+        people = {id(p): p for key in keys for p in self.holders.get(key, {}).values()}
+        newest = sorted(people.values(), key=lambda p: self._person_order[id(p)], reverse=True)
+        hits = {id(m): m for p in newest[:selectors.PERSON_RECORDS_CHECKED] for m in self.matters_of[id(p)].values()}
         for m in sorted(hits.values(), key=lambda m: m.received_at, reverse=True):
             if recent(m):
                 found[id(m)] = selectors._dup_row(m, "同一信访人")
