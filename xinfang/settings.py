@@ -117,6 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so that tests with several threads share one test database.
     # Named per process so that parallel test runs never share (or delete) each other's file.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    # PostgreSQL: parameters bound on the server, so that psycopg prepares each statement a
+    # connection runs repeatedly (from its fifth run) and PostgreSQL stops parsing and planning it
+    # again: a third of the database's CPU per registration (issue 14, docs/benchmarks.md). Set
+    # XINFANG_DB_SERVER_SIDE_BINDING=0 behind a pgbouncer in transaction pooling mode that does
+    # not keep prepared statements (max_prepared_statements = 0).
+    prepared = os.environ.get("XINFANG_DB_SERVER_SIDE_BINDING", "1") == "1"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": prepared, "prepare_threshold": 5 if prepared else None})
 DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # persistent connections (CONN_MAX_AGE) survive a PostgreSQL restart
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,7 +6,7 @@ django-helpdesk is never a dependency of the product: it is installed by pip int
 ``var/bench/helpdesk-venv`` (``--helpdesk-version``, default 2.6.1, the version issue 14 names) and
 a minimal Django project is written at run time under ``var/bench/helpdesk-project`` (nothing of
 it is committed; ``var/`` is ignored). Same persistent connections (``CONN_MAX_AGE`` 60 with health
-checks), no e-mail sent (the dummy backend: xinfang's SMS goes to its logging sender), DEBUG off.
+checks) and server-side binding (prepared statements) as xinfang, no e-mail sent (the dummy backend: xinfang's SMS goes to its logging sender), DEBUG off.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ WSGI_APPLICATION = "hdbench.wsgi.application"
 DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": _db.path.lstrip("/"),
                          "USER": _db.username or "postgres", "PASSWORD": _db.password or "",
                          "HOST": _db.hostname or "127.0.0.1", "PORT": _db.port or 5432,
-                         "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}}
+                         "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
+                         # xinfang's own database option (settings.py): the same for both
+                         "OPTIONS": {"server_side_binding": os.environ.get("XINFANG_DB_SERVER_SIDE_BINDING", "1") == "1",
+                                     "prepare_threshold": 5 if os.environ.get("XINFANG_DB_SERVER_SIDE_BINDING", "1") == "1" else None}}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"

@@ -42,7 +42,8 @@ def find_active(key: str) -> ApiToken | None:
     """The live token for this key (with its user), or None: unknown, revoked, expired, user inactive."""
     if not key or len(key) > 128:
         return None
-    token = ApiToken.objects.select_related("user", "user__unit").filter(digest=digest(key)).first()
+    # The digest is unique: no ORDER BY (first() would add one to every authenticated request).
+    token = next(iter(ApiToken.objects.select_related("user", "user__unit").filter(digest=digest(key))[:1]), None)
     if token is None or token.revoked_at is not None or token.expires_at <= timezone.now():
         return None
     if not token.user.is_active:

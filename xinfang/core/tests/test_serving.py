@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _settings_for(database_url: str, **env) -> dict:
     code = ("import django, json; from django.conf import settings; django.setup(); "
             "d = settings.DATABASES['default']; "
-            "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}))")
+            "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_MAX_AGE', 'CONN_HEALTH_CHECKS', 'OPTIONS')}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
                          env={**os.environ, "DJANGO_SETTINGS_MODULE": "xinfang.settings", "DATABASE_URL": database_url, **env})
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -31,6 +31,22 @@ def test_postgres_keeps_connections_open_and_checks_them():
     assert d["ENGINE"] == "django.db.backends.postgresql"
     assert d["CONN_MAX_AGE"] == 60 and d["CONN_HEALTH_CHECKS"] is True
     assert _settings_for("postgres://x@127.0.0.1:5432/xinfang", XINFANG_DB_CONN_MAX_AGE="300")["CONN_MAX_AGE"] == 300
+
+
+@pytest.mark.django_db
+def test_postgres_binds_parameters_on_the_server_so_statements_are_prepared():
+    """Server-side binding lets psycopg prepare what a connection runs repeatedly (issue 14);
+    XINFANG_DB_SERVER_SIDE_BINDING=0 turns it off (a pgbouncer that cannot keep prepared statements)."""
+    assert _settings_for("postgres://x@127.0.0.1:5432/xinfang")["OPTIONS"]["server_side_binding"] is True
+    off = _settings_for("postgres://x@127.0.0.1:5432/xinfang", XINFANG_DB_SERVER_SIDE_BINDING="0")
+    assert off["OPTIONS"]["server_side_binding"] is False
+    if connection.vendor == "postgresql":  # this run's own connection: prepared after repeated use
+        for _ in range(6):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM django_migrations WHERE app = %s", ["matters"])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] >= 1
 
 
 def test_sqlite_opens_a_connection_per_request():
