@@ -53,5 +53,7 @@ class EstimatingPaginator(Paginator):
             self.estimated = True
             return estimate
         if self.count_source is not None:
-            return self.count_source.count()
+            total = self.count_source.count()
+            self.estimated = bool(getattr(self.count_source, "estimated", False))
+            return total
         return super().count

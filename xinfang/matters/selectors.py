@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from xinfang.core.counting import estimated_total
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
@@ -175,11 +176,47 @@ class UnitTotal:
         return count_visible_to_unit(self.unit_id)
 
 
+class Complement:
+    """The count of ``overdue=false``: the same list without the overdue filter, less its overdue
+    part. Both are index counts; ``NOT EXISTS`` counted row by row read every matter (538 ms at a
+    million on SQLite, issue 14). Where the whole is PostgreSQL's estimate of an unfiltered list,
+    the difference is an estimate too (``estimated``, shown with 约)."""
+
+    estimated = False
+
+    def __init__(self, whole, part) -> None:
+        self.whole, self.part = whole, part
+
+    def count(self) -> int:
+        total = estimated_total(self.whole)
+        if total is None:
+            total = self.whole.count()
+        else:
+            self.estimated = True
+        return max(total - self.part.count(), 0)
+
+
+def _changed(params, **changes):
+    """A copy of the request's parameters with some replaced (None: removed)."""
+    copy = params.copy()
+    for key, value in changes.items():
+        if value is None:
+            copy.pop(key, None)
+        else:
+            copy[key] = value
+    return copy
+
+
 def count_source(user, params, *, today: dt.date | None = None):
     """What a list's total is counted from: for a unit user's unfiltered list the unit's key (an index
-    count, 52 000 matters in a few ms), else the filtered rows themselves."""
+    count, 52 000 matters in a few ms); for ``overdue=false`` the list without it less its overdue
+    part (``Complement``); else the filtered rows themselves."""
     if uses_unit_key(user) and not any(v for k, v in params.items() if k not in NOT_FILTERS):
         return UnitTotal(user.unit_id)
+    if _as_bool(params.get("overdue") or "") is False:
+        whole = count_source(user, _changed(params, overdue=None, overdue_for=None), today=today)
+        part = filter_matters(user, _changed(params, overdue="true"), today=today, for_count=True)
+        return Complement(whole, part)
     return filter_matters(user, params, today=today, for_count=True)
 
 
