@@ -144,6 +144,11 @@ def list_cases(today) -> list[tuple[str, str, str]]:
         ("list q=+status=open", "officer", "q=拖欠工资&status=open"),
         ("list as town handler (T01)", "handler", ""),
         ("list as town handler, status=open", "handler", "status=open"),
+        ("list as town handler, sort=due", "handler", "sort=due"),
+        ("list as town handler, overdue=true", "handler", "overdue=true"),
+        ("list as town handler, q=拖欠工资", "handler", "q=拖欠工资"),
+        ("list overdue=false", "officer", "overdue=false"),
+        ("list as town handler, overdue=false", "handler", "overdue=false"),
         ("list page_size=200", "officer", "page_size=200"),
     ]
 
