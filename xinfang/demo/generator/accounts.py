@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import unicodedata
 
@@ -96,6 +97,8 @@ def accounts_table() -> str:
     cells = [_pad(f"{u.code.lower()} {u.short_name or u.name}", 24) for u in units if handler_username(u.code) in present]
     for i in range(0, len(cells), 4):
         lines.append("  " + "".join(cells[i:i + 4]).rstrip())
+    # where ./run demo serves (XINFANG_HOST / XINFANG_PORT, as in ./run)
+    base = f"http://{os.environ.get('XINFANG_HOST', '127.0.0.1')}:{os.environ.get('XINFANG_PORT', '8000')}"
     lines += ["", "例：城关镇经办人 t01_handler、负责人 t01_leader；县住建局经办人 d01_handler。",
-              "工作台 http://127.0.0.1:8000/login/ ；系统管理 http://127.0.0.1:8000/manage/ 、Django 后台 http://127.0.0.1:8000/django-admin/ 使用 admin 账号。"]
+              f"工作台 {base}/login/ ；系统管理 {base}/manage/ 、Django 后台 {base}/django-admin/ 使用 admin 账号。"]
     return "\n".join(lines)
