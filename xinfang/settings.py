@@ -123,7 +123,7 @@ else:
     # again: a third of the database's CPU per registration (issue 14, docs/benchmarks.md). Set
     # XINFANG_DB_SERVER_SIDE_BINDING=0 behind a pgbouncer in transaction pooling mode that does
     # not keep prepared statements (max_prepared_statements = 0).
-    prepared = os.environ.get("XINFANG_DB_SERVER_SIDE_BINDING", "1") == "1"
+    prepared = env_bool("XINFANG_DB_SERVER_SIDE_BINDING", True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": prepared, "prepare_threshold": 5 if prepared else None})
 DATABASES["default"].setdefault("TEST", {})

@@ -300,25 +300,21 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     """
     since = _day_start(today - dt.timedelta(days=lookback_days))
     recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
-    person_q = Q()
-    if ids:
-        person_q |= Q(id_number__in=ids)
+    contact_q = Q()  # a phone or a name and address: shared at times (a family, a village committee)
     if phones:
-        person_q |= Q(phone__in=phones)
+        contact_q |= Q(phone__in=phones)
     for name, address in names_addresses:
-        person_q |= Q(name=name, address=address)
+        contact_q |= Q(name=name, address=address)
     found: dict[int, dict] = {}
     base = visible_matters(user).filter(recent).only(*DUPLICATE_FIELDS)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
-    if person_q:
-        # The person's matters, bounded on the person's side: their newest PERSON_RECORDS_CHECKED
-        # records, fetched first so that the planner sees how few they are, then their matters as
-        # a semi-join (no DISTINCT over joined rows). A phone shared by thousands of matters costs
-        # about what one shared by ten does (issue 14; docs/workbench.md).
-        people = list(Petitioner.objects.filter(person_q).order_by("-id").values_list("id", flat=True)[:PERSON_RECORDS_CHECKED])
+    people = _person_records(user, ids, contact_q)
+    if people:
+        # The person's matters as a semi-join (no DISTINCT over joined rows), from a literal list of
+        # records so that the planner sees how few they are.
         theirs = PetitionPerson.objects.filter(petitioner_id__in=people).values("petition__matter_id")
-        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit] if people else ():
+        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]:
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
     if terms and len(found) < limit:
@@ -335,6 +331,25 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
             if len(found) >= limit:
                 break
     return list(found.values())
+
+
+def _person_records(user, ids, contact_q: Q) -> list[int]:
+    """The petitioner records whose matters the duplicate check looks at (issue 14).
+
+    Every record of the ID numbers (one per ID number: never crowded out by a shared phone), and
+    the newest ``PERSON_RECORDS_CHECKED`` records of the phones and names with addresses — for a
+    unit's user, the newest among its own matters', so that a phone shared across the county does
+    not crowd out the unit's own. A phone shared by thousands of matters then costs about what one
+    shared by ten does (docs/workbench.md)."""
+    people: list[int] = []
+    if ids:
+        people += Petitioner.objects.filter(id_number__in=ids).values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
+    if contact_q:
+        contacts = Petitioner.objects.filter(contact_q)
+        if uses_unit_key(user):
+            contacts = contacts.filter(petition_links__petition__matter__unit_keys__unit_id=user.unit_id).distinct()
+        people += contacts.order_by("-id").values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
+    return people
 
 
 def _matter_number_re() -> re.Pattern:
@@ -374,8 +389,8 @@ def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, 
 
 
 DUPLICATE_FIELDS = ("number", "title", "status", "received_at", "search_text")
-# How far back the duplicate check looks on the person's side: their newest petitioner records
-# (one per registration without an ID number; one per ID number otherwise).
+# How far back the duplicate check looks by phone and by name with address: the newest records
+# (one per registration without an ID number); ID numbers are always looked at whole.
 PERSON_RECORDS_CHECKED = 50
 
 

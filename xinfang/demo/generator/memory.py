@@ -23,6 +23,7 @@ from collections import defaultdict
 from xinfang.core import audit_chain, clock
 from xinfang.core.errors import NotVisible
 from xinfang.matters import hooks, rows, selectors
+from xinfang.matters.access import uses_unit_key
 from xinfang.matters.choices import OPEN_STATES, HandlingClass
 from xinfang.matters.models import (
     Deadline,
@@ -193,10 +194,17 @@ class MemoryStore(rows.Rows):
 
         # Matters are registered in arrival order, so the newest come last.
         found: dict[int, dict] = {}
-        keys = {("id", i) for i in ids} | {("phone", p) for p in phones} | {("name", n, a) for n, a in names_addresses}
-        people = {id(p): p for key in keys for p in self.holders.get(key, {}).values()}
-        newest = sorted(people.values(), key=lambda p: self._person_order[id(p)], reverse=True)
-        hits = {id(m): m for p in newest[:selectors.PERSON_RECORDS_CHECKED] for m in self.matters_of[id(p)].values()}
+        # As selectors._person_records: every record of the ID numbers, the newest of the contacts
+        # (a unit's user: among its own matters').
+        by_id = [p for i in ids for p in self.holders.get(("id", i), {}).values()]
+        keys = {("phone", p) for p in phones} | {("name", n, a) for n, a in names_addresses}
+        contacts = {id(p): p for key in keys for p in self.holders.get(key, {}).values()}
+        if uses_unit_key(user):
+            contacts = {k: p for k, p in contacts.items()
+                        if any(unit_id == user.unit_id for m in self.matters_of[k].values() for unit_id, _ in self.links[id(m)])}
+        newest = sorted(contacts.values(), key=lambda p: self._person_order[id(p)], reverse=True)
+        people = by_id + newest[:selectors.PERSON_RECORDS_CHECKED]
+        hits = {id(m): m for p in people for m in self.matters_of[id(p)].values()}
         for m in sorted(hits.values(), key=lambda m: m.received_at, reverse=True):
             if recent(m):
                 found[id(m)] = selectors._dup_row(m, "同一信访人")

@@ -52,3 +52,39 @@ def test_the_person_side_is_bounded_to_their_newest_records(county, monkeypatch)
         county, petitioners=[newcomer], title="毫不相干的标题"))
     same_person = [d["number"] for d in result.duplicates if d["reason"] == "同一信访人"]
     assert same_person == numbers[::-1][:3]
+
+
+def test_an_id_number_is_never_crowded_out_by_a_shared_phone(county, monkeypatch):
+    """The same ID number is the strongest sign: all of its matters are looked at, however many
+    newer registrations share the phone (review of issue 14's bound)."""
+    from xinfang.matters import selectors
+    from xinfang.testing.factories import valid_id
+
+    monkeypatch.setattr(selectors, "PERSON_RECORDS_CHECKED", 3)
+    me = {"name": "赵六", "id_number": valid_id(4242), "phone": "13900002222", "address": "南街1号"}
+    first = register(county, petitioners=[me], title="独立标题零甲乙").matter
+    for i in range(5):
+        other = {"name": f"钱{i}", "id_number": "", "phone": me["phone"], "address": f"南街{i + 2}号"}
+        register(county, petitioners=[other], title=f"独立标题{i}甲乙")
+    result = register_petition(actor=county.users["registrar"], data=petition_data(
+        county, petitioners=[me], title="毫不相干的标题"))
+    same_person = [d["number"] for d in result.duplicates if d["reason"] == "同一信访人"]
+    assert first.number in same_person
+
+
+def test_a_unit_looks_among_its_own_matters_first(county, monkeypatch):
+    """A town's registrar: the bound applies among the matters linked to the town, so the county's
+    newer registrations with the same phone do not crowd out the town's own (review of issue 14)."""
+    from xinfang.matters import selectors
+
+    monkeypatch.setattr(selectors, "PERSON_RECORDS_CHECKED", 3)
+    phone = "13900003333"
+    town = county.users["handler"]
+    own = register(county, user=town, petitioners=[{"name": "孙七", "phone": phone, "address": "东街1号"}],
+                   title="独立标题镇里甲乙").matter
+    for i in range(5):  # registered at the bureau, not linked to the town
+        register(county, petitioners=[{"name": f"周{i}", "phone": phone, "address": f"东街{i + 2}号"}],
+                 title=f"独立标题县里{i}甲乙")
+    found = selectors.find_duplicates(town, ids=[], phones=[phone], names_addresses=[], title="毫不相干",
+                                      region=None, category=None, today=own.received_at.date())
+    assert [d["number"] for d in found] == [own.number]
