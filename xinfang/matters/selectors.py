@@ -166,6 +166,13 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
 NOT_FILTERS = frozenset({"page", "page_size", "per_page", "sort", "format", "export"})
 
 
+def _filters(params) -> bool:
+    """Whether any parameter chooses rows: every value of a repeated key counts
+    (``status=closed&status=`` filters, as ``filter_matters`` reads it)."""
+    values = params.lists() if hasattr(params, "lists") else ((k, [v]) for k, v in params.items())
+    return any(v for k, vs in values if k not in NOT_FILTERS for v in vs)
+
+
 class UnitTotal:
     """The count of a unit's whole list, read from its visibility key (``count_visible_to_unit``)."""
 
@@ -211,7 +218,7 @@ def count_source(user, params, *, today: dt.date | None = None):
     """What a list's total is counted from: for a unit user's unfiltered list the unit's key (an index
     count, 52 000 matters in a few ms); for ``overdue=false`` the list without it less its overdue
     part (``Complement``); else the filtered rows themselves."""
-    if uses_unit_key(user) and not any(v for k, v in params.items() if k not in NOT_FILTERS):
+    if uses_unit_key(user) and not _filters(params):
         return UnitTotal(user.unit_id)
     if _as_bool(params.get("overdue") or "") is False:
         whole = count_source(user, _changed(params, overdue=None, overdue_for=None), today=today)

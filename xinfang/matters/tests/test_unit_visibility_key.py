@@ -88,6 +88,9 @@ def test_an_unfiltered_unit_list_is_counted_from_the_key(county, linked):
     assert UnitMatter.objects.filter(unit=county.town).count() == source.count() + 1  # the secret has a key row
     assert not isinstance(count_source(handler, QueryDict("status=open")), UnitTotal)
     assert not isinstance(count_source(county.users["officer"], QueryDict("")), UnitTotal)  # county-wide: no key
+    # a repeated key filters when any of its values does (the list reads every value)
+    repeated = QueryDict("status=closed&status=")
+    assert count_source(handler, repeated).count() == filter_matters(handler, repeated).count()
 
 
 def test_the_key_holds_one_row_per_linked_unit_and_follows_the_receipt_time(county, linked):
