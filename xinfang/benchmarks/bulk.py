@@ -441,8 +441,8 @@ class BenchmarkData:
                         cursor.execute(statement)
         with transaction.atomic():
             search.rebuild_index()  # SQLite's FTS5 rows (the services write them; this loader bypasses them)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        with connection.cursor() as cursor:  # PostgreSQL: the visibility map too, as in copy.py
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         return {"seconds": time.perf_counter() - started, **{w.table: w.count for w in writers.values()}}
 
     @staticmethod
