@@ -63,6 +63,8 @@ def active_template(doc_type: str) -> DocumentTemplate:
                 )
         except IntegrityError:  # another act seeded it at the same moment
             template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
+    if template is None:  # another act's seed committed between the two reads above: read it again
+        template = DocumentTemplate.objects.filter(doc_type=doc_type, active=True).first()
     if template is None:
         raise DocumentGenerationFailed(
             f"系统中没有启用的“{DocType(doc_type).label}”模板，无法生成文书，本次操作未执行。请联系管理员在“文书模板”中启用模板。"
