@@ -42,9 +42,9 @@ def find_active(key: str) -> ApiToken | None:
     """The live token for this key (with its user), or None: unknown, revoked, expired, user inactive."""
     if not key or len(key) > 128:
         return None
-    # The digest is unique: no ORDER BY. The user's unit is not joined: like a session's user, it is
-    # read from the per-process unit cache where it is needed (User.in_bureau, reference.unit).
-    token = next(iter(ApiToken.objects.select_related("user").filter(digest=digest(key))[:1]), None)
+    # The user's unit is not joined: like a session's user, it is read from the per-process unit
+    # cache where it is needed (User.in_bureau, reference.unit).
+    token = ApiToken.objects.select_related("user").filter(digest=digest(key)).first()
     if token is None or token.revoked_at is not None or token.expires_at <= timezone.now():
         return None
     if not token.user.is_active:
