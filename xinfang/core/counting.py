@@ -9,6 +9,8 @@ every list on SQLite (which counts from a small covering index), is counted exac
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
@@ -34,17 +36,36 @@ def estimated_total(qs) -> int | None:
     return int(row[0])
 
 
+def planned_rows(qs: QuerySet) -> int:
+    """PostgreSQL's estimate of how many rows ``qs`` returns (the top of its plan; no rows are read)."""
+    sql, params = qs.order_by().query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 class EstimatingPaginator(Paginator):
     """A Django paginator whose ``count`` may be an estimate (``estimated`` then is True).
 
     ``count_source``: the same rows written for counting (a unit's list counted from its links,
-    ``filter_matters(for_count=True)``); the page is still read from ``object_list``."""
+    ``filter_matters(for_count=True)``); the page is read from ``object_list``, or, with
+    ``page_source``, from what it returns given the total and the rows up to the page's end (a
+    search page on PostgreSQL, ``matters.selectors.page_source``)."""
 
     estimated = False
 
-    def __init__(self, object_list, per_page, *args, count_source=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count_source=None, page_source=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.count_source = count_source
+        self.page_source = page_source
+
+    def page(self, number):
+        if self.page_source is not None:
+            number = self.validate_number(number)
+            self.object_list = self.page_source(self.count, number * self.per_page)
+        return super().page(number)
 
     @cached_property
     def count(self) -> int:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from xinfang.core.counting import estimated_total
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.masking import mask_id_number, mask_phone
 from xinfang.core.validation import id_number_warning
@@ -21,7 +20,6 @@ from .access import (
     UNIT_NEWEST_FIRST,
     UNIT_SOONEST_DUE,
     access_matter,
-    count_visible_to_unit,
     identity_hidden,
     uses_unit_key,
     visible_matters,
@@ -64,7 +62,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _as_bool(value: str) -> bool | None:
+def as_bool(value: str) -> bool | None:
     v = (value or "").strip().lower()
     if v in {"1", "true", "yes", "是"}:
         return True
@@ -73,13 +71,15 @@ def _as_bool(value: str) -> bool | None:
     return None
 
 
-def filter_matters(user, params, *, today: dt.date | None = None, for_count: bool = False) -> QuerySet[Matter]:
+def filter_matters(user, params, *, today: dt.date | None = None, for_count: bool = False,
+                   text_walk: bool = False) -> QuerySet[Matter]:
     """The one filter used by the workbench list, the API list and the Excel export.
 
     A unit user's list is read through the unit's visibility key (``visible_matters``
     ``from_links``, issue 14): page and count start from the unit's rows, not from every matter.
     ``for_count``: the rows are counted, not paged (the text search is then written for counting,
-    ``matter_text_filter``)."""
+    ``matter_text_filter``); ``text_walk``: the page of a search whose words are common among the
+    list's rows, read along the list's order (``page_source``)."""
     today = today or timezone.localdate()
     unit_list = uses_unit_key(user)
     get = params.get
@@ -95,7 +95,7 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         for s in statuses:
             expanded |= set(OPEN_STATES) if s == "open" else {s}
     open_only = unit_list and expanded == set(OPEN_STATES)  # a unit's open list: from its key's open rows
-    overdue = _as_bool(get("overdue") or "")
+    overdue = as_bool(get("overdue") or "")
     overdue_unit = overdue_unit_of(user)
     if get("overdue_for"):  # overdue for one unit (the per-unit figures link here)
         found = reference.unit_by_code(str(get("overdue_for")))  # cached per process
@@ -135,7 +135,7 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         qs = qs.filter(overdue_q(today, overdue_unit))
     elif overdue is False:
         qs = qs.filter(not_overdue_q(today, overdue_unit))
-    acknowledged = _as_bool(get("acknowledged") or "")
+    acknowledged = as_bool(get("acknowledged") or "")
     if acknowledged is not None:  # 签收: whether the handling unit has signed for the matter
         qs = qs.filter(acknowledged_at__isnull=not acknowledged)
     if get("due_before"):
@@ -148,11 +148,11 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
         day = _parse_date(get("received_before"), "received_before")
         qs = qs.filter(received_at__lt=_day_start(day + dt.timedelta(days=1)))
     for flag, field in FLAG_FIELDS.items():
-        value = _as_bool(get(flag) or "")
+        value = as_bool(get(flag) or "")
         if value is not None:
             qs = qs.filter(**{field: value})
     if get("q"):
-        qs = qs.filter(search_condition(user, str(get("q")), for_page=not for_count))
+        qs = qs.filter(search_condition(user, str(get("q")), for_page=not for_count, walk=text_walk))
     sort = SORTS.get(get("sort") or "", "-received_at")
     if sort == "-received_at" and unit_list:  # newest first straight from the unit's key index
         return qs.order_by(*UNIT_NEWEST_FIRST)
@@ -161,78 +161,12 @@ def filter_matters(user, params, *, today: dt.date | None = None, for_count: boo
     return qs.order_by(sort, "-id")
 
 
-# Request parameters that choose a page, its size, order or format, never which rows: a unit's list
-# with no other parameter is the whole of what the unit may see.
-NOT_FILTERS = frozenset({"page", "page_size", "per_page", "sort", "format", "export"})
-
-
-def _filters(params) -> bool:
-    """Whether any parameter chooses rows: every value of a repeated key counts
-    (``status=closed&status=`` filters, as ``filter_matters`` reads it)."""
-    values = params.lists() if hasattr(params, "lists") else ((k, [v]) for k, v in params.items())
-    return any(v for k, vs in values if k not in NOT_FILTERS for v in vs)
-
-
-class UnitTotal:
-    """The count of a unit's whole list, read from its visibility key (``count_visible_to_unit``)."""
-
-    def __init__(self, unit_id) -> None:
-        self.unit_id = unit_id
-
-    def count(self) -> int:
-        return count_visible_to_unit(self.unit_id)
-
-
-class Complement:
-    """The count of ``overdue=false``: the same list without the overdue filter, less its overdue
-    part. Both are index counts; ``NOT EXISTS`` counted row by row read every matter (538 ms at a
-    million on SQLite, issue 14). Where the whole is PostgreSQL's estimate of an unfiltered list,
-    the difference is an estimate too (``estimated``, shown with 约)."""
-
-    estimated = False
-
-    def __init__(self, whole, part) -> None:
-        self.whole, self.part = whole, part
-
-    def count(self) -> int:
-        total = estimated_total(self.whole)
-        if total is None:
-            total = self.whole.count()
-        else:
-            self.estimated = True
-        return max(total - self.part.count(), 0)
-
-
-def _changed(params, **changes):
-    """A copy of the request's parameters with some replaced (None: removed)."""
-    copy = params.copy()
-    for key, value in changes.items():
-        if value is None:
-            copy.pop(key, None)
-        else:
-            copy[key] = value
-    return copy
-
-
-def count_source(user, params, *, today: dt.date | None = None):
-    """What a list's total is counted from: for a unit user's unfiltered list the unit's key (an index
-    count, 52 000 matters in a few ms); for ``overdue=false`` the list without it less its overdue
-    part (``Complement``); else the filtered rows themselves."""
-    if uses_unit_key(user) and not _filters(params):
-        return UnitTotal(user.unit_id)
-    if _as_bool(params.get("overdue") or "") is False:
-        whole = count_source(user, _changed(params, overdue=None, overdue_for=None), today=today)
-        part = filter_matters(user, _changed(params, overdue="true"), today=today, for_count=True)
-        return Complement(whole, part)
-    return filter_matters(user, params, today=today, for_count=True)
-
-
-def search_condition(user, q: str, *, for_page: bool = False) -> Q:
+def search_condition(user, q: str, *, for_page: bool = False, walk: bool = False) -> Q:
     """``q``: the full text, or what a caller gives (numbers, 查询码, phone, ID number, name; see
     ``lookup``). Raises NotAllowed for an ID number searched by a role that may not see them."""
     lookup = classify(q)
     condition = lookup_condition(user, lookup)
-    text = matter_text_filter(q, for_page=for_page) if lookup.kind != "id_number" else None
+    text = matter_text_filter(q, for_page=for_page, walk=walk) if lookup.kind != "id_number" else None
     if condition is not None and text is not None:
         return condition | text
     return condition if condition is not None else (text if text is not None else Q())

@@ -21,14 +21,15 @@ class Pagination(PageNumberPagination):
             raise InvalidInput(f"page：页码“{raw[:20]}”无效，应为正整数。", fields={"page": "应为正整数"})
         return raw
 
-    count_source = None
+    count_source = page_source = None
 
     def django_paginator_class(self, object_list, per_page):
-        return EstimatingPaginator(object_list, per_page, count_source=self.count_source)
+        return EstimatingPaginator(object_list, per_page, count_source=self.count_source, page_source=self.page_source)
 
-    def paginate_queryset(self, queryset, request, view=None, count_source=None):
-        """``count_source``: the same rows written for counting (see EstimatingPaginator)."""
-        self.count_source = count_source
+    def paginate_queryset(self, queryset, request, view=None, count_source=None, page_source=None):
+        """``count_source``: the same rows written for counting; ``page_source``: how the page is read
+        once the total is known (see EstimatingPaginator)."""
+        self.count_source, self.page_source = count_source, page_source
         try:
             return super().paginate_queryset(queryset, request, view=view)
         except NotFound:

@@ -51,7 +51,8 @@ def test_not_overdue_is_counted_as_the_list_less_its_overdue_part(county, api):
     instead of NOT EXISTS on every row (issue 14); the same number as the rows themselves."""
     from django.http import QueryDict
 
-    from xinfang.matters.selectors import Complement, count_source, filter_matters
+    from xinfang.matters.listing import Complement, count_source
+    from xinfang.matters.selectors import filter_matters
 
     late = register(county).matter
     register(county)

@@ -22,11 +22,11 @@ from xinfang.core.inputs import Input, Kind, parse_one
 from xinfang.core.models import AccessLog, log_access
 
 from ..access import access_matter, can_reveal, identity_hidden
+from ..listing import count_source, page_source
 from ..lookup import classify
 from ..models import IdempotencyRecord
 from ..selectors import (
     attachment_for,
-    count_source,
     detail_queryset,
     filter_matters,
     list_queryset,
@@ -134,7 +134,9 @@ class MatterListCreateView(APIView):
     def get(self, request):
         qs = list_queryset(filter_matters(request.user, request.query_params))
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source(request.user, request.query_params))
+        params = request.query_params
+        page = paginator.paginate_queryset(qs, request, view=self, count_source=count_source(request.user, params),
+                                           page_source=page_source(request.user, params))
         if request.query_params.get("q"):  # a search by ID number is logged like a reveal
             log_id_search(user=request.user, lookup=classify(request.query_params["q"]),
                           found=[m.number for m in page], total=paginator.page.paginator.count, via="api",

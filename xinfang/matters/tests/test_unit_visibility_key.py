@@ -17,8 +17,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from xinfang.matters.access import visible_matters, visible_to_unit
+from xinfang.matters.listing import UnitTotal, count_source
 from xinfang.matters.models import Deadline, Matter, MatterUnit, UnitMatter
-from xinfang.matters.selectors import UnitTotal, count_source, filter_matters
+from xinfang.matters.selectors import filter_matters
 from xinfang.testing.factories import act, register
 
 PARAMS = ["", "status=open", "status=open&sort=due", "status=closed", "overdue=true", "overdue=true&sort=due", "status=registered", "sort=due", "sort=-number", "q=物业", "unit=T01", "overdue=false"]

@@ -8,7 +8,8 @@ from django.core.paginator import Page
 
 from xinfang.core.counting import EstimatingPaginator
 from xinfang.matters.choices import HandlingClass
-from xinfang.matters.selectors import count_source, filter_matters, list_queryset
+from xinfang.matters.listing import count_source, page_source
+from xinfang.matters.selectors import filter_matters, list_queryset
 
 from .due import DueContext, due_text
 
@@ -36,7 +37,8 @@ def displayed_names(user, matter) -> str:
 def matter_list(user, params, ctx: DueContext, *, page_number=1, per_page=DEFAULT_PER_PAGE) -> MatterList:
     """Raises InvalidInput (with the offending field) for bad filter values."""
     qs = list_queryset(filter_matters(user, params, today=ctx.today))
-    paginator = EstimatingPaginator(qs, per_page, count_source=count_source(user, params, today=ctx.today))
+    paginator = EstimatingPaginator(qs, per_page, count_source=count_source(user, params, today=ctx.today),
+                                    page_source=page_source(user, params, today=ctx.today))
     page = paginator.get_page(page_number)
     for m in page.object_list:
         m.due_state = ctx.state(m.next_due) if m.is_open else ""
