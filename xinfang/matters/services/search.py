@@ -17,10 +17,10 @@ import re
 
 import rjieba
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, IntegerField, Q
+from django.db.models import ExpressionWrapper, F, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
-from django.db.models.lookups import Contains, In
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan, In
 
 STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 被 把 对 向 我 你 他 她 们 有 无 也 都 就 要 请 关于 问题 反映".split())
 _PUNCT = re.compile(r"^[\s\W_]+$", re.UNICODE)
@@ -92,9 +92,12 @@ def matter_text_filter(q: str, *, for_page: bool = False, walk: bool = False) ->
     """The matter list's ``q``: every word must occur; on SQLite through the FTS5 bigram index.
 
     ``walk`` (PostgreSQL, a page whose words are common among the list's rows, chosen by
-    ``selectors.page_source`` once the total is known): the words are tested on the rows the list's
-    own order reaches (``lower(search_text)``, which the trigram index does not serve), so the page
-    stops after its rows instead of reading every hit (issue 14).
+    ``listing.page_source`` once the total is known): the words are tested on the rows the list's
+    own order reaches, so the page stops after its rows instead of reading every hit (issue 14).
+    ``strpos(search_text, word) > 0`` is the same test as ``LIKE '%word%'`` (the text and the words
+    are lower-cased), but the trigram index does not serve it, and the planner, knowing nothing of
+    it, takes it for a common condition: so it walks the order's index and stops at the page (a
+    non-indexable ``lower(search_text) LIKE`` was estimated at one row and read every matter).
 
     ``for_page`` (the page query, not its count): when the words are common (more than
     ``FTS_ORDERED_SCAN_HITS`` matters; one FTS count tells), the page is read newest first along
@@ -106,7 +109,7 @@ def matter_text_filter(q: str, *, for_page: bool = False, walk: bool = False) ->
         return None
     if not uses_fts():
         if walk:
-            return Q(*(Contains(Lower("search_text"), term) for term in terms))
+            return Q(*(GreaterThan(StrIndex("search_text", Value(term)), 0) for term in terms))
         return text_filter(q)
     phrases, condition = [], Q()
     for term in terms:
