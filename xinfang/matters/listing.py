@@ -92,8 +92,9 @@ def page_source(user, params, *, today: dt.date | None = None):
 
     PostgreSQL cannot tell a common word from a rare one: ``search_text`` is wider than what its
     statistics keep, so a trigram ``LIKE`` is always estimated at a few rows, and it reads every hit
-    and sorts them (28 000 hits of 拖欠工资 at a million matters: ~100 ms), even where the list's own
-    order would reach the page after a few hundred rows. With the total counted, the page's cost
+    and sorts them (28 000 hits of 拖欠工资 at a million matters: 20 ms; 物业 停车费 with a
+    non-indexable test: 1.1 s), even where the list's own order would reach the page after a few
+    hundred rows (walked: 2–3 ms). With the total counted, the page's cost
     along that order is about ``(rows up to the page's end) × (rows of the list without q) ÷ total``;
     when that is under ``SEARCH_WALK_ROWS`` the words are tested on those rows instead
     (``matter_text_filter(walk=True)``). The rows and their order are the same either way (tests)."""
