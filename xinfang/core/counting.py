@@ -4,7 +4,8 @@ PostgreSQL counts an unfiltered ``COUNT(*)`` with a sequential scan (284 ms at a
 docs/benchmarks.md); the planner's own row count of the table (``pg_class.reltuples``, kept
 fresh by autovacuum/ANALYZE) is free. It is used for a query with no filter at all on a table
 above ``settings.XINFANG_ESTIMATE_COUNT_ABOVE`` rows (default 100 000); every filtered list, and
-every list on SQLite (which counts from a small covering index), is counted exactly.
+every list on SQLite (which counts from a small covering index), is counted exactly — except a
+common search on PostgreSQL, which ``matters.listing.SearchTotal`` counts from ``planned_rows``.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from .choices import OPEN_STATES, Channel, Purpose, State
 from .lookup import classify, lookup_condition
 from .models import Attachment, Deadline, Event, Matter, Petition, Petitioner, PetitionPerson
 from .overdue import not_overdue_q, overdue_q, overdue_unit_of
-from .services.search import matter_text_filter, query_terms
+from .services.search import any_term_filter, matter_text_filter, query_terms
 
 FLAG_FIELDS = {
     "collective": "is_collective",
@@ -259,9 +259,7 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
     if terms and len(found) < limit:
-        similar = Q()
-        for t in terms:
-            similar |= Q(search_text__contains=t)
+        similar = any_term_filter(terms)
         candidates = base.filter(region=region, category=category).filter(similar).order_by("-received_at")[:50]
         for m in candidates:
             if m.pk in found:

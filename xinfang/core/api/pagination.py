@@ -37,7 +37,7 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
-        # true when `count` is PostgreSQL's estimate of an unfiltered list (xinfang/core/counting.py)
+        # true when `count` is PostgreSQL's estimate: an unfiltered list, a common search (docs/api.md)
         response.data["count_estimated"] = bool(getattr(self.page.paginator, "estimated", False))
         return response
 

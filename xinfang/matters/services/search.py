@@ -2,8 +2,11 @@
 
 The matter keeps ``search_text`` (title, content, accused party, number, petitioner names,
 lower-cased). A query is segmented into words (jieba) and every word must occur in the text
-(a substring, ``LIKE '%word%'``). On PostgreSQL a trigram GIN index (migration 0003) serves those
-lookups. On SQLite an FTS5 table (``matters_matter_fts``, migration 0011, issue 14) serves them:
+(a substring, ``LIKE '%word%'``). Both databases index the text's **bigrams** for those lookups.
+On PostgreSQL a GIN index of the generated column ``search_bigrams`` (a ``tsvector`` of the bigrams,
+migration 0017) serves them: a word of two characters is one lexeme (exact), a longer word is all
+its bigrams and then ``LIKE``, one character is a lexeme's prefix ('c':*); the lexemes' statistics
+tell the planner common words from rare ones. On SQLite an FTS5 table (``matters_matter_fts``, migration 0011, issue 14) serves them:
 it holds the text's **bigrams** (each pair of neighbouring letters or digits, one token each), and
 a word of two or more characters is the FTS5 phrase of its bigrams — a phrase of consecutive
 bigrams occurs exactly where the word occurs as a substring, so results are the same as
@@ -17,7 +20,7 @@ import re
 
 import rjieba
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan, In
@@ -55,6 +58,57 @@ def text_filter(q: str) -> Q | None:
 def build_search_text(*, number: str, title: str, content: str, accused_party: str = "", names=()) -> str:
     parts = [number, title, accused_party, " ".join(n for n in names if n), content]
     return " ".join(p for p in parts if p).lower()[:20000]
+
+
+# ---- PostgreSQL: the GIN index of the bigrams (migration 0017, issue 14) -----------------------
+
+
+def _lexeme(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def term_tsquery(term: str) -> str:
+    """The ``tsquery`` a word needs: its bigrams, or the prefix of its one character."""
+    if len(term) == 1:
+        return _lexeme(term) + ":*"
+    return " & ".join(_lexeme(term[i:i + 2]) for i in range(len(term) - 1))
+
+
+class BigramMatch(Func):
+    """The matter's ``search_bigrams`` (PostgreSQL's generated column, not a model field) match a
+    ``tsquery``; written on the query's own alias of the matter table, so it also works in subqueries."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str):
+        super().__init__(F("search_text"), Value(tsquery))
+
+    def as_sql(self, compiler, connection, **extra):
+        column = self.source_expressions[0]  # the resolved search_text column: its table alias
+        query, params = compiler.compile(self.source_expressions[1])
+        table = compiler.quote_name_unless_alias(column.alias)
+        return f'{table}."search_bigrams" @@ ({query})::tsquery', params
+
+
+def bigram_filter(terms: list[str]) -> Q:
+    """Every word occurs (PostgreSQL): the index finds the matters with all their bigrams, ``LIKE``
+    keeps those where a longer word's bigrams stand together."""
+    condition = Q(BigramMatch(" & ".join(f"({term_tsquery(t)})" for t in terms)))
+    for term in terms:
+        if len(term) > 2:
+            condition &= Q(search_text__contains=term)
+    return condition
+
+
+def any_term_filter(terms: list[str]) -> Q:
+    """Some word may occur (the duplicate check's candidates, tested word by word afterwards): on
+    PostgreSQL through the bigram index, elsewhere ``LIKE``."""
+    if connection.vendor == "postgresql":
+        return Q(BigramMatch(" | ".join(f"({term_tsquery(t)})" for t in terms)))
+    condition = Q()
+    for term in terms:
+        condition |= Q(search_text__contains=term)
+    return condition
 
 
 # ---- SQLite: the FTS5 bigram index (issue 14) -------------------------------------------------
@@ -95,7 +149,7 @@ def matter_text_filter(q: str, *, for_page: bool = False, walk: bool = False) ->
     ``listing.page_source`` once the total is known): the words are tested on the rows the list's
     own order reaches, so the page stops after its rows instead of reading every hit (issue 14).
     ``strpos(search_text, word) > 0`` is the same test as ``LIKE '%word%'`` (the text and the words
-    are lower-cased), but the trigram index does not serve it, and the planner, knowing nothing of
+    are lower-cased), but the bigram index does not serve it, and the planner, knowing nothing of
     it, takes it for a common condition: so it walks the order's index and stops at the page (a
     non-indexable ``lower(search_text) LIKE`` was estimated at one row and read every matter).
 
@@ -110,7 +164,7 @@ def matter_text_filter(q: str, *, for_page: bool = False, walk: bool = False) ->
     if not uses_fts():
         if walk:
             return Q(*(GreaterThan(StrIndex("search_text", Value(term)), 0) for term in terms))
-        return text_filter(q)
+        return bigram_filter(terms)
     phrases, condition = [], Q()
     for term in terms:
         phrase = _phrase(term)
@@ -135,7 +189,7 @@ def _fts_hits(match: str) -> int:
 
 
 def index_matter(matter) -> None:
-    """Write the matter's FTS5 row (SQLite; PostgreSQL's trigram index follows the column itself).
+    """Write the matter's FTS5 row (SQLite; PostgreSQL's bigram column follows the text itself).
     Called by every service that writes ``search_text``, in its transaction."""
     if not uses_fts() or matter.pk is None:
         return
