@@ -15,6 +15,7 @@ from xinfang.core.counting import estimated_total, planned_rows
 from .access import count_visible_to_unit, uses_unit_key
 from .models import Matter
 from .selectors import as_bool, filter_matters, list_queryset
+from .services.search import estimable
 
 # Request parameters that choose a page, its size, order or format, never which rows: a unit's list
 # with no other parameter is the whole of what the unit may see.
@@ -66,16 +67,17 @@ SEARCH_EXACT_UP_TO = 20_000
 
 
 class SearchTotal:
-    """The count of a search list on PostgreSQL: exact, unless the planner expects more than
-    ``SEARCH_EXACT_UP_TO`` matters (then its estimate, to three significant figures, ``estimated``)."""
+    """The count of a search list on PostgreSQL: exact, unless its words are ones the planner
+    estimates closely (``search.estimable``) and it expects more than ``SEARCH_EXACT_UP_TO`` matters:
+    then its estimate, to three significant figures (``estimated``)."""
 
     estimated = False
 
-    def __init__(self, rows: QuerySet[Matter]) -> None:
-        self.rows = rows
+    def __init__(self, rows: QuerySet[Matter], *, estimable: bool) -> None:
+        self.rows, self.estimable = rows, estimable
 
     def count(self) -> int:
-        planned = planned_rows(self.rows)
+        planned = planned_rows(self.rows) if self.estimable else 0
         if planned <= SEARCH_EXACT_UP_TO:
             return self.rows.count()
         self.estimated = True
@@ -105,7 +107,9 @@ def count_source(user, params, *, today: dt.date | None = None):
         part = filter_matters(user, _changed(params, overdue="true"), today=today, for_count=True)
         return Complement(whole, part)
     rows = filter_matters(user, params, today=today, for_count=True)
-    return SearchTotal(rows) if params.get("q") and connection.vendor == "postgresql" else rows
+    if params.get("q") and connection.vendor == "postgresql":
+        return SearchTotal(rows, estimable=estimable(str(params["q"])))
+    return rows
 
 
 # A search page on PostgreSQL is read along the list's own order when that order is expected to reach

@@ -88,3 +88,6 @@ def test_a_common_search_is_counted_as_the_planners_estimate(county, api, monkey
     assert body["count_estimated"] is True and body["count"] >= 1 and len(body["results"]) == 3
     body = api("officer").get("/api/v1/matters/", {"q": "工资", "overdue": "false"}).json()
     assert body["count_estimated"] is True  # the complement of an estimate is one too
+    for q in ("拖欠工资", "工"):  # a longer word (LIKE) and a prefix are estimated badly: counted
+        body = api("officer").get("/api/v1/matters/", {"q": q}).json()
+        assert body["count_estimated"] is False and body["count"] == 3
