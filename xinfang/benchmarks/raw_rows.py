@@ -33,6 +33,10 @@ def _row(conn, table: str, where: str, params) -> dict:
         raise RuntimeError(f"{table}: no row of the template registration")
     row = dict(zip([d.name for d in cur.description], values, strict=True))
     row.pop("id")
+    generated = conn.execute(  # PostgreSQL computes these itself (matters' search_bigrams)
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attgenerated <> ''", [table]).fetchall()
+    for (name,) in generated:
+        row.pop(name)
     return row
 
 

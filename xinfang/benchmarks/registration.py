@@ -349,6 +349,12 @@ def _seq_base(k: int) -> int:
     return k * 10**8 + int(time.time() * 1000) % 10**7 * 10
 
 
+def _median(values) -> float | None:
+    """The median of the levels that completed a registration (None when none did: errors only)."""
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
 def summarize(runs: list[dict], raw: list[dict]) -> dict:
     """Per target and concurrency over the passes: mean rate, median p50/p95 and lock-wait share;
     then the ratios issue 14 sets targets for (xinfang ÷ helpdesk, xinfang ÷ raw, c=max ÷ c=1)."""
@@ -359,8 +365,8 @@ def summarize(runs: list[dict], raw: list[dict]) -> dict:
     for (target, c), rs in sorted(groups.items()):
         summary["levels"].setdefault(target, {})[str(c)] = {
             "per_second": round(statistics.mean(r["per_second"] for r in rs), 1),
-            "p50_ms": statistics.median(r["p50_ms"] for r in rs if r["p50_ms"] is not None) if rs else None,
-            "p95_ms": statistics.median(r["p95_ms"] for r in rs if r["p95_ms"] is not None) if rs else None,
+            "p50_ms": _median(r["p50_ms"] for r in rs),
+            "p95_ms": _median(r["p95_ms"] for r in rs),
             "lock_wait_share": round(statistics.mean(r.get("lock_wait_share", 0.0) for r in rs), 4),
             "errors": sum(r["errors"] for r in rs), "passes": len(rs),
             "load_before": [r["load_before"][0] for r in rs],

@@ -36,3 +36,30 @@ def test_summary_averages_passes_and_gives_the_issue_ratios():
 def test_helpdesk_ticket_is_the_same_size_as_the_petition():
     body = ticket({"queue": 3}, 7)
     assert body["queue"] == 3 and "第7号" in body["title"] and len(body["description"]) > 60
+
+
+def test_a_level_with_errors_only_has_no_latency():
+    runs = [_run("current", 4, 20, 150, 200), {**_run("raw psycopg", 4, 0.0, None, None), "errors": 9}]
+    s = summarize(runs[:1], runs[1:])
+    assert s["levels"]["raw psycopg"]["4"]["p50_ms"] is None and s["levels"]["raw psycopg"]["4"]["errors"] == 9
+
+
+def test_the_raw_floor_writes_a_registration_again(county):
+    """The floor copies the newest registration's rows (``SELECT *``): PostgreSQL's generated column
+    (matters' search_bigrams) is left for PostgreSQL to compute."""
+    import random
+
+    import pytest
+    from django.db import connection
+
+    from xinfang.benchmarks import raw_rows
+    from xinfang.matters.models import Matter
+    from xinfang.testing.factories import register
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the raw floor writes with psycopg to PostgreSQL")
+    register(county)
+    connection.ensure_connection()
+    before = Matter.objects.count()
+    raw_rows.register_once(connection.connection, raw_rows.template(connection.connection), 4242, random.Random(1))
+    assert Matter.objects.count() == before + 1

@@ -11,8 +11,9 @@ character is a lexeme's prefix ('c':*). Longer words keep ``LIKE`` and the trigr
 it holds the text's **bigrams** (each pair of neighbouring letters or digits, one token each), and
 a word of two or more characters is the FTS5 phrase of its bigrams — a phrase of consecutive
 bigrams occurs exactly where the word occurs as a substring, so results are the same as
-``LIKE`` (and as PostgreSQL's), only indexed. Words of one character, or with punctuation inside,
-keep ``LIKE``. The services write the row (``index_matter``) whenever they write ``search_text``.
+``LIKE`` (and as PostgreSQL's), only indexed; one character is the prefix query of the tokens that
+start with it (each run's last character is a token too). Words with punctuation inside keep
+``LIKE``. The services write the row (``index_matter``) whenever they write ``search_text``.
 """
 
 from __future__ import annotations
@@ -131,18 +132,25 @@ RUN_BREAK = "zzbreak"  # between runs, so that a phrase never spans two runs (ne
 
 
 def search_tokens(text: str) -> str:
-    """The FTS5 document of a search text: its bigrams, run by run."""
+    """The FTS5 document of a search text: its bigrams, run by run, and each run's last character
+    (so that every character starts a token: one character is found as a prefix, migration 0018)."""
     out: list[str] = []
     for run in _RUN.findall(text or ""):
         if len(run) >= 2:
             out.extend(run[i:i + 2] for i in range(len(run) - 1))
+        out.append(run[-1])
         out.append(RUN_BREAK)
     return " ".join(out)
 
 
 def _phrase(term: str) -> str | None:
-    if len(term) < 2 or not _RUN.fullmatch(term):
+    """The FTS5 query of a word: the phrase of its bigrams, or one character's prefix ("张"*: the
+    tokens that start with it). None where FTS5 cannot say it (punctuation inside; the first letter
+    of RUN_BREAK, which every document holds)."""
+    if not term or not _RUN.fullmatch(term) or term == RUN_BREAK[0]:
         return None
+    if len(term) == 1:
+        return f'"{term}"*'
     return '"' + " ".join(term[i:i + 2] for i in range(len(term) - 1)) + '"'
 
 
