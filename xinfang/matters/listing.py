@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 from xinfang.core.counting import estimated_total, planned_rows
 
 from .access import count_visible_to_unit, uses_unit_key
+from .lookup import classify
 from .models import Matter
 from .selectors import as_bool, filter_matters, list_queryset
-from .services.search import estimable
+from .services.search import estimable, query_terms
 
 # Request parameters that choose a page, its size, order or format, never which rows: a unit's list
 # with no other parameter is the whole of what the unit may see.
@@ -130,6 +131,9 @@ def page_source(user, params, *, today: dt.date | None = None):
     (``matter_text_filter(walk=True)``). The rows and their order are the same either way (tests)."""
     if not params.get("q") or connection.vendor != "postgresql":
         return None
+    q = str(params["q"])
+    if classify(q).kind == "id_number" or not query_terms(q):
+        return None  # no words are tested (an ID number is looked up alone): nothing to walk
 
     def read(total: int, upto: int) -> QuerySet[Matter]:
         walk = False
