@@ -91,3 +91,16 @@ def test_a_common_search_is_counted_as_the_planners_estimate(county, api, monkey
     for q in ("拖欠工资", "工"):  # a longer word (LIKE) and a prefix are estimated badly: counted
         body = api("officer").get("/api/v1/matters/", {"q": q}).json()
         assert body["count_estimated"] is False and body["count"] == 3
+
+
+def test_the_workbench_marks_an_estimated_search_total(county, client, monkeypatch):
+    from xinfang.matters import listing
+
+    for _ in range(2):
+        register(county, title="拖欠工资", content="某公司拖欠工资")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matters_matter")
+    monkeypatch.setattr(listing, "SEARCH_EXACT_UP_TO", 0)
+    client.force_login(county.users["officer"])
+    text = client.get("/matters/", {"q": "工资"}).content.decode()
+    assert "共 约 " in text and "导出 Excel（约 " in text
