@@ -104,3 +104,33 @@ def test_the_workbench_marks_an_estimated_search_total(county, client, monkeypat
     client.force_login(county.users["officer"])
     text = client.get("/matters/", {"q": "工资"}).content.decode()
     assert "共 约 " in text and "导出 Excel（约 " in text
+
+
+def test_near_misses_never_crowd_a_duplicate_out(county):
+    """The duplicate check's candidates are LIKE's rows: fifty newer matters holding 停车 and 车费 apart
+    must not push the older matter that says 停车费 out of the newest 50 (review of issue 14)."""
+    import datetime as dt
+
+    from xinfang.matters.selectors import find_duplicates
+
+    true = register(county, title="停车费", content="小区乱收停车费").matter
+    fakes = [register(county, title=f"其他{i}", content="x").matter for i in range(50)]
+    Matter.objects.filter(pk__in=[m.pk for m in fakes]).update(search_text="停车 车费 无关")
+    Matter.objects.filter(pk=true.pk).update(received_at=true.received_at - dt.timedelta(days=1))
+    found = find_duplicates(county.users["officer"], ids=[], phones=[], names_addresses=[], title="停车费",
+                            region=true.region, category=true.category, today=dt.date.today())
+    assert true.number in [f["number"] for f in found]
+
+
+def test_several_words_are_counted_exactly(county, api, monkeypatch):
+    """Words the planner multiplies as if independent are never shown as an estimate."""
+    from xinfang.matters import listing
+
+    register(county, title="拆迁", content="拆迁")
+    register(county, title="补偿", content="补偿")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE matters_matter")
+    monkeypatch.setattr(listing, "SEARCH_EXACT_UP_TO", 0)
+    for q in ("拆迁 补偿", "拆迁补偿"):
+        body = api("officer").get("/api/v1/matters/", {"q": q}).json()
+        assert body["count_estimated"] is False and body["count"] == 0 and body["results"] == []
