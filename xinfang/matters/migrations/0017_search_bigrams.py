@@ -15,6 +15,9 @@ Adding the column rewrites the table: at a million matters about two minutes, wi
 (run the upgrade with the workers stopped, docs/deployment.md). It widens the rows: the benchmark's
 million short matters (88 characters of text each) went from 697 to 1 492 MB; a long text's bigrams
 are compressed or moved out of the row by TOAST like the text itself.
+
+A later migration that changes ``search_text``'s type on PostgreSQL must drop the column first and add it
+again (the model does not declare it, so ``makemigrations`` cannot say so).
 """
 
 from django.db import migrations
