@@ -53,7 +53,7 @@ class EstimatingPaginator(Paginator):
     ``count_source``: the same rows written for counting (a unit's list counted from its links,
     ``filter_matters(for_count=True)``); the page is read from ``object_list``, or, with
     ``page_source``, from what it returns given the total and the rows up to the page's end (a
-    search page on PostgreSQL, ``matters.selectors.page_source``)."""
+    search page on PostgreSQL, ``matters.listing.page_source``)."""
 
     estimated = False
 

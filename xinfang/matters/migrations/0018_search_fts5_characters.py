@@ -6,20 +6,9 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    from xinfang.matters.services.search import FTS_TABLE, search_tokens
+    from xinfang.matters.services.search import rebuild_index  # does nothing but on SQLite
 
-    Matter = apps.get_model("matters", "Matter")
-    last = 0
-    with schema_editor.connection.cursor() as cursor:
-        while True:
-            rows = list(Matter.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "search_text")[:5000])
-            if not rows:
-                break
-            cursor.executemany(f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, tokens) VALUES (%s, %s)",
-                               [(pk, search_tokens(text)) for pk, text in rows])
-            last = rows[-1][0]
+    rebuild_index(model=apps.get_model("matters", "Matter"))
 
 
 class Migration(migrations.Migration):

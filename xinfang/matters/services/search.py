@@ -18,6 +18,8 @@ start with it (each run's last character is a token too). Words with punctuation
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 
 import rjieba
@@ -92,17 +94,21 @@ class BigramMatch(Func):
         return f'{table}."search_bigrams" @@ ({query})::tsquery', params
 
 
+def _bigram_condition(terms: list[str], *, any_word: bool) -> Q:
+    """PostgreSQL: words of one or two characters as one ``BigramMatch``, longer ones as ``LIKE``; all
+    of them must occur, or (``any_word``) one of them."""
+    short = [t for t in terms if len(t) <= 2]
+    parts = [Q(BigramMatch((" | " if any_word else " & ").join(f"({term_tsquery(t)})" for t in short)))] if short else []
+    parts += [Q(search_text__contains=t) for t in terms if len(t) > 2]
+    return functools.reduce(operator.or_ if any_word else operator.and_, parts, Q())
+
+
 def bigram_filter(terms: list[str]) -> Q:
     """Every word occurs (PostgreSQL): a word of one or two characters through the bigram index, a
     longer one through ``LIKE`` and the trigram index (migration 0003), which the planner estimates
     better for it than the product of the word's bigrams, taken as independent (拖欠工资: 82 rows
     for 27 995; it then filtered every hit instead of combining the status index)."""
-    short = [t for t in terms if len(t) <= 2]
-    condition = Q(BigramMatch(" & ".join(f"({term_tsquery(t)})" for t in short))) if short else Q()
-    for term in terms:
-        if len(term) > 2:
-            condition &= Q(search_text__contains=term)
-    return condition
+    return _bigram_condition(terms, any_word=False)
 
 
 def estimable(q: str) -> bool:
@@ -118,14 +124,9 @@ def any_term_filter(terms: list[str]) -> Q:
     """Some word occurs (the duplicate check's candidates, tested word by word afterwards): the same
     rows as ``LIKE`` on both databases, so that near misses never crowd a true candidate out of the
     newest 50. On PostgreSQL a word of one or two characters goes through the bigram index."""
-    condition = Q()
-    short = [t for t in terms if len(t) <= 2]
-    if short and connection.vendor == "postgresql":
-        condition |= Q(BigramMatch(" | ".join(f"({term_tsquery(t)})" for t in short)))
-        terms = [t for t in terms if len(t) > 2]
-    for term in terms:
-        condition |= Q(search_text__contains=term)
-    return condition
+    if connection.vendor == "postgresql":
+        return _bigram_condition(terms, any_word=True)
+    return functools.reduce(operator.or_, (Q(search_text__contains=t) for t in terms), Q())
 
 
 # ---- SQLite: the FTS5 bigram index (issue 14) -------------------------------------------------
@@ -222,14 +223,15 @@ def index_matter(matter) -> None:
                        [matter.pk, search_tokens(matter.search_text)])
 
 
-def rebuild_index(matter_ids=None, *, batch: int = 5000, using=None) -> int:
-    """(Re)write the FTS5 rows of these matters (all when None): the migration, bulk loaders
-    and the demo generator, which write matters without the services."""
+def rebuild_index(matter_ids=None, *, batch: int = 5000, using=None, model=None) -> int:
+    """(Re)write the FTS5 rows of these matters (all when None): the migrations (with their historical
+    ``model``), bulk loaders and the demo generator, which write matters without the services."""
     if not uses_fts():
         return 0
-    from ..models import Matter
+    if model is None:
+        from ..models import Matter as model
 
-    qs = Matter.objects.order_by("pk")
+    qs = model.objects.order_by("pk")
     if matter_ids is not None:
         qs = qs.filter(pk__in=list(matter_ids))
     done, last = 0, 0
