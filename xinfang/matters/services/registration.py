@@ -202,6 +202,24 @@ def _seen_numbers(value) -> set[str] | None:
     return {str(x).strip() for x in items if str(x).strip()}
 
 
+def _written(write, actor, idempotency_key: str, request_hash: str) -> RegistrationResult:
+    """``write()`` in one transaction. A registration that loses a race for a unique row is written
+    once more: the same ``Idempotency-Key`` committed meanwhile by a retry gives that result; the same
+    new petitioner registered by two registrars at once (the ID number is unique) is found by the
+    second attempt's upsert. A rolled-back attempt leaves a gap in the sequenced numbers (numbering.py)."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return write()
+        except IntegrityError:
+            replayed = _replayed(actor, idempotency_key, request_hash)
+            if replayed is not None:
+                return replayed
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def register_petition(
     *,
     actor,
@@ -283,89 +301,86 @@ def register_petition(
     # A unit receiving a petition directly registers it and answers for acceptance.
     clock_kind = ClockKind.DISPOSE if in_bureau else ClockKind.ACCEPT
     registered_by = actor if actor is not None else None
-    try:
-        with transaction.atomic():
-            # Each row is written once (issue 14). Reads and arithmetic happen before; from the
-            # first number on, the transaction only inserts, so the counter rows stay locked for
-            # a few inserts (documents are rendered after commit).
-            seq = rows().next_value("matter", year)
-            number = matter_number(year, seq)
-            matter = Matter(
-                number=number, year=year, seq=seq, status=State.REGISTERED,
-                registering_unit=unit, registered_by=registered_by,
-                handling_unit=None if in_bureau else unit,
-                received_at=received, channel=channel, purpose=purpose,
-                category=category, region=region,
-                region_detail=v.text(data, "region_detail", "属地详址", required=False, max_length=200),
-                title=title, content=content, accused_unit=accused_unit, accused_party=accused_party,
-                headcount=headcount, involved_count=involved,
-                is_collective=headcount >= params.collective_threshold,
-                is_skip_level=v.boolean(data, "skip_level") or channel == Channel.UPSTREAM,
-                is_law_related=v.boolean(data, "law_related"),
-                is_confidential=confidential, is_anonymous=anonymous,
-                is_major=v.boolean(data, "major"), is_backlog=v.boolean(data, "backlog"),
-                is_cross=v.boolean(data, "cross"), is_public=v.boolean(data, "public", default=True),
-                upstream_number=upstream_number, upstream_unit=upstream_unit, upstream_due=upstream_due,
-                petitioner_names="、".join(p.name for p in persons)[:200] if not anonymous else "匿名",
-            )
-            matter.set_handling_class()
-            matter.search_text = build_search_text(
-                number=number, title=title, content=content, accused_party=accused_party,
-                names=[p.name for p in persons],
-            )
-            deadline = new_clock(ctx, matter, clock_kind, received_day, unit=unit)
-            if clock_kind in AUTHORITY_CLOCKS:  # what refresh_next_due would find: the only clock
-                matter.next_due, matter.next_due_kind = deadline.due, deadline.kind
-            # Written once, already carrying what its first event leaves (record_event below
-            # bumps the in-memory counters back to these values).
-            matter.event_count, matter.version, matter.last_event_at = 1, 1, received
-            rows().save(matter)
-            matter.event_count, matter.version, matter.last_event_at = 0, 0, None
-            index_matter(matter)  # SQLite's FTS5 row (issue 14)
-            petition = rows().create(
-                Petition, number=petition_number(year, rows().next_value("petition", year)), matter=matter, query_code=new_query_code(),
-                channel=channel, received_at=received, registered_by=registered_by,
-                registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
-                upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
-            )
-            links = [
-                rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p),
-                              is_representative=p.is_representative, position=i)
-                for i, p in enumerate(persons)
-            ]
-            now = clock.now()
-            matter_units = [rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)]
-            if not in_bureau:
-                matter_units.append(rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now))
-            event = record_event(
-                matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
-                unit=unit,
-                params=with_notices("register", {
-                    "petition": petition.number, "channel": channel,
-                    "duplicates": [d["number"] for d in duplicates],
-                }),
-            )
-            deadline.matter, deadline.event = matter, event
-            rows().save(deadline)
-            attachments = _save_attachments(matter, petition, files, actor, via)
-            held = {}
-            if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
-                # What the receipt and the response read, from memory instead of the database.
-                held = {"person_links": _held(petition.person_links, links),
-                        "petitions": _held(matter.petitions, [petition]), "events": _held(matter.events, [event]),
-                        "deadlines": _held(matter.deadlines, [deadline]),
-                        "attachments": _held(matter.attachments, attachments)}
-                RegistrationResult(matter, petition, held=held).matter_with_rows()
-            hooks.run(event, matter)
-    except IntegrityError:
-        replayed = _replayed(actor, idempotency_key, request_hash)  # the same key, committed meanwhile by a retry
-        if replayed is not None:
-            return replayed
-        raise
+    def write() -> RegistrationResult:
+        # Each row is written once (issue 14). Reads and arithmetic happen before; from the
+        # first number on, the transaction only inserts, so the counter rows stay locked for
+        # a few inserts (documents are rendered after commit).
+        seq = rows().next_value("matter", year)
+        number = matter_number(year, seq)
+        matter = Matter(
+            number=number, year=year, seq=seq, status=State.REGISTERED,
+            registering_unit=unit, registered_by=registered_by,
+            handling_unit=None if in_bureau else unit,
+            received_at=received, channel=channel, purpose=purpose,
+            category=category, region=region,
+            region_detail=v.text(data, "region_detail", "属地详址", required=False, max_length=200),
+            title=title, content=content, accused_unit=accused_unit, accused_party=accused_party,
+            headcount=headcount, involved_count=involved,
+            is_collective=headcount >= params.collective_threshold,
+            is_skip_level=v.boolean(data, "skip_level") or channel == Channel.UPSTREAM,
+            is_law_related=v.boolean(data, "law_related"),
+            is_confidential=confidential, is_anonymous=anonymous,
+            is_major=v.boolean(data, "major"), is_backlog=v.boolean(data, "backlog"),
+            is_cross=v.boolean(data, "cross"), is_public=v.boolean(data, "public", default=True),
+            upstream_number=upstream_number, upstream_unit=upstream_unit, upstream_due=upstream_due,
+            petitioner_names="、".join(p.name for p in persons)[:200] if not anonymous else "匿名",
+        )
+        matter.set_handling_class()
+        matter.search_text = build_search_text(
+            number=number, title=title, content=content, accused_party=accused_party,
+            names=[p.name for p in persons],
+        )
+        deadline = new_clock(ctx, matter, clock_kind, received_day, unit=unit)
+        if clock_kind in AUTHORITY_CLOCKS:  # what refresh_next_due would find: the only clock
+            matter.next_due, matter.next_due_kind = deadline.due, deadline.kind
+        # Written once, already carrying what its first event leaves (record_event below
+        # bumps the in-memory counters back to these values).
+        matter.event_count, matter.version, matter.last_event_at = 1, 1, received
+        rows().save(matter)
+        matter.event_count, matter.version, matter.last_event_at = 0, 0, None
+        index_matter(matter)  # SQLite's FTS5 row (issue 14)
+        petition = rows().create(
+            Petition, number=petition_number(year, rows().next_value("petition", year)), matter=matter, query_code=new_query_code(),
+            channel=channel, received_at=received, registered_by=registered_by,
+            registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
+            upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
+        )
+        links = [
+            rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p),
+                          is_representative=p.is_representative, position=i)
+            for i, p in enumerate(persons)
+        ]
+        now = clock.now()
+        matter_units = [rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.REGISTERED, since=now)]
+        if not in_bureau:
+            matter_units.append(rows().create(MatterUnit, matter=matter, unit=unit, role=MatterUnit.Role.LEAD, since=now))
+        event = record_event(
+            matter, "register", actor=actor, occurred_at=received, via=via, to_status=State.REGISTERED,
+            unit=unit,
+            params=with_notices("register", {
+                "petition": petition.number, "channel": channel,
+                "duplicates": [d["number"] for d in duplicates],
+            }),
+        )
+        deadline.matter, deadline.event = matter, event
+        rows().save(deadline)
+        attachments = _save_attachments(matter, petition, files, actor, via)
+        held = {}
+        if petition.pk is not None and matter.pk is not None:  # (the demo's in-memory run has no keys)
+            # What the receipt and the response read, from memory instead of the database.
+            held = {"person_links": _held(petition.person_links, links),
+                    "petitions": _held(matter.petitions, [petition]), "events": _held(matter.events, [event]),
+                    "deadlines": _held(matter.deadlines, [deadline]),
+                    "attachments": _held(matter.attachments, attachments)}
+            RegistrationResult(matter, petition, held=held).matter_with_rows()
+        hooks.run(event, matter)
+        return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates, held=held)
+
+    result = _written(write, actor, idempotency_key, request_hash)
     # Callers keep the matter: no stale relation caches once more rows are added to it.
-    matter._prefetched_objects_cache = {}
-    petition._prefetched_objects_cache = {}
-    return RegistrationResult(matter=matter, petition=petition, duplicates=duplicates, held=held)
+    result.matter._prefetched_objects_cache = {}
+    result.petition._prefetched_objects_cache = {}
+    return result
 
 
 def add_petition(
@@ -398,7 +413,7 @@ def add_petition(
     if replayed is not None:
         return replayed
 
-    with transaction.atomic():
+    def write(matter: Matter) -> RegistrationResult:
         matter = rows().lock(matter)
         occurred = received if matter.last_event_at is None or received >= matter.last_event_at else clock.now()
         year = timezone.localtime(received).year
@@ -440,7 +455,9 @@ def add_petition(
             )
             rows().save(matter)
             hooks.run(decline_event, matter)
-    return RegistrationResult(matter=matter, petition=petition)
+        return RegistrationResult(matter=matter, petition=petition)
+
+    return _written(lambda: write(matter), actor, idempotency_key, request_hash)
 
 
 def role_may_register(user) -> bool:

@@ -6,10 +6,10 @@ import pytest
 from django.db import close_old_connections, connection
 
 from xinfang.core.errors import StateConflict
-from xinfang.matters.models import Event, Matter, Petition
+from xinfang.matters.models import Event, Matter, Petition, PetitionPerson, Petitioner
 from xinfang.matters.services import numbering
 from xinfang.matters.services.actions import perform_action
-from xinfang.testing.factories import petition_data, register
+from xinfang.testing.factories import petition_data, register, valid_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,6 +67,26 @@ def test_concurrent_registrations_get_distinct_gap_free_numbers(county):
     assert seqs == [1, 2, 3, 4]
     assert numbering.last_value("matter", Matter.objects.get(seq=1).year) == 4
     assert Petition.objects.count() == 4
+
+
+def test_the_same_new_petitioner_registered_at_once_is_one_record(county):
+    """Two registrars register the same new person at once (a group's representative): the ID
+    number is unique, so one insert loses; its registration is written once more and finds the
+    record the other committed (PostgreSQL; SQLite's writers queue)."""
+    from xinfang.matters.services.registration import add_petition, register_petition
+
+    registrar, officer = county.users["registrar"], county.users["officer"]
+    earlier = register_petition(actor=registrar, data=petition_data(county)).matter  # the sequences exist: no lock
+    person = {"name": "李四", "id_number": valid_id(987654), "phone": "13900000000", "address": "西关村2号"}
+    results = run_concurrently(
+        *[(lambda user=user: register_petition(actor=user, data=petition_data(county, petitioners=[person])))
+          for user in [registrar, officer, registrar]],
+        lambda: add_petition(actor=officer, matter=earlier, data={"channel": "visit", "petitioners": [person]}),
+    )
+    assert all(r[0] == "ok" for r in results), results
+    record = Petitioner.objects.get(id_number=person["id_number"])
+    assert PetitionPerson.objects.filter(petitioner=record).count() == 4
+    assert Matter.objects.count() == 4
 
 
 def test_same_idempotency_key_at_once_creates_one_petition(county):
