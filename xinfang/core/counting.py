@@ -5,7 +5,8 @@ docs/benchmarks.md); the planner's own row count of the table (``pg_class.reltup
 fresh by autovacuum/ANALYZE) is free. It is used for a query with no filter at all on a table
 above ``settings.XINFANG_ESTIMATE_COUNT_ABOVE`` rows (default 100 000); every filtered list, and
 every list on SQLite (which counts from a small covering index), is counted exactly — except a
-common search on PostgreSQL, which ``matters.listing.SearchTotal`` counts from ``planned_rows``.
+common search on PostgreSQL, which ``matters.listing.SearchTotal`` counts from ``planned_rows`` or
+from a sample of ids (``matters.listing.sampled_count``).
 """
 
 from __future__ import annotations

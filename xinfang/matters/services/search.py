@@ -115,7 +115,8 @@ def estimable(q: str) -> bool:
     """Whether PostgreSQL's estimate of a text search is close: one word of two characters, a lexeme
     of the column's statistics (工资 at a million matters: 64 300 for 62 597). Several words are
     multiplied as if independent (拆迁 and 补偿 that never meet were estimated at 25 000 for none), a
-    prefix or a ``LIKE`` is estimated worse still: ``listing.SearchTotal`` counts those exactly."""
+    prefix or a ``LIKE`` is estimated worse still: ``listing.SearchTotal`` counts those exactly or from a
+    sample of ids (``listing.sampled_count``)."""
     terms = query_terms(q)
     return len(terms) == 1 and len(terms[0]) == 2
 

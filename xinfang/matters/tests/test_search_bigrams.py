@@ -134,3 +134,30 @@ def test_several_words_are_counted_exactly(county, api, monkeypatch):
     for q in ("拆迁 补偿", "拆迁补偿"):
         body = api("officer").get("/api/v1/matters/", {"q": q}).json()
         assert body["count_estimated"] is False and body["count"] == 0 and body["results"] == []
+
+
+def test_a_large_county_search_is_counted_from_a_sample(county, api, monkeypatch, settings):
+    """Words the planner cannot estimate (a longer word, one character) are counted on a fixed sample
+    of ids when the matters are many; a large result is that estimate (约), a small one is exact; a
+    unit's search and a search with another filter are always exact (issue 14)."""
+    from xinfang.matters import listing
+
+    for i in range(6):
+        register(county, title="物业收费" if i % 2 else "拖欠工资", content="某公司")
+    settings.XINFANG_ESTIMATE_COUNT_ABOVE = 1  # every table is "large"
+    monkeypatch.setattr(listing, "SEARCH_SAMPLE_SHARE", 0.5)  # 6 ids: windows of one id, every other id
+    monkeypatch.setattr(listing, "SEARCH_SAMPLE_WINDOWS", 3)
+    body = api("officer").get("/api/v1/matters/", {"q": "拖欠工资"}).json()
+    assert body["count"] == 3 and body["count_estimated"] is False  # under SEARCH_SAMPLED_FROM: exact
+    monkeypatch.setattr(listing, "SEARCH_SAMPLED_FROM", 0)
+    lo = Matter.objects.order_by("pk").first().pk
+    sample = Matter.objects.filter(pk__in=[lo, lo + 2, lo + 4], search_text__contains="拖欠工资").count()
+    for q in ("拖欠工资", "拖"):
+        body = api("officer").get("/api/v1/matters/", {"q": q}).json()
+        assert body["count_estimated"] is True and body["count"] == sample * 2 == 6
+        assert len(body["results"]) == 3  # the rows themselves are never estimated
+    for user, params in (("handler", {"q": "拖欠工资"}), ("officer", {"q": "拖欠工资", "status": "open"})):
+        body = api(user).get("/api/v1/matters/", params).json()
+        assert body["count_estimated"] is False
+    body = api("officer").get("/api/v1/matters/", {"q": "拖欠工资", "status": "open"}).json()
+    assert body["count"] == 3
