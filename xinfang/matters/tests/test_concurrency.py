@@ -6,7 +6,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from xinfang.core.errors import StateConflict
-from xinfang.matters.models import Event, Matter, Petition, PetitionPerson, Petitioner
+from xinfang.matters.models import Event, Matter, Petition, Petitioner, PetitionPerson
 from xinfang.matters.services import numbering
 from xinfang.matters.services.actions import perform_action
 from xinfang.testing.factories import petition_data, register, valid_id
