@@ -186,11 +186,30 @@ def list_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
     return qs.select_related("handling_unit", "category", "region")
 
 
+# The matter's references to units, categories and regions, read from the per-process caches
+# (``org.reference``) instead of joined: the detail's twelve-table join cost PostgreSQL 12 ms to plan at
+# a million matters, on every connection's first uses (docs/benchmarks.md, session 9).
+REFERENCES = {
+    "handling_unit": reference.units, "registering_unit": reference.units, "accused_unit": reference.units,
+    "review_body": reference.units, "recheck_body": reference.units, "upstream_unit": reference.units,
+    "category": reference.categories, "region": reference.regions,
+}
+
+
+def with_references(matter: Matter) -> Matter:
+    """``matter`` with its units, category (parents linked: ``path_name`` costs nothing) and region
+    attached from the per-process caches; what ``detail_queryset`` does not join."""
+    for name, table in REFERENCES.items():
+        found = table().get(getattr(matter, f"{name}_id"))
+        if found is not None:
+            setattr(matter, name, found)
+    return matter
+
+
 def detail_queryset(qs: QuerySet[Matter]) -> QuerySet[Matter]:
-    return qs.select_related(
-        "handling_unit", "category__parent__parent", "region", "registering_unit", "registered_by", "accused_unit",
-        "review_body", "recheck_body", "upstream_unit",  # category__parent__parent: path_name walks the 3 levels
-    ).prefetch_related(
+    """The matter with every row its page shows, in a fixed number of queries; pass the matter read
+    through ``with_references``."""
+    return qs.select_related("registered_by").prefetch_related(
         Prefetch("events", queryset=Event.objects.select_related("actor", "unit").order_by("seq")),
         Prefetch("deadlines", queryset=Deadline.objects.select_related("unit").order_by("id")),
         Prefetch(

@@ -31,6 +31,7 @@ from ..selectors import (
     filter_matters,
     list_queryset,
     redacted_event_params,
+    with_references,
 )
 from ..services.actions import perform_action
 from ..services.attachments import attachment_set_public
@@ -71,7 +72,7 @@ def render_matter(request, matter, *, reveal: bool = False, held: bool = False, 
     wrote attached (prefetch caches), so nothing is read again (issue 14). ``known_visible``:
     numbers of other matters already found among those this user may see."""
     if not held:
-        matter = detail_queryset(type(matter).objects.filter(pk=matter.pk)).get()
+        matter = with_references(detail_queryset(type(matter).objects.filter(pk=matter.pk)).get())
     user = request.user
     hidden = identity_hidden(user, matter)
     reveal = reveal and can_reveal(user, matter)

@@ -14,6 +14,7 @@ from xinfang.matters.selectors import (
     detail_queryset,
     find_duplicates,
     redacted_event_params,
+    with_references,
 )
 from xinfang.matters.selectors import petitioner_rows as core_petitioner_rows
 from xinfang.matters.workflow import Actor, actor_kinds, allowed_actions
@@ -134,7 +135,7 @@ class MatterPage:
 
 def matter_page(user, number: str, ctx: DueContext, *, reveal: bool = False) -> MatterPage:
     """Everything the matter page shows; raises NotVisible like access_matter."""
-    matter = access_matter(user, number, queryset=detail_queryset(Matter.objects.all()))
+    matter = with_references(access_matter(user, number, queryset=detail_queryset(Matter.objects.all())))
     hidden = identity_hidden(user, matter)
     revealable = can_reveal(user, matter)
     revealed = reveal and revealable
