@@ -20,6 +20,11 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
+def estimate_above() -> int:
+    """Tables of at least this many rows may be counted by an estimate (``XINFANG_ESTIMATE_COUNT_ABOVE``)."""
+    return int(getattr(settings, "XINFANG_ESTIMATE_COUNT_ABOVE", 100_000))
+
+
 def estimated_total(qs) -> int | None:
     """The table's estimated row count when ``qs`` is an unfiltered query of a large table on
     PostgreSQL, else None (count exactly)."""
@@ -32,8 +37,7 @@ def estimated_total(qs) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table])
         row = cursor.fetchone()
-    threshold = int(getattr(settings, "XINFANG_ESTIMATE_COUNT_ABOVE", 100_000))
-    if row is None or row[0] is None or row[0] < threshold:
+    if row is None or row[0] is None or row[0] < estimate_above():
         return None
     return int(row[0])
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
 
-from xinfang.core.counting import estimated_total, planned_rows
+from xinfang.core.counting import estimate_above, estimated_total, planned_rows
 
 from .access import count_visible_to_unit, uses_unit_key
 from .lookup import classify
@@ -84,7 +83,7 @@ def sampled_count(rows: QuerySet[Matter]) -> int | None:
     if span["lo"] is None:
         return None
     lo, size = span["lo"], span["hi"] - span["lo"] + 1
-    if size < int(getattr(settings, "XINFANG_ESTIMATE_COUNT_ABOVE", 100_000)):
+    if size < estimate_above():
         return None
     count = min(SEARCH_SAMPLE_WINDOWS, size)
     step, width = size // count, max(int(size * SEARCH_SAMPLE_SHARE / count), 1)
