@@ -208,8 +208,6 @@ class Story:
             "major": self.chance(0.02), "cross": self.chance(0.01), "public": not self.chance(0.04),
             "backlog": (w.today - timezone.localdate(spec.received)).days > 365 and self.chance(0.02),
         }
-        if self.place.village_name:
-            data["region_detail"] = self.place.town_name + self.place.village_name
         if self.collective:
             headcount = max(len(persons), rng.randint(5, 60))
             data.update(headcount=headcount, involved_count=headcount * rng.randint(1, 4))

@@ -78,6 +78,9 @@ def test_name_finds_matters_and_plain_text_still_works(county, people):
     assert _found(officer, "周大为") == {people["stranger"].number}
     assert _found(officer, "孙小梅") == {people[k].number for k in ("town", "other", "secret")}
     assert _found(officer, "灌溉渠") == {people["other"].number}
+    # a name-shaped word is looked for as a name and as text, and the heading says both
+    body = officer.get("/matters/", {"q": "灌溉渠堵塞"}).content.decode()
+    assert "按信访人姓名或标题、内容查找" in body and "按信访人姓名查找" not in body
 
 
 def test_query_code_and_petition_number_open_the_matter(county, people):
