@@ -71,6 +71,10 @@ def test_unit_lists_through_the_key_equal_the_definition(county, linked):
             user = county.users[name]
             through_key = list(filter_matters(user, QueryDict(params)).values_list("pk", flat=True))
             assert through_key == _definition(user, params), (name, params)
+            if params.startswith("q="):  # none missing: the county's hits that the definition lets the unit see
+                county_hits = filter_matters(county.users["officer"], QueryDict(params)).values_list("pk", flat=True)
+                expected = visible_to_unit(user.unit_id, Matter.objects.filter(pk__in=list(county_hits)))
+                assert set(through_key) == set(expected.values_list("pk", flat=True)), (name, params)
             assert filter_matters(user, QueryDict(params), for_count=True).count() == len(through_key)
             assert count_source(user, QueryDict(params)).count() == len(through_key), (name, params)
     # the plain lists: the same set as visible_matters (the one access function), same order
@@ -149,3 +153,56 @@ def test_a_unit_page_is_read_from_the_key_index(county, linked):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(r[-1]) for r in cursor.fetchall())
     assert "unitmatter_newest" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def _units_on_rows() -> dict[int, set[int]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, unit_ids FROM matters_matter")
+        return {pk: set(ids) for pk, ids in cursor.fetchall()}
+
+
+def _linked_units() -> dict[int, set[int]]:
+    linked: dict[int, set[int]] = {}
+    for unit_id, matter_id in UnitMatter.objects.values_list("unit_id", "matter_id"):
+        linked.setdefault(matter_id, set()).add(unit_id)
+    return linked
+
+
+def test_every_linked_unit_is_on_the_matter_row(county, linked):
+    """PostgreSQL: ``unit_ids`` (0019), the search's index aid, never lacks a linked unit — after
+    registrations by the bureau and by units, forwards, a link added by hand, a link moved to another
+    unit and links removed; a unit no longer linked leaves it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the column exists on PostgreSQL only")
+
+    def check():
+        on_rows, keys = _units_on_rows(), _linked_units()
+        for matter_id, units in keys.items():
+            assert units <= on_rows[matter_id], matter_id
+        return on_rows
+
+    check()
+    matter = linked[3]  # registered by T01
+    MatterUnit.objects.filter(matter=matter, unit=county.town, role=MatterUnit.Role.LEAD).update(unit=county.other_town)
+    assert {county.town.pk, county.other_town.pk} <= check()[matter.pk]
+    MatterUnit.objects.filter(matter=matter, unit=county.town).delete()
+    assert county.town.pk not in check()[matter.pk]
+    # the search reads through it: the town no longer finds the matter, T02's handler does
+    assert not filter_matters(county.users["handler"], QueryDict(f"q={matter.number}")).filter(pk=matter.pk).exists()
+    assert filter_matters(county.users["handler2"], QueryDict(f"q={matter.number}")).filter(pk=matter.pk).exists()
+
+
+def test_a_unit_search_is_counted_through_the_units_index(county, linked):
+    """PostgreSQL: a unit's search is counted with the units' GIN index beside the text's (a
+    ``BitmapAnd`` at scale; issue 14, docs/benchmarks.md); a county-wide search has no such condition."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's index of the matter's units")
+    handler, officer = county.users["handler"], county.users["officer"]
+    counted = filter_matters(handler, QueryDict("q=物业"), for_count=True)
+    assert '"unit_ids" @> ARRAY' in str(counted.query)
+    assert '"unit_ids"' not in str(filter_matters(officer, QueryDict("q=物业"), for_count=True).query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = counted.order_by().query.sql_with_params()
+        cursor.execute(f"EXPLAIN SELECT COUNT(*) FROM ({sql}) t", params)
+        assert "matters_matter_unit_ids" in " ".join(r[0] for r in cursor.fetchall())
