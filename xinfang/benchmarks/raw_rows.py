@@ -24,6 +24,8 @@ import uuid
 from psycopg.types.json import Jsonb
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Columns the database's triggers write, as they do for the API's rows (matters/0019: the linked units).
+KEPT_BY_TRIGGERS = {"matters_matter": ["unit_ids"]}
 
 
 def _row(conn, table: str, where: str, params) -> dict:
@@ -35,8 +37,8 @@ def _row(conn, table: str, where: str, params) -> dict:
     row.pop("id")
     generated = conn.execute(  # PostgreSQL computes these itself (matters' search_bigrams)
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attgenerated <> ''", [table]).fetchall()
-    for (name,) in generated:
-        row.pop(name)
+    for name in [name for (name,) in generated] + KEPT_BY_TRIGGERS.get(table, []):
+        row.pop(name, None)
     return row
 
 

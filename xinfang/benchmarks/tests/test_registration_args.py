@@ -46,7 +46,7 @@ def test_a_level_with_errors_only_has_no_latency():
 
 def test_the_raw_floor_writes_a_registration_again(county):
     """The floor copies the newest registration's rows (``SELECT *``): PostgreSQL's generated column
-    (matters' search_bigrams) is left for PostgreSQL to compute."""
+    (matters' search_bigrams) and the units its triggers keep (unit_ids) are left to PostgreSQL."""
     import random
 
     import pytest
