@@ -12,7 +12,18 @@ too, on every insert, delete and change of a link (a property test compares them
 not declare the column and never reads it (like ``search_bigrams``, 0017). SQLite keeps the join.
 
 Adding the column is instant (a constant default); filling it rewrites every matter row once: about
-two minutes at a million matters, writes waiting (docs/deployment.md: stop the workers to upgrade).
+six minutes at a million matters, writes waiting (docs/deployment.md: stop the workers to upgrade).
+
+For later migrations (PostgreSQL does not record what a PL/pgSQL function reads, and ``makemigrations``
+does not know the column):
+
+* the seed trigger reads ``registering_unit_id`` and ``handling_unit_id``: renaming or removing either
+  field must rewrite ``matters_matter_seed_units()`` in the same migration, or every new matter fails;
+* a migration that replaces ``matters_unitmatter_sync()`` (as 0014 and 0016 did) must keep its
+  ``unit_ids`` lines (``_sync`` here), or a unit's search quietly loses matters
+  (``test_every_linked_unit_is_on_the_matter_row`` fails on PostgreSQL);
+* the link trigger now writes the matter row: a writer that adds or removes a link must lock the matter
+  first (every service does, ``rows().lock``), or it can deadlock with an act on the same matter.
 """
 
 from django.db import migrations
@@ -32,6 +43,7 @@ SEED = [
                                WHERE u IS NOT NULL ORDER BY u);
          RETURN NEW;
        END $$""",
+    "DROP TRIGGER IF EXISTS matters_matter_seed_units ON matters_matter",
     """CREATE TRIGGER matters_matter_seed_units BEFORE INSERT ON matters_matter
        FOR EACH ROW EXECUTE FUNCTION matters_matter_seed_units()""",
 ]
