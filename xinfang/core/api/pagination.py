@@ -6,8 +6,8 @@ from xinfang.core.errors import InvalidInput, NotVisible
 
 
 class Pagination(PageNumberPagination):
-    """``page`` (from 1) and ``page_size`` (≤ 200). A page that is not a positive integer is a 400
-    naming ``page``; a page past the end is a 404 (both are in the schema)."""
+    """``page`` (from 1, or ``last``) and ``page_size`` (≤ 200). A page that is not a positive integer is
+    a 400 naming ``page``; a page past the end is a 404 (both are in the schema)."""
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -15,8 +15,8 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
-        if raw in self.last_page_strings:
-            return raw
+        if raw in self.last_page_strings:  # ?page=last: the last page (DRF's convention)
+            return max(paginator.num_pages, 1)
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 9:
             raise InvalidInput(f"page：页码“{raw[:20]}”无效，应为正整数。", fields={"page": "应为正整数"})
         return raw

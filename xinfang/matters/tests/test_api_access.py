@@ -146,3 +146,21 @@ def test_detail_query_count_is_bounded(county, api, django_assert_max_num_querie
     act(county, "uleader", matter, "approve_extension")
     with django_assert_max_num_queries(len(before.captured_queries)):
         api("officer").get(f"/api/v1/matters/{matter.number}/")
+
+
+def test_pages_by_number_and_the_last_page(county, api):
+    """``page`` counts from 1; ``last`` is the last page (DRF's convention); past the end is a 404 and
+    anything else a 400 naming ``page``, in the one error shape."""
+    numbers = [register(county).matter.number for _ in range(5)]
+    client = api("officer")
+    last = client.get("/api/v1/matters/?page_size=2&page=last")
+    assert last.status_code == 200, last.content
+    assert [m["number"] for m in last.json()["results"]] == [numbers[0]]  # newest first: the oldest is last
+    assert last.json()["next"] is None and "page=2" in last.json()["previous"]
+    assert client.get("/api/v1/matters/?page_size=2&page=3").json()["results"] == last.json()["results"]
+    assert client.get("/api/v1/matters/?page_size=2&page=4").status_code == 404
+    for bad in ("0", "-1", "x", "1.5"):
+        response = client.get(f"/api/v1/matters/?page={bad}")
+        assert response.status_code == 400 and "page" in response.json()["error"]["fields"], bad
+    empty = api("handler2").get("/api/v1/matters/?page=last")  # a unit that sees nothing: one empty page
+    assert empty.status_code == 200 and empty.json()["results"] == []
