@@ -16,7 +16,7 @@ class Pagination(PageNumberPagination):
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw in self.last_page_strings:  # ?page=last: the last page (DRF's convention)
-            return max(paginator.num_pages, 1)
+            return paginator.num_pages  # 1 for an empty list (allow_empty_first_page)
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 9:
             raise InvalidInput(f"page：页码“{raw[:20]}”无效，应为正整数。", fields={"page": "应为正整数"})
         return raw
