@@ -68,6 +68,10 @@ class Rows:
         """The next value of a gap-free per-year counter (``numbering.next_value``)."""
         return numbering.next_value(key, year)
 
+    def next_values(self, keys: tuple[str, ...], year: int) -> list[int]:
+        """``next_value`` of each key (``numbering.next_values``: one statement where it can)."""
+        return numbering.next_values(keys, year)
+
     # ---- clocks ------------------------------------------------------------------------------
     @staticmethod
     def _running(matter: Matter, kind: ClockKind, target: str = ""):
@@ -125,10 +129,19 @@ class Rows:
         MatterUnit.objects.filter(matter=matter, role=MatterUnit.Role.CO).update(active=False)
 
     # ---- people and duplicates (registration) ------------------------------------------------
-    def upsert_petitioner(self, p) -> Petitioner:
-        """The petitioner with ``p``'s ID number (its contact details updated), or a new one."""
+    def id_records(self, ids) -> list[Petitioner]:
+        """The petitioner records of these ID numbers (``selectors.id_records_of``)."""
+        return selectors.id_records_of(ids)
+
+    def upsert_petitioner(self, p, known=None) -> Petitioner:
+        """The petitioner with ``p``'s ID number (its contact details updated), or a new one.
+        ``known``: the records of the registration's ID numbers (``id_records``), read in this
+        attempt; None reads the record here."""
         if p.id_number:
-            person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()
+            if known is None:
+                person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()
+            else:
+                person = next((k for k in known if k.id_type == "ric" and k.id_number == p.id_number), None)
             if person is not None:
                 changed = refresh_contacts(person, p)
                 if changed:

@@ -256,11 +256,13 @@ def public_attachments(matter: Matter) -> list[Attachment]:
 
 
 def find_duplicates(user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
-                    exclude_pk=None, limit=10) -> list[dict]:
+                    exclude_pk=None, limit=10, id_records=None) -> list[dict]:
     """Candidate matters for a new petition: same person, or similar content nearby (domain §5).
 
     Only among the matters ``user`` may see (§30: a duplicate check must not tell a unit about a
     confidential accusation against it, nor about other units' matters); ``user=None`` finds none.
+    ``id_records``: the records of ``ids`` (``id_records_of``) where the caller has read them
+    already (registration reads them once, for this check and for the petitioners it writes).
     """
     since = _day_start(today - dt.timedelta(days=lookback_days))
     recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
@@ -273,7 +275,7 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     base = visible_matters(user).filter(recent).only(*DUPLICATE_FIELDS)
     if exclude_pk:
         base = base.exclude(pk=exclude_pk)
-    people = _person_records(user, ids, contact_q)
+    people = _person_records(user, ids, contact_q, id_records)
     if people:
         # The person's matters as a semi-join (no DISTINCT over joined rows), from a literal list of
         # records so that the planner sees how few they are.
@@ -295,7 +297,12 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     return list(found.values())
 
 
-def _person_records(user, ids, contact_q: Q) -> list[int]:
+def id_records_of(ids) -> list[Petitioner]:
+    """The petitioner records of these ID numbers (every type; one per ID number and type)."""
+    return list(Petitioner.objects.filter(id_number__in=ids)[:PERSON_RECORDS_CHECKED]) if ids else []
+
+
+def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
     """The petitioner records whose matters the duplicate check looks at (issue 14).
 
     Every record of the ID numbers (one per ID number: never crowded out by a shared phone), and
@@ -304,7 +311,9 @@ def _person_records(user, ids, contact_q: Q) -> list[int]:
     not crowd out the unit's own. A phone shared by thousands of matters then costs about what one
     shared by ten does (docs/workbench.md)."""
     people: list[int] = []
-    if ids:
+    if id_records is not None:
+        people += [p.pk for p in id_records]
+    elif ids:
         people += Petitioner.objects.filter(id_number__in=ids).values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
     if contact_q:
         contacts = Petitioner.objects.filter(contact_q)

@@ -174,7 +174,13 @@ class MemoryStore(rows.Rows):
         self.counters[(key, year)] += 1
         return self.counters[(key, year)]
 
-    def upsert_petitioner(self, p):
+    def next_values(self, keys, year):
+        return [self.next_value(key, year) for key in keys]
+
+    def id_records(self, ids):
+        return None  # the store's own index is always current (find_duplicates, upsert_petitioner)
+
+    def upsert_petitioner(self, p, known=None):
         if p.id_number:
             person = self.by_id_number.get(p.id_number)
             if person is not None:
@@ -186,7 +192,7 @@ class MemoryStore(rows.Rows):
                                      email=p.email, gender=p.gender))
 
     def find_duplicates(self, user, *, ids, phones, names_addresses, title, region, category, today, lookback_days=365,
-                        exclude_pk=None, limit=10):
+                        exclude_pk=None, limit=10, id_records=None):
         since = selectors._day_start(today - selectors.dt.timedelta(days=lookback_days))
 
         def recent(m):

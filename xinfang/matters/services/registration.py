@@ -279,9 +279,14 @@ def register_petition(
     if replayed is not None:
         return replayed
 
+    ids = [p.id_number for p in persons if p.id_number]
+    # Read once for the duplicate check and for the petitioners' rows; only the first attempt of
+    # write() uses them (a retry after a lost race reads the records again).
+    known = [rows().id_records(ids)]
     duplicates = rows().find_duplicates(
         actor,  # only matters the registrar may see (§30); none for the anonymous portal
-        ids=[p.id_number for p in persons if p.id_number],
+        id_records=known[0],
+        ids=ids,
         phones=[p.phone for p in persons if p.phone],
         names_addresses=[(p.name, p.address) for p in persons if p.address],
         title=title,
@@ -305,7 +310,7 @@ def register_petition(
         # Each row is written once (issue 14). Reads and arithmetic happen before; from the
         # first number on, the transaction only inserts, so the counter rows stay locked for
         # a few inserts (documents are rendered after commit).
-        seq = rows().next_value("matter", year)
+        seq, petition_seq = rows().next_values(("matter", "petition"), year)
         number = matter_number(year, seq)
         matter = Matter(
             number=number, year=year, seq=seq, status=State.REGISTERED,
@@ -340,13 +345,14 @@ def register_petition(
         matter.event_count, matter.version, matter.last_event_at = 0, 0, None
         index_matter(matter)  # SQLite's FTS5 row (issue 14)
         petition = rows().create(
-            Petition, number=petition_number(year, rows().next_value("petition", year)), matter=matter, query_code=new_query_code(),
+            Petition, number=petition_number(year, petition_seq), matter=matter, query_code=new_query_code(),
             channel=channel, received_at=received, registered_by=registered_by,
             registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
             upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
         )
+        records = known.pop() if known else None
         links = [
-            rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p),
+            rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p, records),
                           is_representative=p.is_representative, position=i)
             for i, p in enumerate(persons)
         ]

@@ -126,3 +126,18 @@ def test_a_lost_sequence_restarts_after_the_numbers_in_use(county):
         cursor.execute(f'DROP SEQUENCE "matters_counter_matter_{first.year}"')
         cursor.execute(f'DROP SEQUENCE "matters_counter_petition_{first.year}"')
     assert register(county).matter.seq == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_lost_sequence_of_the_two_a_registration_takes_together(county):
+    """PostgreSQL: the matter's and the petition's numbers come from one statement; when only one
+    of the sequences is missing, that one is made again and the other goes on (no number twice)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the sequences are PostgreSQL's")
+    first = register(county)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SEQUENCE "matters_counter_petition_{first.matter.year}"')
+    second = register(county)
+    assert second.matter.seq == first.matter.seq + 1
+    numbers = sorted(Petition.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 2 and second.petition.number == numbers[-1] != first.petition.number
