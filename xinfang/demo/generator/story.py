@@ -211,6 +211,8 @@ class Story:
         if self.collective:
             headcount = max(len(persons), rng.randint(5, 60))
             data.update(headcount=headcount, involved_count=headcount * rng.randint(1, 4))
+        if f"信访人等{vals['n']}人" in content:  # the text counts the people it concerns: 涉及人数
+            data["involved_count"] = max(data.get("involved_count", 1), data.get("headcount", len(persons)), vals["n"])
         if self.purpose == "accusation":
             data["accused_party"] = text.accused_party or vals["official"]
             if self.confidential:
