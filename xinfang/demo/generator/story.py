@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ ACCUSATION_PREFIXES = ("1901", "1902", "1903", "1202", "1303")
 COLLECTIVE_PREFIXES = tuple(k for k, v in texts.templates()["topics"].items() if v.get("collective"))
 REVIEW_FEATURES = {"review", "redo", "recheck", "hearing", "after_recheck"}
 RECHECK_FEATURES = {"recheck", "hearing", "after_recheck"}
+PEOPLE_IN_TEXT = re.compile(r"信访人等(\d+)人")  # a text's "the petitioner and N−1 others" (涉及人数)
 
 
 class Story:
@@ -211,8 +213,10 @@ class Story:
         if self.collective:
             headcount = max(len(persons), rng.randint(5, 60))
             data.update(headcount=headcount, involved_count=headcount * rng.randint(1, 4))
-        if f"信访人等{vals['n']}人" in content:  # the text counts the people it concerns: 涉及人数
-            data["involved_count"] = max(data.get("involved_count", 1), data.get("headcount", len(persons)), vals["n"])
+        counted = PEOPLE_IN_TEXT.search(content)  # the text counts the people it concerns: 涉及人数
+        if counted:
+            data["involved_count"] = max(data.get("involved_count", 1), data.get("headcount", len(persons)),
+                                         int(counted.group(1)))
         if self.purpose == "accusation":
             data["accused_party"] = text.accused_party or vals["official"]
             if self.confidential:

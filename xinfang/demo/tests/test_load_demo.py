@@ -12,6 +12,7 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from xinfang.demo.generator import generate
+from xinfang.demo.generator.story import PEOPLE_IN_TEXT
 from xinfang.demo.models import DemoRun
 from xinfang.matters.choices import Channel, State
 from xinfang.matters.models import Event, Matter, Petitioner
@@ -64,6 +65,10 @@ def test_small_demo_covers_every_state_and_channel_through_the_services():
     assert {"registrar", "case_officer", "bureau_leader", "unit_handler", "unit_leader", "county_leader", "auditor",
             "admin"} <= roles
     assert User.objects.get(username="t01_handler").check_password("xinfang-demo")
+    # A text that says "信访人等N人" concerns N people: its 涉及人数 says at least as many.
+    counted = [(m, int(n.group(1))) for m in Matter.objects.filter(content__contains="信访人等")
+               if (n := PEOPLE_IN_TEXT.search(m.content))]
+    assert counted and all(m.involved_count >= n for m, n in counted), [(m.number, m.involved_count, n) for m, n in counted]
 
 
 def test_same_seed_same_demo():
