@@ -8,6 +8,7 @@ def test_defaults_run_every_target_interleaved():
     args = parse_args([])
     assert (args.with_helpdesk, args.with_raw, args.passes, args.workers) == (True, True, 2, 2)
     assert args.concurrency == "1,4" and args.helpdesk_version == "2.6.1"
+    assert args.fill == 30.0  # unmeasured load on each target's new database before its first pass
     assert "bench" in args.helpdesk_database_url and "bench" in args.database_url
     off = parse_args(["--no-helpdesk", "--no-raw", "--passes", "1"])
     assert (off.with_helpdesk, off.with_raw, off.passes) == (False, False, 1)
