@@ -298,8 +298,9 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
 
 
 def id_records_of(ids) -> list[Petitioner]:
-    """The petitioner records of these ID numbers (every type; one per ID number and type)."""
-    return list(Petitioner.objects.filter(id_number__in=ids)[:PERSON_RECORDS_CHECKED]) if ids else []
+    """Every petitioner record of these ID numbers (one per ID number and type; a registration
+    names at most ``MAX_PETITIONERS``): the petitioners' rows are found among them."""
+    return list(Petitioner.objects.filter(id_number__in=ids)) if ids else []
 
 
 def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
@@ -312,7 +313,7 @@ def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
     shared by ten does (docs/workbench.md)."""
     people: list[int] = []
     if id_records is not None:
-        people += [p.pk for p in id_records]
+        people += [p.pk for p in id_records[:PERSON_RECORDS_CHECKED]]
     elif ids:
         people += Petitioner.objects.filter(id_number__in=ids).values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
     if contact_q:

@@ -88,3 +88,29 @@ def test_a_unit_looks_among_its_own_matters_first(county, monkeypatch):
     found = selectors.find_duplicates(town, ids=[], phones=[phone], names_addresses=[], title="毫不相干",
                                       region=None, category=None, today=own.received_at.date())
     assert [d["number"] for d in found] == [own.number]
+
+
+def test_a_large_group_of_known_people_is_found_again_on_the_first_attempt(county, monkeypatch):
+    """Registration reads the records of all its ID numbers once (the duplicate check looks at a
+    bounded number of them): every known person of a group larger than that bound is found among
+    them, without a lost insert and a second attempt."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from xinfang.matters import selectors
+    from xinfang.matters.models import Petitioner
+    from xinfang.testing.factories import valid_id
+
+    monkeypatch.setattr(selectors, "PERSON_RECORDS_CHECKED", 3)
+    group = [{"name": f"村民{i}", "id_number": valid_id(7000 + i), "phone": "", "address": f"南街{i}号"}
+             for i in range(6)]
+    register(county, petitioners=group, headcount=6)
+    moved = [{**p, "address": f"新址{i}号"} for i, p in enumerate(group)]
+    with CaptureQueriesContext(connection) as ctx:
+        result = register_petition(actor=county.users["registrar"], data=petition_data(
+            county, petitioners=moved, headcount=6, title="另一件事"))
+    assert Petitioner.objects.filter(id_number__in=[p["id_number"] for p in group]).count() == 6
+    assert [link.petitioner.address for link in result.petition.person_links.order_by("position")] == [
+        p["address"] for p in moved]
+    assert not any("ROLLBACK" in q["sql"] for q in ctx.captured_queries)  # no attempt lost to a unique row
+    assert sum('INSERT INTO "matters_petitioner"' in q["sql"] for q in ctx.captured_queries) == 0

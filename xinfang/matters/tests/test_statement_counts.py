@@ -54,7 +54,7 @@ def test_registration_writes_each_row_once(county, api, deferred_rendering):
     with hooks.suspended("xinfang.notifications.hooks"):  # the notice (issue 10) is counted below
         sql = _statements(lambda: client.post("/api/v1/matters/", petition_data(county), format="json"))
     writes = [s for s in sql if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
-    # 16 + the numbers: the duplicate check reads the person's records first (by ID number, then
+    # 15 + the numbers: the duplicate check reads the person's records first (by ID number, then
     # the newest by phone), then their matters: bounded however many matters share a phone
     # (session 7). The records of the ID numbers serve the petitioners' rows too (session 11).
     assert len(sql) <= 15 + NUMBERS + FTS_ROW, "\n".join(sql)
