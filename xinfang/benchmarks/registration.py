@@ -42,7 +42,8 @@ def parse_args(argv):
     p.add_argument("--seconds", type=float, default=20.0, help="measured time per concurrency level")
     p.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds before each level")
     p.add_argument("--fill", type=float, default=30.0,
-                   help="unmeasured seconds of load at concurrency 4 before a target's first pass (a new database)")
+                   help="unmeasured seconds of load at concurrency 4 (after the --warmup seconds) before a target's "
+                        "first pass (a new database); 0 for none")
     p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     p.add_argument("--concurrency", default="1,4", help="comma-separated client concurrency levels")
     p.add_argument("--port", type=int, default=int(os.environ.get("XINFANG_BENCH_PORT", "8105")))

@@ -135,8 +135,11 @@ class Rows:
 
     def upsert_petitioner(self, p, known=None) -> Petitioner:
         """The petitioner with ``p``'s ID number (its contact details updated), or a new one.
-        ``known``: the records of the registration's ID numbers (``id_records``), read in this
-        attempt; None reads the record here."""
+        ``known``: the records of the registration's ID numbers (``id_records``), read just before
+        this attempt's transaction; None reads the record here. (Read before: if another registration
+        changes the same person's phone in those milliseconds to something other than this one's,
+        and this one gives the phone the record had, the other's is kept. Either is the person's
+        latest.)"""
         if p.id_number:
             if known is None:
                 person = Petitioner.objects.filter(id_type="ric", id_number=p.id_number).first()

@@ -310,6 +310,7 @@ def register_petition(
         # Each row is written once (issue 14). Reads and arithmetic happen before; from the
         # first number on, the transaction only inserts, so the counter rows stay locked for
         # a few inserts (documents are rendered after commit).
+        records = known.pop() if known else None  # first attempt only: a retry reads them again
         seq, petition_seq = rows().next_values(("matter", "petition"), year)
         number = matter_number(year, seq)
         matter = Matter(
@@ -350,7 +351,6 @@ def register_petition(
             registering_unit=unit, content=content, headcount=headcount, visitors_count=visitors,
             upstream_number=upstream_number, idempotency_key=idempotency_key if actor is not None else "", request_hash=request_hash,
         )
-        records = known.pop() if known else None
         links = [
             rows().create(PetitionPerson, petition=petition, petitioner=rows().upsert_petitioner(p, records),
                           is_representative=p.is_representative, position=i)
