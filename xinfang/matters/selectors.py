@@ -312,10 +312,8 @@ def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
     not crowd out the unit's own. A phone shared by thousands of matters then costs about what one
     shared by ten does (docs/workbench.md)."""
     people: list[int] = []
-    if id_records is not None:
-        people += [p.pk for p in id_records[:PERSON_RECORDS_CHECKED]]
-    elif ids:
-        people += Petitioner.objects.filter(id_number__in=ids).values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
+    records = id_records if id_records is not None else id_records_of(ids)
+    people += [p.pk for p in records[:PERSON_RECORDS_CHECKED]]
     if contact_q:
         contacts = Petitioner.objects.filter(contact_q)
         if uses_unit_key(user):
