@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.masking import mask_id_number, mask_phone
+from xinfang.core.queries import AnyOf
 from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
@@ -277,9 +278,11 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
         base = base.exclude(pk=exclude_pk)
     people = _person_records(user, ids, contact_q, id_records)
     if people:
-        # The person's matters as a semi-join (no DISTINCT over joined rows), from a literal list of
-        # records so that the planner sees how few they are.
-        theirs = PetitionPerson.objects.filter(petitioner_id__in=people).values("petition__matter_id")
+        # The person's matters as a semi-join (no DISTINCT over joined rows) from the records
+        # themselves (a subquery of them misleads the planner into walking every recent matter).
+        # One array of them: the statement's text is the same for any number of records, so
+        # PostgreSQL keeps a plan for it instead of planning it on every registration (0.5 ms).
+        theirs = PetitionPerson.objects.filter(AnyOf(F("petitioner_id"), people)).values("petition__matter_id")
         for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]:
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
