@@ -5,9 +5,10 @@ from django.db import models, router, transaction
 from django.utils import timezone
 
 from . import audit_chain, background
+from .inserts import CompiledInsert
 
 
-class ChainedRow(models.Model):
+class ChainedRow(CompiledInsert):
     """An append-only row with its place in a hash chain (xinfang/core/audit_chain.py)."""
 
     CHAIN = ""

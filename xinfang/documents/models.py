@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from xinfang.core.inserts import CompiledInsert
 from xinfang.matters.models import Event, Matter
 from xinfang.org.models import Unit
 
@@ -69,7 +70,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(CompiledInsert):
     """An issued document: numbered, rendered once, stored with its hashes, never changed.
 
     PDF and DOCX are stored in the database, written in the same transaction as the act that

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from xinfang.core.clock import StampField
+from xinfang.core.inserts import CompiledInsert
 from xinfang.core.models import ChainedRow
 from xinfang.org.models import Category, Region, Unit
 from xinfang.workdays.rules import AUTHORITY_CLOCKS, ClockKind
@@ -29,7 +30,7 @@ from .choices import (
 )
 
 
-class Petitioner(models.Model):
+class Petitioner(CompiledInsert):
     """信访人. One person may appear on many petitions; found again by ID number."""
 
     name = models.CharField("姓名", max_length=40)
@@ -55,7 +56,7 @@ class Petitioner(models.Model):
         return self.name
 
 
-class Matter(models.Model):
+class Matter(CompiledInsert):
     """信访事项: the substance being handled, with the statutory lifecycle and clocks."""
 
     number = models.CharField("事项编号", max_length=32, unique=True)
@@ -178,7 +179,7 @@ class Matter(models.Model):
         self.handling_class = PURPOSE_CLASS[Purpose(self.purpose)]
 
 
-class MatterUnit(models.Model):
+class MatterUnit(CompiledInsert):
     """Which units are or were involved in a matter: the basis of unit-level visibility."""
 
     class Role(models.TextChoices):
@@ -227,7 +228,7 @@ class UnitMatter(models.Model):
         return f"{self.unit_id}:{self.matter_id}"
 
 
-class Petition(models.Model):
+class Petition(CompiledInsert):
     """信访件: one received letter, visit, call or online submission."""
 
     number = models.CharField("信访件编号", max_length=32, unique=True)
@@ -263,7 +264,7 @@ class Petition(models.Model):
         return self.number
 
 
-class PetitionPerson(models.Model):
+class PetitionPerson(CompiledInsert):
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="person_links")
     petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="petition_links")
     is_representative = models.BooleanField("代表", default=False)
@@ -339,7 +340,7 @@ class Event(ChainedRow):
         return f"{self.matter_id}#{self.seq} {self.action}"
 
 
-class Deadline(models.Model):
+class Deadline(CompiledInsert):
     """One running (or finished) statutory clock with its explanation."""
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="deadlines")

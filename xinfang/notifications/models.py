@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from xinfang.core.inserts import CompiledInsert
+
 
 class Channel(models.TextChoices):
     SMS = "sms", "短信"
@@ -43,7 +45,7 @@ class TemplateKey(models.TextChoices):
     RECEPTION_RESCHEDULED = "reception_rescheduled", "接访预约改期告知"
 
 
-class Notification(models.Model):
+class Notification(CompiledInsert):
     # empty for a message no matter produces (a reception booking): those carry a ``key`` instead
     matter = models.ForeignKey("matters.Matter", verbose_name="信访事项", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="notifications")
