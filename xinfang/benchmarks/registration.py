@@ -235,6 +235,52 @@ class LockSampler(threading.Thread):
             time.sleep(0.02)
 
 
+def _cpu_ticks(pids) -> dict[int, int]:
+    """CPU time (user + system, in clock ticks) each of these processes has used (those still there)."""
+    ticks = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def _used(start: dict[int, int], end: dict[int, int]) -> int:
+    """Ticks used between two readings by the processes there at both (a backend that closed meanwhile,
+    such as an earlier level's sampler, is left out rather than counted negative)."""
+    return sum(end[pid] - start[pid] for pid in start.keys() & end.keys())
+
+
+class CpuMeter:
+    """CPU time per registration of the app server (every process of its session: gunicorn's
+    workers) and of the PostgreSQL backends serving the bench database, over the measured window.
+    More stable than the rate on a shared machine: it does not count time spent waiting (Linux's
+    /proc; without it, nothing is reported)."""
+
+    def __init__(self, server_pgid: int | None, sampler: LockSampler):
+        self.app = [int(d) for d in os.listdir("/proc") if d.isdigit() and server_pgid and _pgid(int(d)) == server_pgid]
+        self.db = [pid for (pid,) in sampler.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'", [sampler.db]).fetchall()]
+        self.start = (_cpu_ticks(self.app), _cpu_ticks(self.db))
+
+    def per_registration(self, registrations: int) -> dict:
+        if not registrations or not self.app:
+            return {}
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        app, db = _used(self.start[0], _cpu_ticks(self.app)), _used(self.start[1], _cpu_ticks(self.db))
+        return {"app_cpu_ms": round(app * tick_ms / registrations, 2), "db_cpu_ms": round(db * tick_ms / registrations, 2)}
+
+
+def _pgid(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except OSError:
+        return None
+
+
 def xinfang_client(ref: dict) -> dict:
     return {"path": "/api/v1/matters/", "token": ref["token"], "body": lambda n: petition(ref, n)}
 
@@ -246,7 +292,7 @@ def helpdesk_client(ref: dict) -> dict:
 
 
 def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, url: str = "",
-             client: dict | None = None) -> dict:
+             client: dict | None = None, server_pgid: int | None = None) -> dict:
     client = client or xinfang_client(ref)
     body_counter = iter(range(seq_start, seq_start + 10**7))
     lock = threading.Lock()
@@ -286,13 +332,18 @@ def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, 
     if url:  # statistics of the rows the warm-up wrote too: a first pass on an empty database was
         analyze(url)  # otherwise planned for empty tables (half the rate of later passes, session 11)
     stop_at[0] = time.perf_counter() + seconds
+    cpu = CpuMeter(server_pgid, sampler)
     measuring.set()
     t0 = time.perf_counter()
     sampler.start()
+    while any(t.is_alive() for t in threads) and time.perf_counter() < stop_at[0]:
+        time.sleep(0.05)
+    cpu_used = cpu.per_registration(len(latencies))  # at the window's end, before the last requests drain
     for t in threads:
         t.join()
     sampler.stop_flag.set()
     sampler.join()
+    sampler.conn.close()
     elapsed = time.perf_counter() - t0
     latencies.sort()
     pct = (lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)) if latencies else (lambda q: None)
@@ -302,7 +353,7 @@ def run_load(args, ref: dict, concurrency: int, seconds: float, seq_start: int, 
         "mean_ms": round(statistics.mean(latencies) * 1000, 1) if latencies else None,
         "errors": len(errors), "error_samples": errors[:3],
         "lock_wait_share": round(sampler.waiting / sampler.active, 4) if sampler.active else 0.0,
-        "backend_samples": sampler.samples, "active_backend_samples": sampler.active,
+        "backend_samples": sampler.samples, "active_backend_samples": sampler.active, **cpu_used,
     }
 
 
@@ -373,7 +424,8 @@ def measure_target(args, label: str, root: Path | None, url: str, ref: dict, lev
         say(f"[{label}] 预热：{warm['registrations']} 件")
         for c in levels:
             load_before = os.getloadavg()
-            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url, client=client)
+            r = run_load(args, ref, c, args.seconds, seq_start=_seq_base(c), url=url, client=client,
+                         server_pgid=procs[0].pid)
             r.update(target=label, run_pass=run_pass, load_before=[round(x, 2) for x in load_before],
                      load_after=[round(x, 2) for x in os.getloadavg()])
             say(json.dumps(r, ensure_ascii=False))
@@ -406,6 +458,7 @@ def summarize(runs: list[dict], raw: list[dict]) -> dict:
             "p50_ms": _median(r["p50_ms"] for r in rs),
             "p95_ms": _median(r["p95_ms"] for r in rs),
             "lock_wait_share": round(statistics.mean(r.get("lock_wait_share", 0.0) for r in rs), 4),
+            **{k: _median(r.get(k) for r in rs) for k in ("app_cpu_ms", "db_cpu_ms")},
             "errors": sum(r["errors"] for r in rs), "passes": len(rs),
             "load_before": [r["load_before"][0] for r in rs],
         }
@@ -469,6 +522,7 @@ def main(argv=None) -> None:
                 raw = measure_raw(args.database_url, concurrency=c, seconds=args.seconds)
                 sampler.stop_flag.set()
                 sampler.join()
+                sampler.conn.close()
                 raw["lock_wait_share"] = round(sampler.waiting / sampler.active, 4) if sampler.active else 0.0
                 raw["run_pass"] = n
                 say(f"raw psycopg: {json.dumps(raw, ensure_ascii=False)}")

@@ -1,7 +1,7 @@
 """The registration benchmark's command line and result summary (no server, no helpdesk install)."""
 
 from xinfang.benchmarks.helpdesk_peer import ticket
-from xinfang.benchmarks.registration import parse_args, summarize
+from xinfang.benchmarks.registration import CpuMeter, parse_args, summarize
 
 
 def test_defaults_run_every_target_interleaved():
@@ -14,24 +14,43 @@ def test_defaults_run_every_target_interleaved():
     assert (off.with_helpdesk, off.with_raw, off.passes) == (False, False, 1)
 
 
-def _run(target, c, rate, p50, p95, run_pass=1):
+def _run(target, c, rate, p50, p95, run_pass=1, cpu=(None, None)):
     return {"target": target, "concurrency": c, "per_second": rate, "p50_ms": p50, "p95_ms": p95, "errors": 0,
-            "lock_wait_share": 0.0, "load_before": [1.0, 1.0, 1.0], "run_pass": run_pass}
+            "lock_wait_share": 0.0, "load_before": [1.0, 1.0, 1.0], "run_pass": run_pass,
+            "app_cpu_ms": cpu[0], "db_cpu_ms": cpu[1]}
 
 
 def test_summary_averages_passes_and_gives_the_issue_ratios():
-    runs = [_run("current", 1, 10, 90, 120), _run("current", 4, 16, 200, 260),
-            _run("current", 1, 14, 70, 100, 2), _run("current", 4, 24, 150, 200, 2),
+    runs = [_run("current", 1, 10, 90, 120), _run("current", 4, 16, 200, 260, cpu=(9.0, 3.0)),
+            _run("current", 1, 14, 70, 100, 2), _run("current", 4, 24, 150, 200, 2, cpu=(11.0, 2.0)),
             _run("helpdesk", 1, 8, 110, 150), _run("helpdesk", 4, 10, 350, 450)]
     raw = [_run("raw psycopg", 4, 80, 40, 100)]
     s = summarize(runs, raw)
     assert s["levels"]["current"]["4"] == {"per_second": 20.0, "p50_ms": 175.0, "p95_ms": 230.0,
                                            "lock_wait_share": 0.0, "errors": 0, "passes": 2,
-                                           "load_before": [1.0, 1.0]}
+                                           "load_before": [1.0, 1.0], "app_cpu_ms": 10.0, "db_cpu_ms": 2.5}
     assert s["ratios"]["xinfang_vs_helpdesk_c4"] == 2.0
     assert s["ratios"]["xinfang_vs_helpdesk_c1"] == 1.5
     assert s["ratios"]["xinfang_share_of_raw_c4"] == 0.25
     assert s["ratios"]["current_c4_over_c1"] == round(20 / 12, 2)
+
+
+def test_cpu_per_registration_is_the_server_group_s_and_the_backends_over_the_window():
+    import os
+    import time
+
+    class Sampler:  # no database backends serve this "server"
+        db = "bench"
+        conn = type("Conn", (), {"execute": lambda self, *a: type("R", (), {"fetchall": lambda self: []})()})()
+
+    meter = CpuMeter(os.getpgid(0), Sampler())  # this test's own process group stands for gunicorn's
+    assert os.getpid() in meter.app and meter.db == []
+    started = time.process_time()
+    while time.process_time() - started < 0.2:  # 200 ms of CPU
+        sum(range(1000))
+    used = meter.per_registration(10)
+    assert used["app_cpu_ms"] >= 10 and used["db_cpu_ms"] == 0  # (with the group's other processes: xdist)
+    assert meter.per_registration(0) == {} and CpuMeter(None, Sampler()).per_registration(5) == {}
 
 
 def test_helpdesk_ticket_is_the_same_size_as_the_petition():
