@@ -213,7 +213,9 @@ def stop(procs) -> None:
 
 class LockSampler(threading.Thread):
     """Samples pg_stat_activity every 20 ms: active backends of the bench database, and those
-    waiting on a lock (heavyweight lock: a row or a transaction id)."""
+    waiting on a lock (heavyweight lock: a row or a transaction id); and the CPU time each of
+    those backends has used (first and last reading: a connection replaced during the window,
+    CONN_MAX_AGE, is counted while it was there)."""
 
     def __init__(self, url: str):
         super().__init__(daemon=True)
@@ -222,56 +224,69 @@ class LockSampler(threading.Thread):
         self.conn = psycopg.connect(url, autocommit=True)
         self.db = urlparse(url).path.lstrip("/")
         self.active = self.waiting = self.samples = 0
+        self.first_ticks: dict[int, int] = {}
+        self.last_ticks: dict[int, int] = {}
         self.stop_flag = threading.Event()
 
     def run(self):
-        q = ("SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE wait_event_type = 'Lock') "
-             "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        q = ("SELECT count(*) FILTER (WHERE state = 'active'), count(*) FILTER (WHERE wait_event_type = 'Lock'), "
+             "coalesce(array_agg(pid), '{}') FROM pg_stat_activity "
+             "WHERE datname = %s AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
         while not self.stop_flag.is_set():
-            active, waiting = self.conn.execute(q, [self.db]).fetchone()
+            active, waiting, pids = self.conn.execute(q, [self.db]).fetchone()
             self.active += active
             self.waiting += waiting
             self.samples += 1
+            ticks = _cpu_ticks(pids, command="postgres")  # none if PostgreSQL is not on this machine
+            for pid, t in ticks.items():
+                self.first_ticks.setdefault(pid, t)
+            self.last_ticks.update(ticks)
             time.sleep(0.02)
 
+    def db_ticks(self) -> int:
+        """CPU ticks the bench database's backends have used since sampling began."""
+        last = dict(self.last_ticks)
+        return sum(t - self.first_ticks[pid] for pid, t in last.items())
 
-def _cpu_ticks(pids) -> dict[int, int]:
-    """CPU time (user + system, in clock ticks) each of these processes has used (those still there)."""
+
+def _cpu_ticks(pids, command: str = "") -> dict[int, int]:
+    """CPU time (user + system, in clock ticks) each of these processes has used (those still there,
+    and running ``command`` where one is given)."""
     ticks = {}
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
+        if command and stat.split("(", 1)[1].rsplit(")", 1)[0] != command:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
         ticks[pid] = int(fields[11]) + int(fields[12])
     return ticks
 
 
-def _used(start: dict[int, int], end: dict[int, int]) -> int:
-    """Ticks used between two readings by the processes there at both (a backend that closed meanwhile,
-    such as an earlier level's sampler, is left out rather than counted negative)."""
-    return sum(end[pid] - start[pid] for pid in start.keys() & end.keys())
-
-
 class CpuMeter:
-    """CPU time per registration of the app server (every process of its session: gunicorn's
-    workers) and of the PostgreSQL backends serving the bench database, over the measured window.
-    More stable than the rate on a shared machine: it does not count time spent waiting (Linux's
-    /proc; without it, nothing is reported)."""
+    """CPU time per registration over the measured window: of the app server (every process of its
+    session: gunicorn's workers) and of the PostgreSQL backends serving the bench database (read by
+    the ``LockSampler``). On a shared machine the rate moves from run to run; the CPU a registration
+    costs is read beside it. Linux's /proc; requests that failed are counted in the CPU, not in the
+    registrations (the runs have none)."""
 
     def __init__(self, server_pgid: int | None, sampler: LockSampler):
         self.app = [int(d) for d in os.listdir("/proc") if d.isdigit() and server_pgid and _pgid(int(d)) == server_pgid]
-        self.db = [pid for (pid,) in sampler.conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-            "AND backend_type = 'client backend'", [sampler.db]).fetchall()]
-        self.start = (_cpu_ticks(self.app), _cpu_ticks(self.db))
+        self.sampler = sampler
+        self.start = _cpu_ticks(self.app)
 
     def per_registration(self, registrations: int) -> dict:
         if not registrations or not self.app:
             return {}
         tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
-        app, db = _used(self.start[0], _cpu_ticks(self.app)), _used(self.start[1], _cpu_ticks(self.db))
-        return {"app_cpu_ms": round(app * tick_ms / registrations, 2), "db_cpu_ms": round(db * tick_ms / registrations, 2)}
+        end = _cpu_ticks(self.app)
+        app = sum(end[pid] - self.start[pid] for pid in self.start.keys() & end.keys())
+        used = {"app_cpu_ms": round(app * tick_ms / registrations, 2)}
+        if self.sampler.last_ticks:
+            used["db_cpu_ms"] = round(self.sampler.db_ticks() * tick_ms / registrations, 2)
+        return used
 
 
 def _pgid(pid: int) -> int | None:

@@ -9,7 +9,7 @@ the row written is the same.
 
 It falls back to ``save()``'s own way wherever that would do more than insert the row, or where
 the compiled statement might not fit: an update (the row has a key, ``update_fields``,
-``force_update``), a proxy or a model with parents (multi-table), receivers of
+``force_update``), a proxy, a model with parents (multi-table) or ``order_with_respect_to``, receivers of
 ``pre_save``/``post_save``, a value that is an expression (``F()``, ``db_default``), a field whose
 placeholder for the value is not the plain ``%s``, columns the database fills in besides the key, or
 a database that cannot return the new key.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.models import signals
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
@@ -42,6 +42,7 @@ def _eligible(obj: models.Model, using: str) -> bool:
     model = type(obj)
     return (
         obj._state.adding and obj.pk is None and meta.auto_field is not None and not meta.parents and not meta.proxy
+        and not meta.order_with_respect_to
         and list(meta.db_returning_fields) == [meta.pk]
         and not signals.pre_save.has_listeners(model) and not signals.post_save.has_listeners(model)
     )
@@ -57,6 +58,7 @@ def _compile(obj: models.Model, using: str) -> _Statement | None:
     compiler = query.get_compiler(using=using)
     compiler.returning_fields = [meta.pk]
     [(sql, params)] = compiler.as_sql()
+    query.objs = []  # the statement is kept, not the row it was compiled from (a document's bytes)
     if len(params) != len(fields) or f"VALUES ({', '.join(['%s'] * len(fields))})" not in sql:
         return None  # not one plain placeholder per column
     return _Statement(fields, sql, compiler, [f for f in fields if hasattr(f, "get_placeholder")])
@@ -79,7 +81,9 @@ def insert(obj: models.Model, using: str) -> bool:
     if statement is None or any(f.get_placeholder(values[f], statement.compiler, connection) != "%s"
                                 for f in statement.own_placeholder):
         return False
-    with connection.cursor() as cursor:
+    # As save_base: a failed insert inside atomic() marks the transaction for rollback (a caller
+    # that catches the IntegrityError must not go on in an aborted transaction).
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(statement.sql, [f.get_db_prep_save(values[f], connection) for f in statement.fields])
         setattr(obj, obj._meta.pk.attname, cursor.fetchone()[0])
     obj._state.adding = False

@@ -15,10 +15,17 @@ class AnyOf(Lookup):
     only statements of at most 50 parameters). Elsewhere it is the usual ``IN`` list.
 
     Used as an expression, not registered on fields: ``qs.filter(AnyOf(F("petitioner_id"), ids))``.
+    Like ``__in``, None among the values matches nothing; unlike ``exclude(col__in=…)``, an
+    ``exclude()`` of it also leaves out the rows whose column is NULL (use it on NOT NULL columns).
     """
 
     lookup_name = "any_of"
     prepare_rhs = False
+
+    def get_prep_lookup(self):
+        if hasattr(self.rhs, "resolve_expression"):
+            raise TypeError("AnyOf takes a list of values, not a query or an expression.")
+        return list(dict.fromkeys(v for v in self.rhs if v is not None))  # once each, as IN would match
 
     def as_sql(self, compiler, connection):
         values = [self.lhs.output_field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]

@@ -39,18 +39,22 @@ def test_cpu_per_registration_is_the_server_group_s_and_the_backends_over_the_wi
     import os
     import time
 
-    class Sampler:  # no database backends serve this "server"
-        db = "bench"
-        conn = type("Conn", (), {"execute": lambda self, *a: type("R", (), {"fetchall": lambda self: []})()})()
+    from xinfang.benchmarks.registration import LockSampler, _cpu_ticks
 
-    meter = CpuMeter(os.getpgid(0), Sampler())  # this test's own process group stands for gunicorn's
-    assert os.getpid() in meter.app and meter.db == []
+    sampler = LockSampler.__new__(LockSampler)  # its readings, without a database
+    sampler.first_ticks, sampler.last_ticks = {}, {}
+    meter = CpuMeter(os.getpgid(0), sampler)  # this test's own process group stands for gunicorn's
+    assert os.getpid() in meter.app
     started = time.process_time()
     while time.process_time() - started < 0.2:  # 200 ms of CPU
         sum(range(1000))
     used = meter.per_registration(10)
-    assert used["app_cpu_ms"] >= 10 and used["db_cpu_ms"] == 0  # (with the group's other processes: xdist)
-    assert meter.per_registration(0) == {} and CpuMeter(None, Sampler()).per_registration(5) == {}
+    assert used["app_cpu_ms"] >= 10 and "db_cpu_ms" not in used  # (with the group's other processes: xdist)
+    # Backends: from each one's first reading to its last, one replaced in between included.
+    sampler.first_ticks, sampler.last_ticks = {11: 100, 12: 40, 13: 5}, {11: 160, 12: 70, 13: 5}
+    assert meter.per_registration(10)["db_cpu_ms"] == round(90 * 1000 / os.sysconf("SC_CLK_TCK") / 10, 2)
+    assert meter.per_registration(0) == {} and CpuMeter(None, sampler).per_registration(5) == {}
+    assert os.getpid() in _cpu_ticks([os.getpid()]) and _cpu_ticks([os.getpid()], command="postgres") == {}
 
 
 def test_helpdesk_ticket_is_the_same_size_as_the_petition():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import signals
 from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
@@ -114,3 +114,17 @@ def test_an_unsaved_parent_is_refused_as_save_refuses_it(county):
     person.save()
     link.save()
     assert PetitionPerson.objects.get(pk=link.pk).petitioner_id == person.pk
+
+
+def test_a_failed_insert_marks_its_transaction_for_rollback_as_save_does(county):
+    matter = register(county).matter
+    first = _notification(matter, "13900000005")
+    first.key = "once"
+    first.save()
+    with transaction.atomic():
+        again = _notification(matter, "13900000006")
+        again.key = "once"  # notification_once_per_key
+        with pytest.raises(IntegrityError):
+            again.save()
+        assert connection.needs_rollback  # the block rolls back; no query runs on in it
+    assert Notification.objects.filter(key="once").count() == 1

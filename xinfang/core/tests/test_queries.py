@@ -27,6 +27,15 @@ def test_it_finds_what_an_in_list_finds(county):
     assert _ids(Matter.objects.filter(AnyOf(F("number"), numbers))) == {matters[1].pk}
 
 
+def test_none_and_repeated_values_are_as_in_an_in_list(county):
+    matter = register(county).matter
+    assert _ids(Matter.objects.filter(AnyOf(F("pk"), [None, matter.pk, matter.pk]))) == {matter.pk}
+    assert list(Matter.objects.filter(AnyOf(F("pk"), [None]))) == []
+    assert AnyOf(F("pk"), iter([matter.pk, None])).rhs == [matter.pk]  # an iterator is read once
+    with pytest.raises(TypeError):
+        AnyOf(F("pk"), Matter.objects.values("pk"))
+
+
 def test_no_values_match_nothing_and_run_no_query(county):
     register(county)
     with CaptureQueriesContext(connection) as ctx:
