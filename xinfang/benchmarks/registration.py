@@ -268,9 +268,8 @@ def _cpu_ticks(pids, command: str = "") -> dict[int, int]:
 class CpuMeter:
     """CPU time per registration over the measured window: of the app server (every process of its
     session: gunicorn's workers) and of the PostgreSQL backends serving the bench database (read by
-    the ``LockSampler``). On a shared machine the rate moves from run to run; the CPU a registration
-    costs is read beside it. Linux's /proc; requests that failed are counted in the CPU, not in the
-    registrations (the runs have none)."""
+    the ``LockSampler``): where a registration's time goes, and what a change saves there. Linux's
+    /proc; requests that failed are counted in the CPU, not in the registrations (the runs have none)."""
 
     def __init__(self, server_pgid: int | None, sampler: LockSampler):
         self.app = [int(d) for d in os.listdir("/proc") if d.isdigit() and server_pgid and _pgid(int(d)) == server_pgid]
