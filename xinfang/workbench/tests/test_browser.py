@@ -199,6 +199,25 @@ def test_full_workflow_in_the_browser(page, live_url, login, screenshot, setting
     screenshot(page, "workbench-admin-rules")
 
 
+def test_the_live_duplicate_panel_keeps_its_buttons_while_the_candidates_stay_the_same(page, live_url, login):
+    """A refresh of the live check with the same candidates leaves the panel alone: a click on
+    "不是重复" or "作为重复件登记" at that instant lands on a button that is still there."""
+    county = make_county()
+    earlier = register(county).matter
+    person = earlier.petitions.get().person_links.get().petitioner
+    login(page, "registrar")
+    page.goto(f"{live_url}/register/visit/")
+    fill_person(page, 0, person.name, person.id_number, person.phone, person.address)
+    page.wait_for_selector("[data-testid=duplicates]")
+    page.evaluate("document.querySelector('[data-testid=confirm-new]').dataset.kept = '1'")
+    with page.expect_response(re.compile(r"/register/duplicates/")):
+        page.fill("input[name=title]", "同一个人又来了")
+        page.dispatch_event("input[name=title]", "change")  # a refresh of the live check, same candidates
+    page.wait_for_timeout(100)
+    assert page.evaluate("document.querySelector('[data-testid=confirm-new]').dataset.kept") == "1"
+    assert earlier.number in page.inner_text("[data-testid=duplicates]")
+
+
 def test_refused_action_and_stale_page(page, live_url, login, screenshot):
     county = make_county()
     received = (dt.date.today() - dt.timedelta(days=40)).isoformat()

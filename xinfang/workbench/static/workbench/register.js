@@ -75,6 +75,7 @@
 
   // Live duplicate candidates (same person, or similar title in the same place and category).
   var timer = null;
+  var shown = null;  // the live panel as last shown
   function scheduleDuplicates() {
     window.clearTimeout(timer);
     timer = window.setTimeout(checkDuplicates, 300);
@@ -91,7 +92,12 @@
       headers: {"X-CSRFToken": token, "HX-Request": "true"}
     }).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
       var panel = document.getElementById("duplicates");
-      if (panel && !panel.querySelector("[data-decision]")) panel.innerHTML = html;
+      // The same candidates again: the panel stays as it is, so that a click on one of its buttons
+      // in that instant is not lost to a button being replaced.
+      if (panel && !panel.querySelector("[data-decision]") && html !== shown) {
+        panel.innerHTML = html;
+        shown = html;
+      }
     }).catch(function () {});
   }
   form.addEventListener("change", function (event) {
