@@ -48,11 +48,15 @@ def _eligible(obj: models.Model, using: str) -> bool:
     )
 
 
-def _compile(obj: models.Model, using: str) -> _Statement | None:
+def _columns(meta) -> list:
+    """The columns a new row's ``INSERT`` writes: every local one but the generated ones and the key."""
+    return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+
+
+def _compile(obj: models.Model, fields: list, using: str) -> _Statement | None:
     meta = obj._meta
     if not connections[using].features.can_return_columns_from_insert:
         return None
-    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
     query = InsertQuery(type(obj))
     query.insert_values(fields, [obj], raw=True)  # the values pre_save gave; only the SQL is kept
     compiler = query.get_compiler(using=using)
@@ -67,15 +71,16 @@ def _compile(obj: models.Model, using: str) -> _Statement | None:
 def insert(obj: models.Model, using: str) -> bool:
     """Insert ``obj`` as a new row with the model's compiled statement; False (nothing done) where
     ``save()`` must do it (see the module docstring)."""
-    if not _eligible(obj, using):
+    key = (using, type(obj))
+    if not _eligible(obj, using) or _STATEMENTS.get(key, True) is None:  # (None: the model always saves)
         return False
     obj._prepare_related_fields_for_save(operation_name="save")  # as save(): unsaved parents refuse
-    values = {f: f.pre_save(obj, True) for f in obj._meta.local_concrete_fields if not f.generated}
+    fields = _columns(obj._meta)
+    values = {f: f.pre_save(obj, True) for f in fields}
     if any(hasattr(v, "resolve_expression") for v in values.values()):
         return False
-    key = (using, type(obj))
     if key not in _STATEMENTS:
-        _STATEMENTS[key] = _compile(obj, using)
+        _STATEMENTS[key] = _compile(obj, fields, using)
     statement = _STATEMENTS[key]
     connection = connections[using]
     if statement is None or any(f.get_placeholder(values[f], statement.compiler, connection) != "%s"
