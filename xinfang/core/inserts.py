@@ -30,7 +30,7 @@ class _Statement:
     fields: list  # the columns, in the statement's order
     sql: str
     compiler: SQLInsertCompiler  # what a field's own placeholder is asked with
-    own_placeholder: list  # fields that choose their placeholder by value (BinaryField)
+    own_placeholder: list  # (position, field) of the fields that choose their placeholder by value (BinaryField)
 
 
 # (database alias, model) → its statement; None where the model's rows go through save()
@@ -65,7 +65,7 @@ def _compile(obj: models.Model, fields: list, using: str) -> _Statement | None:
     query.objs = []  # the statement is kept, not the row it was compiled from (a document's bytes)
     if len(params) != len(fields) or f"VALUES ({', '.join(['%s'] * len(fields))})" not in sql:
         return None  # not one plain placeholder per column
-    return _Statement(fields, sql, compiler, [f for f in fields if hasattr(f, "get_placeholder")])
+    return _Statement(fields, sql, compiler, [(i, f) for i, f in enumerate(fields) if hasattr(f, "get_placeholder")])
 
 
 def insert(obj: models.Model, using: str) -> bool:
@@ -76,20 +76,20 @@ def insert(obj: models.Model, using: str) -> bool:
         return False
     obj._prepare_related_fields_for_save(operation_name="save")  # as save(): unsaved parents refuse
     fields = _columns(obj._meta)
-    values = {f: f.pre_save(obj, True) for f in fields}
-    if any(hasattr(v, "resolve_expression") for v in values.values()):
+    values = [f.pre_save(obj, True) for f in fields]  # in the statement's column order
+    if any(hasattr(v, "resolve_expression") for v in values):
         return False
     if key not in _STATEMENTS:
         _STATEMENTS[key] = _compile(obj, fields, using)
     statement = _STATEMENTS[key]
     connection = connections[using]
-    if statement is None or any(f.get_placeholder(values[f], statement.compiler, connection) != "%s"
-                                for f in statement.own_placeholder):
+    if statement is None or any(f.get_placeholder(values[i], statement.compiler, connection) != "%s"
+                                for i, f in statement.own_placeholder):
         return False
     # As save_base: a failed insert inside atomic() marks the transaction for rollback (a caller
     # that catches the IntegrityError must not go on in an aborted transaction).
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(statement.sql, [f.get_db_prep_save(values[f], connection) for f in statement.fields])
+        cursor.execute(statement.sql, [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, values)])
         setattr(obj, obj._meta.pk.attname, cursor.fetchone()[0])
     obj._state.adding = False
     obj._state.db = using

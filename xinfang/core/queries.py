@@ -2,8 +2,46 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Lookup
+from django.db.models import Expression, Field, Lookup
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Where a ``Slot``'s value goes among a compiled statement's parameters (``core.prepared``)."""
+
+    name: str
+    field: Field  # prepares the value (``get_db_prep_value``), as the ORM prepares a literal
+    form: str = "one"  # "one" value; "array" (PostgreSQL) or "json" (SQLite) of a list: ``AnyOf``
+
+    def value(self, values: dict, connection):
+        try:
+            given = values[self.name]
+        except KeyError:
+            raise TypeError(f"No value for the slot {self.name!r}.") from None
+        if self.form == "one":
+            return self.field.get_db_prep_value(given, connection, prepared=False)
+        if isinstance(given, (str, bytes)) or not hasattr(given, "__iter__"):
+            raise TypeError(f"The slot {self.name!r} takes a list of values.")
+        prepped = [self.field.get_db_prep_value(v, connection, prepared=False) for v in dict.fromkeys(given) if v is not None]
+        return prepped if self.form == "array" else json.dumps(prepped, ensure_ascii=False)
+
+
+class Slot(Expression):
+    """A value given each time a prepared query runs (``core.prepared.Prepared``): ``%s`` in its SQL.
+
+    ``Slot("digest", field)`` where a literal would go (``filter(digest=Slot(...))``), prepared by
+    ``field`` at each run; ``AnyOf(F(col), Slot("ids"))`` for a list, prepared by the column's field."""
+
+    def __init__(self, name: str, output_field: Field | None = None):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [Fill(self.name, self.output_field)]
 
 
 class AnyOf(Lookup):
@@ -15,6 +53,8 @@ class AnyOf(Lookup):
     only statements of at most 50 parameters). Elsewhere it is the usual ``IN`` list.
 
     Used as an expression, not registered on fields: ``qs.filter(AnyOf(F("petitioner_id"), ids))``.
+    With a ``Slot`` for the values (a prepared query's list, given at each run) the statement is the
+    same on SQLite too: the list goes as one JSON parameter (``lhs IN (SELECT value FROM json_each(%s))``).
     Like ``__in``, None among the values matches nothing; unlike ``exclude(col__in=…)``, an
     ``exclude()`` of it also leaves out the rows whose column is NULL (use it on NOT NULL columns).
     """
@@ -23,11 +63,19 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        if isinstance(self.rhs, Slot):
+            return self.rhs
         if hasattr(self.rhs, "resolve_expression"):
             raise TypeError("AnyOf takes a list of values, not a query or an expression.")
         return list(dict.fromkeys(v for v in self.rhs if v is not None))  # once each, as IN would match
 
     def as_sql(self, compiler, connection):
+        if isinstance(self.rhs, Slot):
+            lhs, lhs_params = self.process_lhs(compiler, connection)
+            if connection.vendor == "postgresql":
+                return f"{lhs} = ANY(%s)", (*lhs_params, Fill(self.rhs.name, self.lhs.output_field, "array"))
+            return (f"{lhs} IN (SELECT value FROM json_each(%s))",
+                    (*lhs_params, Fill(self.rhs.name, self.lhs.output_field, "json")))
         values = [self.lhs.output_field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
         if not values:
             raise EmptyResultSet  # nothing matches (what Django's own "__in=[]" does)

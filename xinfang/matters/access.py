@@ -21,21 +21,36 @@ def visible_matters(user, queryset: QuerySet[Matter] | None = None, *, from_link
     starts from the unit's links (for counting a unit's list; see ``visible_to_unit``);
     ``open_only`` / ``due_before`` with it: only the open ones / those whose nearest clock falls
     due before that day, read from the key (the caller filters county-wide readers' lists itself)."""
-    qs = Matter.objects.all() if queryset is None else queryset
+    return scoped_matters(matter_scope(user), queryset, from_links=from_links, open_only=open_only,
+                          due_before=due_before)
+
+
+def matter_scope(user) -> tuple:
+    """All that ``visible_matters`` reads of a user: ``("none",)``, ``("county",)`` or
+    ``("unit", unit_id)``. A query compiled once per scope (``core.prepared``) is keyed by it."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return qs.none()
+        return ("none",)
     if user.has_role(*COUNTY_WIDE_ROLES):
-        return qs
+        return ("county",)
     if user.unit_id and user.has_role(*UNIT_ROLES):
-        return visible_to_unit(user.unit_id, qs, from_links=from_links, open_only=open_only, due_before=due_before)
+        return ("unit", user.unit_id)
+    return ("none",)
+
+
+def scoped_matters(scope: tuple, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,
+                   open_only: bool = False, due_before=None) -> QuerySet[Matter]:
+    """``visible_matters`` of the users of this scope (``matter_scope``)."""
+    qs = Matter.objects.all() if queryset is None else queryset
+    if scope[0] == "county":
+        return qs
+    if scope[0] == "unit":
+        return visible_to_unit(scope[1], qs, from_links=from_links, open_only=open_only, due_before=due_before)
     return qs.none()
 
 
 def uses_unit_key(user) -> bool:
     """Whether ``visible_matters(user, from_links=True)`` restricts through the unit's key."""
-    if user is None or not user.is_authenticated or not user.is_active or user.has_role(*COUNTY_WIDE_ROLES):
-        return False
-    return bool(user.unit_id and user.has_role(*UNIT_ROLES))
+    return matter_scope(user)[0] == "unit"
 
 
 def visible_to_unit(unit_id, queryset: QuerySet[Matter] | None = None, *, from_links: bool = False,

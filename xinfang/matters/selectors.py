@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from xinfang.core.errors import InvalidInput, NotVisible
 from xinfang.core.masking import mask_id_number, mask_phone
-from xinfang.core.queries import AnyOf
+from xinfang.core.prepared import Prepared
+from xinfang.core.queries import AnyOf, Slot
 from xinfang.core.validation import id_number_warning
 from xinfang.org import reference
 
@@ -24,6 +25,8 @@ from .access import (
     LinkedTo,
     access_matter,
     identity_hidden,
+    matter_scope,
+    scoped_matters,
     uses_unit_key,
     visible_matters,
     visible_numbers,
@@ -266,29 +269,17 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     already (registration reads them once, for this check and for the petitioners it writes).
     """
     since = _day_start(today - dt.timedelta(days=lookback_days))
-    recent = Q(status__in=list(OPEN_STATES)) | Q(closed_at__gte=since)
-    contact_q = Q()  # a phone or a name and address: shared at times (a family, a village committee)
-    if phones:
-        contact_q |= Q(phone__in=phones)
-    for name, address in names_addresses:
-        contact_q |= Q(name=name, address=address)
+    scope = matter_scope(user)
     found: dict[int, dict] = {}
-    base = visible_matters(user).filter(recent).only(*DUPLICATE_FIELDS)
-    if exclude_pk:
-        base = base.exclude(pk=exclude_pk)
-    people = _person_records(user, ids, contact_q, id_records)
+    people = _person_records(scope, ids, phones, names_addresses, id_records)
     if people:
-        # The person's matters as a semi-join (no DISTINCT over joined rows) from the records
-        # themselves (a subquery of them misleads the planner into walking every recent matter).
-        # One array of them: the statement's text is the same for any number of records, so
-        # PostgreSQL keeps a plan for it instead of planning it on every registration (0.5 ms).
-        theirs = PetitionPerson.objects.filter(AnyOf(F("petitioner_id"), people)).values("petition__matter_id")
-        for m in base.filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]:
+        for m in _their_matters(scope, bool(exclude_pk), limit, people=people, since=since, exclude_pk=exclude_pk):
             found[m.pk] = _dup_row(m, "同一信访人")
     terms = [t for t in query_terms(title) if len(t) >= 2]
     if terms and len(found) < limit:
         similar = any_term_filter(terms)
-        candidates = base.filter(region=region, category=category).filter(similar).order_by("-received_at")[:50]
+        candidates = _recent(scope, since, exclude_pk or None).filter(region=region, category=category) \
+            .filter(similar).order_by("-received_at")[:50]
         for m in candidates:
             if m.pk in found:
                 continue
@@ -300,13 +291,38 @@ def find_duplicates(user, *, ids, phones, names_addresses, title, region, catego
     return list(found.values())
 
 
+def _recent(scope: tuple, since, exclude_pk=None) -> QuerySet[Matter]:
+    """The matters of the scope a new petition may repeat: open, or closed since ``since``."""
+    qs = scoped_matters(scope).filter(Q(status__in=sorted(OPEN_STATES)) | Q(closed_at__gte=since)).only(*DUPLICATE_FIELDS)
+    return qs if exclude_pk is None else qs.exclude(pk=exclude_pk)
+
+
+@Prepared
+def _their_matters(scope: tuple, excluding: bool, limit: int) -> QuerySet[Matter]:
+    """The recent matters of the person records ``people``, newest first (compiled once per scope).
+
+    A semi-join (no DISTINCT over joined rows) from the records themselves (a subquery of them
+    misleads the planner into walking every recent matter). One array of them: the statement is the
+    same for any number of records, so PostgreSQL keeps a plan for it instead of planning it on
+    every registration (0.5 ms)."""
+    theirs = PetitionPerson.objects.filter(AnyOf(F("petitioner_id"), Slot("people"))).values("petition__matter_id")
+    excluded = Slot("exclude_pk", Matter._meta.pk) if excluding else None
+    return _recent(scope, Slot("since", Matter._meta.get_field("closed_at")), excluded) \
+        .filter(pk__in=theirs).order_by("-received_at", "-id")[:limit]
+
+
+@Prepared
+def _records_of_ids() -> QuerySet[Petitioner]:
+    return Petitioner.objects.filter(AnyOf(F("id_number"), Slot("ids")))
+
+
 def id_records_of(ids) -> list[Petitioner]:
     """Every petitioner record of these ID numbers (one per ID number and type; a registration
     names at most ``MAX_PETITIONERS``): the petitioners' rows are found among them."""
-    return list(Petitioner.objects.filter(id_number__in=ids)) if ids else []
+    return _records_of_ids(ids=ids) if ids else []
 
 
-def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
+def _person_records(scope: tuple, ids, phones, names_addresses, id_records=None) -> list[int]:
     """The petitioner records whose matters the duplicate check looks at (issue 14).
 
     Every record of the ID numbers (one per ID number: never crowded out by a shared phone), and
@@ -317,12 +333,26 @@ def _person_records(user, ids, contact_q: Q, id_records=None) -> list[int]:
     people: list[int] = []
     records = id_records if id_records is not None else id_records_of(ids)
     people += [p.pk for p in records[:PERSON_RECORDS_CHECKED]]
-    if contact_q:
-        contacts = Petitioner.objects.filter(contact_q)
-        if uses_unit_key(user):
-            contacts = contacts.filter(petition_links__petition__matter__unit_keys__unit_id=user.unit_id).distinct()
-        people += contacts.order_by("-id").values_list("id", flat=True)[:PERSON_RECORDS_CHECKED]
+    if phones or names_addresses:  # a phone or a name and address: shared at times (a family, a village committee)
+        values = {"phones": phones, **{f"name{i}": n for i, (n, _) in enumerate(names_addresses)},
+                  **{f"address{i}": a for i, (_, a) in enumerate(names_addresses)}}
+        unit_id = scope[1] if scope[0] == "unit" else None
+        people += _contact_records(unit_id, bool(phones), len(names_addresses), PERSON_RECORDS_CHECKED, **values)
     return people
+
+
+@Prepared
+def _contact_records(unit_id: int | None, phones: bool, pairs: int, limit: int) -> QuerySet[Petitioner]:
+    """The newest records of the phones (``phones``) and of ``pairs`` names with addresses
+    (``name0``, ``address0``, …); for a unit's user, among its own matters'."""
+    name, address = Petitioner._meta.get_field("name"), Petitioner._meta.get_field("address")
+    contact_q = Q(AnyOf(F("phone"), Slot("phones"))) if phones else Q()
+    for i in range(pairs):
+        contact_q |= Q(name=Slot(f"name{i}", name), address=Slot(f"address{i}", address))
+    contacts = Petitioner.objects.filter(contact_q)
+    if unit_id is not None:
+        contacts = contacts.filter(petition_links__petition__matter__unit_keys__unit_id=unit_id).distinct()
+    return contacts.order_by("-id").values_list("id", flat=True)[:limit]
 
 
 def _matter_number_re() -> re.Pattern:
@@ -361,6 +391,7 @@ def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, 
     return result
 
 
+STATE_LABELS = dict(State.choices)
 DUPLICATE_FIELDS = ("number", "title", "status", "received_at", "search_text")
 # How far back the duplicate check looks by phone and by name with address: the newest records
 # (one per registration without an ID number); ID numbers are always looked at whole.
@@ -372,7 +403,7 @@ def _dup_row(m: Matter, reason: str) -> dict:
         "number": m.number,
         "title": m.title,
         "status": m.status,
-        "status_label": m.get_status_display(),
+        "status_label": STATE_LABELS.get(m.status, m.status),  # (get_status_display builds its dict every call)
         "received_at": m.received_at.isoformat(),
         "reason": reason,
     }

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from xinfang.core.errors import NotAllowed, NotVisible
+from xinfang.core.prepared import Prepared
+from xinfang.core.queries import Slot
 from xinfang.org.choices import Role
 
 from .models import ApiToken
@@ -38,13 +40,20 @@ def issue_token(user, *, label: str = "", ip: str | None = None) -> tuple[ApiTok
     return token, key
 
 
+@Prepared
+def _by_digest():
+    """The token of a digest (unique), with its user: compiled once (every API request reads it).
+    The user's unit is not joined: like a session's user, it is read from the per-process unit
+    cache where it is needed (User.in_bureau, reference.unit)."""
+    return ApiToken.objects.select_related("user").filter(digest=Slot("digest", ApiToken._meta.get_field("digest"))) \
+        .order_by()[:1]
+
+
 def find_active(key: str) -> ApiToken | None:
     """The live token for this key (with its user), or None: unknown, revoked, expired, user inactive."""
     if not key or len(key) > 128:
         return None
-    # The user's unit is not joined: like a session's user, it is read from the per-process unit
-    # cache where it is needed (User.in_bureau, reference.unit).
-    token = ApiToken.objects.select_related("user").filter(digest=digest(key)).first()
+    token = next(iter(_by_digest(digest=digest(key))), None)
     if token is None or token.revoked_at is not None or token.expires_at <= timezone.now():
         return None
     if not token.user.is_active:
