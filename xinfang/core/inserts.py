@@ -89,7 +89,7 @@ def insert(obj: models.Model, using: str) -> bool:
     # As save_base: a failed insert inside atomic() marks the transaction for rollback (a caller
     # that catches the IntegrityError must not go on in an aborted transaction).
     with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
-        cursor.execute(statement.sql, [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, values)])
+        cursor.execute(statement.sql, [f.get_db_prep_save(v, connection) for f, v in zip(statement.fields, values, strict=True)])
         setattr(obj, obj._meta.pk.attname, cursor.fetchone()[0])
     obj._state.adding = False
     obj._state.db = using

@@ -22,7 +22,7 @@ def _drf(matter, context) -> dict:
 @pytest.mark.parametrize("username", ["registrar", "handler"])
 def test_list_row_is_drf_own_rendering(county, username):
     plain = register(county).matter
-    secret = register(county, purpose="accusation", confidential=True, accused_unit="T01").matter
+    register(county, purpose="accusation", confidential=True, accused_unit="T01")  # §30: hidden from T01
     act(county, "officer", plain, "assign", unit="T01", report_due=str(timezone.localdate() + dt.timedelta(days=20)))
     user = county.users[username]
     context = {"today": timezone.localdate(), "user": user}
