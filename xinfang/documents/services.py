@@ -9,6 +9,7 @@ the act is kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 
@@ -72,8 +73,13 @@ def active_template(doc_type: str) -> DocumentTemplate:
     return template
 
 
-def _number(template: DocumentTemplate, values: dict[str, str], issuing_unit, year: int) -> tuple[str, str, int]:
-    prefix = placeholders.fill(template.number_prefix, values).strip() or "文"
+def _prefix(template: DocumentTemplate, values: dict[str, str]) -> str:
+    """The 发文字号's 机关代字 part (a placeholder without a value raises KeyError)."""
+    return placeholders.fill(template.number_prefix, values).strip() or "文"
+
+
+def _number(prefix: str, issuing_unit, year: int) -> tuple[str, str, int]:
+    """(counter key, 发文字号, its sequence number): the next gap-free number of the unit's prefix."""
     key = f"doc:{issuing_unit.code}:{prefix}"[:80]
     seq = numbering.next_value(key, year)
     return key, f"{prefix}〔{year}〕{seq}号", seq
@@ -109,8 +115,8 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
             "年份": str(day.year),
         })
         try:
-            key, doc_number, seq = _number(template, values, issuing_unit, day.year)
-            content = compose(template, values, issuing_unit_name=issuing_unit.name, doc_number=doc_number,
+            prefix = _prefix(template, values)
+            content = compose(template, values, issuing_unit_name=issuing_unit.name, doc_number="",
                               recipient=recipient, date_text=official_date(day))
         except KeyError as exc:
             raise DocumentGenerationFailed(
@@ -118,15 +124,17 @@ def issue_document(doc_type: str, *, context: dict, issuing_unit, recipient: str
                 fields={"template": f"缺少 {exc.args[0]}"},
             ) from None
         doc = IssuedDocument(
-            doc_type=doc_type, doc_number=doc_number, number_key=key, year=day.year, seq=seq,
-            matter=matter, event=event,
+            doc_type=doc_type, year=day.year, matter=matter, event=event,
             source_type=source._meta.label if source is not None else "",
             source_id=str(source.pk) if source is not None else "",
             issuing_unit=issuing_unit, recipient=recipient[:300], recipient_unit=recipient_unit,
             title=content.title[:200], issued_at=issued_at, issued_by=actor,
             template=template, template_version=template.version, context=values,
-            rendered_text=content.plain_text(),
         )
+        # The gap-free number last: its counter row stays locked until the act commits, so only the
+        # document's own INSERT follows it (the content is composed above; the number is not in it).
+        doc.number_key, doc.doc_number, doc.seq = _number(prefix, issuing_unit, day.year)
+        doc.rendered_text = dataclasses.replace(content, doc_number=doc.doc_number).plain_text()
         try:
             with transaction.atomic(savepoint=False):  # a conflict fails the whole act anyway
                 doc.save()
