@@ -17,6 +17,7 @@ Portal form, staff forms, the live check, the API and imports all call ``check_i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ def normalize(value: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
+@functools.lru_cache(maxsize=4096)  # the national table is fixed; a county sees few codes
 def place_of(code: str) -> str | None:
     """Province and county for a 6-digit address code in use now or earlier; None if unknown."""
     info: dict[str, str] = {}
