@@ -42,10 +42,13 @@ from .queries import Fill
 
 @dataclass(frozen=True)
 class _Statement:
+    """What is kept of a compiled query. Nothing in it refers to the connection it was compiled on
+    (a thread's connection ends with its thread; a kept statement must not keep it open)."""
+
     sql: str | None  # None: the query matches nothing (``none()``, an empty literal list)
     params: tuple
-    compiler: Any
-    converters: dict
+    query: Any  # asked for a compiler at each run, for the columns' converters
+    columns: tuple  # the selected expressions, converted as the ORM converts them
     make: Callable  # rows (converted) → the results
 
 
@@ -58,9 +61,7 @@ def _compile(queryset: QuerySet, connection) -> _Statement:
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return _Statement(None, (), compiler, {}, list)
-    columns = compiler.col_count
-    converters = compiler.get_converters([s[0] for s in compiler.select[:columns]])
+        return _Statement(None, (), query, (), list)
     iterable = queryset._iterable_class
     if iterable is ModelIterable:
         make = _models(compiler, queryset.db)
@@ -72,7 +73,7 @@ def _compile(queryset: QuerySet, connection) -> _Statement:
             return [tuple(row) for row in rows]
     else:
         raise TypeError("A prepared query gives model instances or values_list() rows.")
-    return _Statement(sql, tuple(params), compiler, converters, make)
+    return _Statement(sql, tuple(params), query, tuple(s[0] for s in compiler.select[:compiler.col_count]), make)
 
 
 def _models(compiler, db: str) -> Callable:
@@ -102,7 +103,7 @@ class Prepared:
         self.build = build
         self.__doc__ = build.__doc__
         self._aliases: dict[tuple, str] = {}  # shape → the database its queryset reads
-        # per connection object (one a thread): the compiler converts with its own connection
+        # per connection object (one a thread), held weakly: a thread's connection goes with it
         self._statements: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __call__(self, *shape, **values) -> list:
@@ -128,8 +129,10 @@ class Prepared:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
             rows = cursor.fetchall()
-        columns = statement.compiler.col_count
-        rows = [row[:columns] for row in rows] if rows and len(rows[0]) > columns else rows
-        if statement.converters:
-            rows = statement.compiler.apply_converters(rows, statement.converters)
+        width = len(statement.columns)
+        rows = [row[:width] for row in rows] if rows and len(rows[0]) > width else rows
+        compiler = statement.query.get_compiler(connection=connection)  # (no SQL: only its converters)
+        converters = compiler.get_converters(statement.columns)
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
         return statement.make(rows)

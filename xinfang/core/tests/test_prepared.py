@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
+import weakref
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -128,12 +130,13 @@ def test_querysets_it_cannot_give_rows_of_are_refused(county, build):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_another_thread_compiles_on_its_own_connection(county):
+def test_another_thread_compiles_on_its_own_connection_and_does_not_keep_it(county):
     found = {}
 
     def other():
         try:
             found["codes"] = [u.code for u in units_by_code(False, code="T01")]
+            found["connection"] = weakref.ref(connections["default"])  # this thread's own
         finally:
             connection.close()
 
@@ -142,3 +145,6 @@ def test_another_thread_compiles_on_its_own_connection(county):
     thread.start()
     thread.join()
     assert found["codes"] == ["T01"]
+    del thread
+    gc.collect()
+    assert found["connection"]() is None  # the kept statement does not keep the thread's connection
