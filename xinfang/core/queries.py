@@ -9,6 +9,15 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import Expression, Field, Lookup
 
 
+def _distinct(values) -> list:
+    """Each value once, None left out: what an ``IN`` list matches."""
+    return list(dict.fromkeys(v for v in values if v is not None))
+
+
+def _prepared(field: Field, values, connection) -> list:
+    return [field.get_db_prep_value(v, connection, prepared=False) for v in values]
+
+
 @dataclass(frozen=True)
 class Fill:
     """Where a ``Slot``'s value goes among a compiled statement's parameters (``core.prepared``)."""
@@ -26,7 +35,7 @@ class Fill:
             return self.field.get_db_prep_value(given, connection, prepared=False)
         if isinstance(given, (str, bytes)) or not hasattr(given, "__iter__"):
             raise TypeError(f"The slot {self.name!r} takes a list of values.")
-        prepped = [self.field.get_db_prep_value(v, connection, prepared=False) for v in dict.fromkeys(given) if v is not None]
+        prepped = _prepared(self.field, _distinct(given), connection)
         return prepped if self.form == "array" else json.dumps(prepped, ensure_ascii=False)
 
 
@@ -67,19 +76,19 @@ class AnyOf(Lookup):
             return self.rhs
         if hasattr(self.rhs, "resolve_expression"):
             raise TypeError("AnyOf takes a list of values, not a query or an expression.")
-        return list(dict.fromkeys(v for v in self.rhs if v is not None))  # once each, as IN would match
+        return _distinct(self.rhs)
 
     def as_sql(self, compiler, connection):
-        if isinstance(self.rhs, Slot):
-            lhs, lhs_params = self.process_lhs(compiler, connection)
-            if connection.vendor == "postgresql":
-                return f"{lhs} = ANY(%s)", (*lhs_params, Fill(self.rhs.name, self.lhs.output_field, "array"))
-            return (f"{lhs} IN (SELECT value FROM json_each(%s))",
-                    (*lhs_params, Fill(self.rhs.name, self.lhs.output_field, "json")))
-        values = [self.lhs.output_field.get_db_prep_value(v, connection, prepared=False) for v in self.rhs]
-        if not values:
-            raise EmptyResultSet  # nothing matches (what Django's own "__in=[]" does)
+        postgres = connection.vendor == "postgresql"
+        if isinstance(self.rhs, Slot):  # one parameter, given at each run (core.prepared)
+            values = Fill(self.rhs.name, self.lhs.output_field, "array" if postgres else "json")
+        else:
+            values = _prepared(self.lhs.output_field, self.rhs, connection)
+            if not values:
+                raise EmptyResultSet  # nothing matches (what Django's own "__in=[]" does)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
+        if postgres:
             return f"{lhs} = ANY(%s)", (*lhs_params, values)
+        if isinstance(values, Fill):
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", (*lhs_params, values)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)

@@ -16,6 +16,7 @@ class State(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+STATE_LABELS = dict(State.choices)  # (a model's get_status_display builds this dict on every call)
 OPEN_STATES = frozenset(s for s in State if s != State.CLOSED)
 TERMINAL_STATES = frozenset({State.CLOSED})
 BUREAU_HELD_STATES = frozenset({State.REGISTERED, State.RETURN_REQUESTED})

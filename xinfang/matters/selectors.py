@@ -31,7 +31,7 @@ from .access import (
     visible_matters,
     visible_numbers,
 )
-from .choices import OPEN_STATES, Channel, Purpose, State
+from .choices import OPEN_STATES, STATE_LABELS, Channel, Purpose, State
 from .lookup import classify, lookup_condition
 from .models import Attachment, Deadline, Event, Matter, Petition, Petitioner, PetitionPerson
 from .overdue import not_overdue_q, overdue_q, overdue_unit_of
@@ -391,7 +391,6 @@ def redacted_event_params(user, events, known_visible=frozenset()) -> dict[int, 
     return result
 
 
-STATE_LABELS = dict(State.choices)
 DUPLICATE_FIELDS = ("number", "title", "status", "received_at", "search_text")
 # How far back the duplicate check looks by phone and by name with address: the newest records
 # (one per registration without an ID number); ID numbers are always looked at whole.
@@ -403,7 +402,7 @@ def _dup_row(m: Matter, reason: str) -> dict:
         "number": m.number,
         "title": m.title,
         "status": m.status,
-        "status_label": STATE_LABELS.get(m.status, m.status),  # (get_status_display builds its dict every call)
+        "status_label": STATE_LABELS.get(m.status, m.status),
         "received_at": m.received_at.isoformat(),
         "reason": reason,
     }

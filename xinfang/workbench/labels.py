@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from xinfang.documents.choices import DocType
 from xinfang.matters.choices import (
+    STATE_LABELS,  # noqa: F401  (the pages' name for it)
     Channel,
     CloseReason,
     EvaluationTarget,
     Purpose,
-    State,
 )
 from xinfang.matters.workflow import event_type
 from xinfang.workdays.rules import CLOCK_RULES, ClockKind
@@ -66,7 +66,6 @@ def clock_label(kind: str) -> str:
         return kind
 
 
-STATE_LABELS = dict(State.choices)
 CHANNEL_LABELS = dict(Channel.choices)
 PURPOSE_LABELS = dict(Purpose.choices)
 CLOSE_REASON_LABELS = dict(CloseReason.choices)

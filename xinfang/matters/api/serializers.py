@@ -13,7 +13,7 @@ from xinfang.core.inputs import parse as parse_inputs
 from xinfang.workdays.models import current_rules
 
 from ..access import identity_hidden
-from ..choices import Channel, Purpose
+from ..choices import STATE_LABELS, Channel, Purpose
 from ..selectors import attachment_rows
 from ..selectors import petitioner_rows as core_petitioner_rows
 from ..workflow import COMMON_INPUTS, TRANSITIONS, Transition
@@ -53,7 +53,7 @@ class MatterListSerializer(serializers.Serializer):
         dominates a page of 200 rows (issue 14). ``test_list_row_is_drf_own_rendering`` proves the
         output is what the declared fields give; the declarations stay the schema."""
         return {
-            "number": m.number, "status": str(m.status), "status_label": m.get_status_display(),
+            "number": m.number, "status": str(m.status), "status_label": STATE_LABELS.get(m.status, m.status),
             "close_reason": str(m.close_reason), "title": m.title, "channel": str(m.channel), "purpose": str(m.purpose),
             "category": self.get_category(m), "region": self.get_region(m),
             "handling_unit": self.get_handling_unit(m), "handling_unit_name": self.get_handling_unit_name(m),

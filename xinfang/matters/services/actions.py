@@ -37,6 +37,7 @@ from xinfang.workdays.rules import CLOCK_RULES, ClockKind
 from .. import hooks
 from ..access import access_matter
 from ..choices import (
+    STATE_LABELS,
     CloseReason,
     DecisionOutcome,
     DeclineReason,
@@ -60,8 +61,6 @@ from .attachments import save_act_attachments
 from .deadlines import ClockContext, lapse_clock, meet_clock, recompute, start_clock
 from .events import record_event
 from .merge import matter_absorb, matter_merge
-
-STATE_LABELS = dict(State.choices)
 
 
 @dataclass
